@@ -1,0 +1,99 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { z } from 'zod';
+
+/**
+ * What the planner knows about an operator: only this declaration, never its code.
+ * Computed from the validated options, because e.g. the column a filter reads is an option.
+ */
+export interface OperatorDecl {
+  /** Columns the operator reads. */
+  reads: string[];
+  /** Columns it adds or overwrites. */
+  writes: string[];
+  /** Columns it removes from the batch. */
+  removes: string[];
+  /** Whether it may drop rows (with a reason per dropped row). */
+  filters: boolean;
+  /** `narrow` runs per partition; `wide` needs all partitions (the planner cuts a stage). */
+  kind: 'narrow' | 'wide';
+  /** Estimated cost per row in nanoseconds; the planner orders filters by it. */
+  costPerRow: number;
+  /** Expected fraction of rows kept, in [0, 1]; used with `costPerRow` to order filters. */
+  selectivity?: number;
+  /** The drop reasons it can emit, e.g. `gopher_rep:dup_line_frac`. */
+  dropReasons?: string[];
+}
+
+/** Passed to `apply`; lets long-running operators prove they are not hung on one document. */
+export interface ApplyContext {
+  /** Call with the row index about to be processed; the runner's watchdog keys time limits on it. */
+  heartbeat(row: number): void;
+}
+
+/**
+ * The result of applying an operator to a batch. `batch` has the same rows, in the same order, as
+ * the input batch (with columns added/removed); the runner removes the dropped and quarantined rows,
+ * so operators never re-slice batches and dropped rows keep their annotations for inspection.
+ */
+export interface OperatorResult {
+  batch: RecordBatch;
+  /** Per input row: `null`/`undefined` keeps the row, a string drops it with that reason. */
+  drop?: ReadonlyArray<string | null | undefined>;
+  /** Per input row: an error message quarantines the row (bad input, over a hard limit). */
+  quarantine?: ReadonlyArray<string | null | undefined>;
+}
+
+/**
+ * A batch operator: a declaration for the planner plus `init`/`apply` for the workers.
+ * `init` runs once per worker (load models, ranks, blocklists), never per batch.
+ */
+export interface Operator<Schema extends z.ZodType = z.ZodType, State = unknown> {
+  /** Unique name; plans refer to operators by it, and it names the step in `stats.json`. */
+  name: string;
+  /** Options schema with documented defaults; `parse` fills them in. */
+  options: Schema;
+  declare(options: z.output<Schema>): OperatorDecl;
+  init(options: z.output<Schema>): State | Promise<State>;
+  apply(state: State, batch: RecordBatch, ctx: ApplyContext): OperatorResult | Promise<OperatorResult>;
+}
+
+/** An operator whose option and state types have been erased, as the registry holds them. */
+export type AnyOperator = Operator<z.ZodType, unknown>;
+
+const registry = new Map<string, AnyOperator>();
+
+/**
+ * Declares an operator and registers it by name so that workers, which receive plans as data,
+ * can find it. Defining two different operators under one name is an error.
+ */
+export function defineOperator<Schema extends z.ZodType, State>(
+  op: Operator<Schema, State>,
+): Operator<Schema, State> {
+  const existing = registry.get(op.name);
+  if (existing && existing !== (op as unknown as AnyOperator)) {
+    throw new Error(`operator "${op.name}" is already defined by another module`);
+  }
+  registry.set(op.name, op as unknown as AnyOperator);
+  return op;
+}
+
+/** Looks up a registered operator; the message names what is registered to ease debugging. */
+export function getOperator(name: string): AnyOperator {
+  const op = registry.get(name);
+  if (!op) {
+    const known = [...registry.keys()].sort().join(', ');
+    throw new Error(`unknown operator "${name}" (registered: ${known || 'none'}); ` +
+      'is the module that defines it imported by the pipeline?');
+  }
+  return op;
+}
+
+/** Validates options against the operator's schema with a message naming the operator. */
+export function parseOptions<Schema extends z.ZodType>(op: Operator<Schema, unknown>, options: unknown): z.output<Schema> {
+  const result = op.options.safeParse(options ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid options for operator "${op.name}": ${issues}`);
+  }
+  return result.data;
+}
