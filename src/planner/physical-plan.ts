@@ -25,6 +25,9 @@ export interface PartitionSpec {
   rowGroups?: number[];
   /** Rows [start, end) of an in-memory `records` source. */
   rows?: [number, number];
+  /** For a stage reading `{kind:'stages'}` (a union): the upstream stage and partition this
+   *  partition reads. Partitions follow the branches in order, then each branch's partitions. */
+  upstream?: { stage: string; partition: number };
 }
 
 /** A narrow step, run inside a stage's fused loop. */
@@ -40,7 +43,10 @@ export type PhysicalStep =
 export type WideStep =
   | { kind: 'dedup'; dedup: DedupSpec }
   | { kind: 'repartition'; partitions: number }
-  | { kind: 'apply'; op: string; options: Record<string, unknown> };
+  | { kind: 'apply'; op: string; options: Record<string, unknown> }
+  /** A global limit followed by more work: the first `n` rows of the parent's output, concatenated
+   *  in partition order, as a single partition. */
+  | { kind: 'limit'; n: number };
 
 export type StageInput =
   | { kind: 'scan'; source: SourceSpec; columns?: string[]; predicate?: ExprNode; limit?: number }
@@ -57,4 +63,11 @@ export interface PhysicalStage {
   steps: PhysicalStep[];
   /** `stage`: feeds a later stage; `result`: returned by collect(); `sink`: written to a sink. */
   output: { kind: 'stage' } | { kind: 'result' } | { kind: 'sink'; sink: SinkSpec };
+  /**
+   * Global row limit. Each partition already applies it as a `limit` step; the executor keeps only
+   * the first `limit` rows of the stage's output concatenated in partition order, whatever the
+   * output kind. Only row-local, non-filtering steps (select/withColumns/drop) may follow the
+   * `limit` step in the same stage; anything else starts a new stage through a wide `limit`.
+   */
+  limit?: number;
 }

@@ -1,0 +1,30 @@
+import type { LogicalPlan } from './logical-plan.ts';
+import { runBatches, type RuleBatch, type RuleFiring } from './rule-executor.ts';
+import { combineFiltersRule } from './rules/combine-filters.ts';
+import { foldConstantsRule } from './rules/fold-constants.ts';
+import { pushDownPredicatesRule } from './rules/push-down-predicates.ts';
+import { simplifyBooleansRule } from './rules/simplify-booleans.ts';
+
+/**
+ * The default batches, in order: simplify expressions once; move filters and limits down to a fixed
+ * point (they enable each other: combined filters move as one); order adjacent filters by
+ * cost/selectivity; finally prune columns, which needs filters in their final place.
+ */
+export const DEFAULT_BATCHES: readonly RuleBatch[] = [
+  { name: 'simplify', strategy: 'once', rules: [foldConstantsRule, simplifyBooleansRule] },
+  { name: 'pushdown', strategy: { maxIterations: 100 }, rules: [combineFiltersRule, pushDownPredicatesRule, simplifyBooleansRule] },
+];
+
+export interface OptimizeOptions {
+  /** Rule names to skip (e.g. `['reorder-filters']`), for debugging and benchmarks. */
+  disabledRules?: string[];
+  /** `false` returns the plan unchanged (the "optimizer off" baseline). */
+  enabled?: boolean;
+}
+
+/** Runs the default rule batches over a logical plan and reports which rules changed it. */
+export function optimize(plan: LogicalPlan, options: OptimizeOptions = {}): { plan: LogicalPlan; fired: RuleFiring[] } {
+  if (options.enabled === false) return { plan, fired: [] };
+  const { plan: optimized, fired } = runBatches(plan, DEFAULT_BATCHES, { disabledRules: options.disabledRules ?? [] });
+  return { plan: optimized, fired };
+}
