@@ -1,0 +1,139 @@
+import { Parser } from 'htmlparser2';
+import type { Deadline } from './limits.ts';
+
+/** An element of the light DOM the extractor works on; text children are plain strings. */
+export interface El {
+  tag: string;
+  parent: El | null;
+  children: Array<El | string>;
+  /** Lower-cased `class` and `id`, space-joined: what the class/id hints are matched against. */
+  hint: string;
+  /** Position in document (pre-)order; `Page.all[index] === this`. */
+  index: number;
+  /** Characters of trimmed direct text. */
+  ownText: number;
+  /** Commas (Latin, CJK, Arabic) in direct text: Readability's measure of prose. */
+  ownCommas: number;
+}
+
+/** A parsed page: the element tree plus what the metadata step needs from `<head>`. */
+export interface Page {
+  root: El;
+  /** Every element in document order, so analyses run as flat loops instead of recursion. */
+  all: El[];
+  body: El | null;
+  title: string;
+  /** `<meta>` content by lower-cased name/property/itemprop; the first occurrence wins. */
+  metas: Map<string, string>;
+  /** Texts of `<script type="application/ld+json">`. */
+  jsonLd: string[];
+  /** Elements nested deeper than the cap whose content was flattened into an ancestor. */
+  flattened: number;
+}
+
+/** Never content: their subtrees are skipped while parsing (trafilatura's MANUALLY_CLEANED). */
+const SKIP_TAGS = new Set([
+  'script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas',
+  'select', 'option', 'button', 'textarea', 'input', 'video', 'audio', 'map', 'nav', 'dialog',
+  'applet', 'frameset', 'frame', 'link',
+]);
+
+const COMMA = /[,，、،]/g;
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+
+function isHidden(a: Record<string, string>): boolean {
+  if (a.hidden !== undefined) return true;
+  const aria = a['aria-hidden'];
+  if (aria !== undefined && aria.toLowerCase() === 'true' && !(a.class ?? '').includes('fallback-image')) return true;
+  const style = a.style;
+  return style !== undefined && style.length > 8 && HIDDEN_STYLE.test(style);
+}
+
+function newEl(tag: string, parent: El | null, hint: string, index: number): El {
+  return { tag, parent, children: [], hint, index, ownText: 0, ownCommas: 0 };
+}
+
+/**
+ * Parses HTML into the light DOM with htmlparser2's streaming callbacks (no full DOM is built):
+ * skipped and hidden subtrees never allocate, elements deeper than `maxDepth` are flattened, and
+ * the deadline is checked on every callback, so no input can recurse or run unbounded.
+ */
+export function parsePage(html: string, maxDepth: number, deadline: Deadline): Page {
+  const root = newEl('#document', null, '', 0);
+  const all: El[] = [root];
+  const metas = new Map<string, string>();
+  const jsonLd: string[] = [];
+  let body: El | null = null;
+  let title = '';
+  let cur = root;
+  let depth = 0;
+  let skip = 0;
+  let flatten = 0;
+  let flattened = 0;
+  /** What skipped text is captured into: title or JSON-LD. */
+  let capture: 'title' | 'ld' | null = null;
+  let captured = '';
+
+  const parser = new Parser({
+    onopentag(name, a) {
+      deadline.tick();
+      if (skip > 0) { skip++; return; }
+      if (name === 'meta') {
+        const key = (a.name ?? a.property ?? a.itemprop ?? '').toLowerCase();
+        if (key && a.content !== undefined && !metas.has(key)) metas.set(key, a.content);
+        skip = 1;
+        return;
+      }
+      if (name === 'title' && !title && body === null) { capture = 'title'; captured = ''; skip = 1; return; }
+      if (name === 'script' && (a.type ?? '').toLowerCase() === 'application/ld+json') {
+        capture = 'ld'; captured = ''; skip = 1; return;
+      }
+      if (SKIP_TAGS.has(name) || isHidden(a)) { skip = 1; return; }
+      if (depth >= maxDepth) {
+        flatten++;
+        flattened++;
+        cur.children.push(' ');
+        return;
+      }
+      const cls = a.class;
+      const id = a.id;
+      let hint = cls === undefined ? (id === undefined ? '' : id.toLowerCase())
+        : (id === undefined ? cls.toLowerCase() : `${cls} ${id}`.toLowerCase());
+      if (a.role !== undefined) hint += ` role-${a.role.toLowerCase()}`;
+      const el = newEl(name, cur, hint, all.length);
+      all.push(el);
+      cur.children.push(el);
+      if (name === 'body' && body === null) body = el;
+      cur = el;
+      depth++;
+    },
+    ontext(data) {
+      deadline.tick();
+      if (skip > 0) {
+        if (capture !== null) captured += data;
+        return;
+      }
+      cur.children.push(data);
+      const t = data.trim();
+      if (t.length > 0) {
+        cur.ownText += t.length;
+        const commas = t.match(COMMA);
+        if (commas !== null) cur.ownCommas += commas.length;
+      }
+    },
+    onclosetag() {
+      if (skip > 0) {
+        if (--skip === 0 && capture !== null) {
+          if (capture === 'title') title = captured;
+          else jsonLd.push(captured);
+          capture = null;
+        }
+        return;
+      }
+      if (flatten > 0) { flatten--; cur.children.push(' '); return; }
+      if (cur.parent !== null) { cur = cur.parent; depth--; }
+    },
+  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  parser.end(html);
+  return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
+}

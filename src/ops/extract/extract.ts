@@ -1,0 +1,145 @@
+import { cleanContent, type CleanConfig } from './clean.ts';
+import { decodeHtml, looksBinary } from './decode.ts';
+import { parsePage, type El, type Page } from './dom.ts';
+import { CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts';
+import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
+import { extractMetadata, type PageMetadata } from './metadata.ts';
+import type { ExtractOptions } from './options.ts';
+import { pickTop, scoreCandidates } from './score.ts';
+import { computeStats, linkDensity, type Stats } from './stats.ts';
+import { assembleText } from './text.ts';
+
+/** The outcome for one page: text (possibly empty) and metadata, or why it was refused. */
+export type ExtractResult =
+  | ({ ok: true; text: string } & PageMetadata)
+  | { ok: false; reason: ExtractFailure; message: string };
+
+/** Below this many characters a pass is retried with fewer heuristics (trafilatura's MIN_EXTRACTED_SIZE). */
+const RETRY_CHARS = 250;
+const NEVER_UNLIKELY = new Set(['html', 'body', 'a', 'main', 'article']);
+
+interface Pass { strip: boolean; weight: boolean; clean: boolean }
+const PASSES: Pass[] = [
+  { strip: true, weight: true, clean: true },
+  { strip: false, weight: true, clean: true },
+  { strip: false, weight: false, clean: true },
+  { strip: false, weight: false, clean: false },
+];
+
+/** HTML5 page chrome (header/footer/aside/form) is dead unless it holds most of the page's text. */
+function chromeDead(page: Page, raw: Stats): Uint8Array {
+  const dead = new Uint8Array(page.all.length);
+  const total = raw.text[(page.body ?? page.root).index]!;
+  for (let i = 1; i < page.all.length; i++) {
+    const el = page.all[i]!;
+    dead[i] = dead[el.parent!.index]! || (CHROME_TAGS.has(el.tag) && raw.text[i]! < 0.5 * total) ? 1 : 0;
+  }
+  return dead;
+}
+
+function passDead(page: Page, base: Uint8Array, strip: boolean): Uint8Array {
+  const dead = base.slice();
+  if (!strip) return dead;
+  const inTableOrCode = new Uint8Array(page.all.length);
+  for (let i = 1; i < page.all.length; i++) {
+    const el = page.all[i]!;
+    const p = el.parent!;
+    inTableOrCode[i] = inTableOrCode[p.index]! || p.tag === 'table' || p.tag === 'code' ? 1 : 0;
+    if (dead[p.index]) { dead[i] = 1; continue; }
+    if (el.hint !== '' && !inTableOrCode[i] && !NEVER_UNLIKELY.has(el.tag) && UNLIKELY.test(el.hint) && !MAYBE.test(el.hint)) dead[i] = 1;
+  }
+  return dead;
+}
+
+/** Readability's sibling step: neighbours of the top candidate that score well or read like prose. */
+function withSiblings(s: Stats, score: Float64Array, top: El, favorPrecision: boolean, deadline: Deadline): El[] {
+  const parent = top.parent;
+  if (parent === null) return [top];
+  const topScore = Number.isNaN(score[top.index]!) ? 0 : score[top.index]!;
+  const threshold = Math.max(10, topScore * (favorPrecision ? 0.3 : 0.2));
+  const out: El[] = [];
+  for (const c of parent.children) {
+    if (typeof c === 'string' || s.dead[c.index]) continue;
+    if (c === top) { out.push(c); continue; }
+    const bonus = c.hint !== '' && c.hint === top.hint ? topScore * 0.2 : 0;
+    const sc = score[c.index]!;
+    if (!Number.isNaN(sc) && sc + bonus >= threshold) { out.push(c); continue; }
+    if (c.tag !== 'p') continue;
+    const len = s.text[c.index]!;
+    const ld = linkDensity(s, c.index);
+    if (len > 80 && ld < 0.25) out.push(c);
+    else if (len > 0 && len <= 80 && ld === 0 && /\.( |$)/.test(assembleText([c], { dead: s.dead, includeTables: true }, deadline))) out.push(c);
+  }
+  return out;
+}
+
+function runPass(page: Page, base: Uint8Array, pass: Pass, opts: ExtractOptions, deadline: Deadline): { text: string; roots: El[]; stats: Stats } {
+  const s = computeStats(page, passDead(page, base, pass.strip), deadline);
+  const body = page.body ?? page.root;
+  const score = scoreCandidates(page, s, { weightClasses: pass.weight, minParagraph: 25 }, deadline);
+  const top = pickTop(page, score, body);
+  const roots = top === null ? [body] : withSiblings(s, score, top, opts.favorPrecision, deadline);
+  const clean: CleanConfig = {
+    weightClasses: pass.weight,
+    cleanConditionally: pass.clean,
+    linkDensityModifier: opts.favorPrecision ? -0.1 : opts.favorRecall ? 0.2 : 0,
+    cleanLists: !opts.favorRecall,
+  };
+  for (const r of roots) cleanContent(page, s, r, clean, deadline);
+  return { text: assembleText(roots, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots, stats: s };
+}
+
+function isInside(el: El, roots: readonly El[]): boolean {
+  for (let a: El | null = el; a !== null; a = a.parent) if (roots.includes(a)) return true;
+  return false;
+}
+
+/** Outermost comment sections outside the main content, as text (for `includeComments`). */
+function commentsText(page: Page, base: Uint8Array, roots: readonly El[], opts: ExtractOptions, deadline: Deadline): string {
+  const picked: El[] = [];
+  for (let i = 1; i < page.all.length; i++) {
+    const el = page.all[i]!;
+    if (base[i] || el.hint === '' || !COMMENTS.test(el.hint)) continue;
+    if (picked.some((p) => isInside(el, [p])) || isInside(el, roots) || roots.some((r) => isInside(r, [el]))) continue;
+    picked.push(el);
+  }
+  return assembleText(picked, { dead: base, includeTables: opts.includeTables }, deadline);
+}
+
+function utf8Length(s: string, limit: number): number {
+  return s.length * 3 <= limit ? s.length : Buffer.byteLength(s, 'utf8');
+}
+
+/**
+ * Extracts the main text of one page. Never throws: limits and unexpected failures come back as
+ * `{ ok: false, reason }`, so a caller can quarantine the document and go on.
+ */
+export function extractMainText(input: string | Uint8Array, opts: ExtractOptions, charset?: string | null): ExtractResult {
+  try {
+    const size = typeof input === 'string' ? utf8Length(input, opts.maxInputBytes) : input.length;
+    if (size > opts.maxInputBytes) {
+      throw new ExtractLimitError('extract:too_large', `${size} bytes > maxInputBytes ${opts.maxInputBytes}`);
+    }
+    const deadline = new Deadline(opts.timeBudgetMs);
+    const html = typeof input === 'string' ? input : decodeHtml(input, charset);
+    if (looksBinary(html)) throw new ExtractLimitError('extract:binary', 'content is not text');
+    const page = parsePage(html, opts.maxDepth, deadline);
+    deadline.check();
+    const base = chromeDead(page, computeStats(page, new Uint8Array(page.all.length), deadline));
+    let best: { text: string; roots: El[] } | null = null;
+    for (const pass of PASSES) {
+      const r = runPass(page, base, pass, opts, deadline);
+      if (best === null || r.text.length > best.text.length) best = r;
+      if (r.text.length >= RETRY_CHARS) break;
+    }
+    let text = best!.text;
+    if (opts.includeComments) {
+      const comments = commentsText(page, base, best!.roots, opts, deadline);
+      if (comments !== '') text = text === '' ? comments : `${text}\n\n${comments}`;
+    }
+    return { ok: true, text, ...extractMetadata(page) };
+  } catch (e) {
+    if (e instanceof ExtractLimitError) return { ok: false, reason: e.reason, message: e.message };
+    return { ok: false, reason: 'extract:error', message: e instanceof Error ? e.message : String(e) };
+  }
+}
