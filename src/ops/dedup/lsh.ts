@@ -1,0 +1,140 @@
+import type { SignatureBatch } from './minhash.ts';
+
+/**
+ * Band records: one per (document, band), struct-of-arrays. `doc` is the document's dense input
+ * ordinal (see index.ts): smaller means earlier in the input, and the smallest doc of a cluster is
+ * kept. Exact and URL dedup use the same records with a single band.
+ */
+export interface BandRecords {
+  length: number;
+  band: Uint16Array;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  doc: Float64Array;
+}
+
+export function allocRecords(length: number): BandRecords {
+  return {
+    length,
+    band: new Uint16Array(length),
+    hi: new Uint32Array(length),
+    lo: new Uint32Array(length),
+    doc: new Float64Array(length),
+  };
+}
+
+/** Candidate edges: `dst[i]` duplicates `src[i]`, and `src[i] < dst[i]` always. */
+export interface EdgeChunk {
+  length: number;
+  src: Float64Array;
+  dst: Float64Array;
+}
+
+/**
+ * The records of a signed batch: one per band of every valid document. `docs[i]` is the ordinal
+ * of row `i` of the batch.
+ */
+export function bandRecords(sig: SignatureBatch, bands: number, docs: ArrayLike<number>): BandRecords {
+  let valid = 0;
+  for (let i = 0; i < sig.count; i++) valid += sig.valid[i]!;
+  const r = allocRecords(valid * bands);
+  let k = 0;
+  for (let i = 0; i < sig.count; i++) {
+    if (!sig.valid[i]) continue;
+    for (let b = 0; b < bands; b++, k++) {
+      r.band[k] = b;
+      r.hi[k] = sig.bands[(i * bands + b) * 2]!;
+      r.lo[k] = sig.bands[(i * bands + b) * 2 + 1]!;
+      r.doc[k] = docs[i]!;
+    }
+  }
+  return r;
+}
+
+/** Single-band records from 64-bit keys (`keys[2i]`, `keys[2i+1]`), skipping rows with `valid[i] = 0`. */
+export function keyRecords(keys: Uint32Array, docs: ArrayLike<number>, valid?: Uint8Array): BandRecords {
+  const n = docs.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) if (!valid || valid[i]) m++;
+  const r = allocRecords(m);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (valid && !valid[i]) continue;
+    r.hi[k] = keys[2 * i]!;
+    r.lo[k] = keys[2 * i + 1]!;
+    r.doc[k++] = docs[i]!;
+  }
+  return r;
+}
+
+/**
+ * The shuffle partition of a band hash: a range partition on its high 32 bits, so equal
+ * (band, hash) records always meet in one partition and partitions are independent.
+ */
+export function bandPartition(hi: number, partitions: number): number {
+  return Math.floor((hi * partitions) / 4294967296);
+}
+
+/** Splits records into `partitions` by {@link bandPartition}, keeping their order. */
+export function partitionRecords(r: BandRecords, partitions: number): BandRecords[] {
+  const counts = new Uint32Array(partitions);
+  for (let i = 0; i < r.length; i++) counts[bandPartition(r.hi[i]!, partitions)]!++;
+  const parts = Array.from(counts, (c) => allocRecords(c));
+  const fill = new Uint32Array(partitions);
+  for (let i = 0; i < r.length; i++) {
+    const p = bandPartition(r.hi[i]!, partitions);
+    const k = fill[p]!++;
+    const part = parts[p]!;
+    part.band[k] = r.band[i]!;
+    part.hi[k] = r.hi[i]!;
+    part.lo[k] = r.lo[i]!;
+    part.doc[k] = r.doc[i]!;
+  }
+  return parts;
+}
+
+/** Concatenates record arrays (e.g. the shuffle inputs of one partition from every map task). */
+export function concatRecords(parts: readonly BandRecords[]): BandRecords {
+  const r = allocRecords(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    r.band.set(p.band.subarray(0, p.length), at);
+    r.hi.set(p.hi.subarray(0, p.length), at);
+    r.lo.set(p.lo.subarray(0, p.length), at);
+    r.doc.set(p.doc.subarray(0, p.length), at);
+    at += p.length;
+  }
+  return r;
+}
+
+/**
+ * Sorts records by (band, hash, doc) and emits, for every run of equal (band, hash), one edge from
+ * the run's smallest doc to each other doc: a star, so a bucket of k docs costs k − 1 edges, not
+ * k(k − 1)/2. The result does not depend on record order.
+ */
+export function bucket(r: BandRecords): EdgeChunk {
+  const n = r.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const { band, hi, lo, doc } = r;
+  order.sort((a, b) =>
+    band[a]! - band[b]! || hi[a]! - hi[b]! || lo[a]! - lo[b]! || doc[a]! - doc[b]!);
+  const src = new Float64Array(Math.max(0, n - 1));
+  const dst = new Float64Array(Math.max(0, n - 1));
+  let m = 0;
+  let i = 0;
+  while (i < n) {
+    const head = order[i]!;
+    let j = i + 1;
+    while (j < n) {
+      const k = order[j]!;
+      if (band[k] !== band[head] || hi[k] !== hi[head] || lo[k] !== lo[head]) break;
+      if (doc[k] !== doc[order[j - 1]!]) {
+        src[m] = doc[head]!;
+        dst[m++] = doc[k]!;
+      }
+      j++;
+    }
+    i = j;
+  }
+  return { length: m, src: src.subarray(0, m), dst: dst.subarray(0, m) };
+}
