@@ -1,0 +1,276 @@
+import {
+  DataType, Field, makeData, makeVector, RecordBatch, Schema, Struct, Type, vectorFromArray,
+} from 'apache-arrow';
+import type { Data, Vector } from 'apache-arrow';
+
+/** A column to put into a batch: a Vector (single chunk) or a Data. */
+export type ColumnLike = Vector | Data;
+
+function toData(c: ColumnLike): Data {
+  if ('data' in c && Array.isArray((c as Vector).data)) {
+    const v = c as Vector;
+    if (v.data.length === 1) return v.data[0]!;
+    return concatData(v.data as Data[], v.type);
+  }
+  return c as Data;
+}
+
+/** Builds a batch from named columns; `length` is required so zero-column batches keep their row count. */
+export function makeBatch(columns: ReadonlyArray<{ field: Field; data: ColumnLike }>, length: number): RecordBatch {
+  const fields = columns.map((c) => c.field);
+  const children = columns.map((c) => {
+    const d = toData(c.data);
+    if (d.length !== length) throw new Error(`column "${c.field.name}" has ${d.length} rows, batch has ${length}`);
+    return d;
+  });
+  const schema = new Schema(fields);
+  return new RecordBatch(schema, makeData({ type: new Struct(fields), length, nullCount: 0, children }));
+}
+
+/** The batch's columns as fields + data, in schema order. */
+export function columnsOf(batch: RecordBatch): { field: Field; data: Data }[] {
+  return batch.schema.fields.map((field, i) => ({ field, data: batch.data.children[i]! }));
+}
+
+/** Adds a column, or replaces the column of the same name in place (keeping its position). */
+export function setColumn(batch: RecordBatch, name: string, column: ColumnLike, nullable = true): RecordBatch {
+  const data = toData(column);
+  const field = new Field(name, data.type, nullable || data.nullCount > 0);
+  const cols = columnsOf(batch);
+  const at = cols.findIndex((c) => c.field.name === name);
+  if (at >= 0) cols[at] = { field, data };
+  else cols.push({ field, data });
+  return makeBatch(cols, batch.numRows);
+}
+
+/** Removes the named columns (names not present are ignored). */
+export function dropColumns(batch: RecordBatch, names: readonly string[]): RecordBatch {
+  const drop = new Set(names);
+  return makeBatch(columnsOf(batch).filter((c) => !drop.has(c.field.name)), batch.numRows);
+}
+
+/** Keeps exactly the named columns, in the given order; a missing name is an error naming the columns present. */
+export function selectColumns(batch: RecordBatch, names: readonly string[]): RecordBatch {
+  const cols = columnsOf(batch);
+  const byName = new Map(cols.map((c) => [c.field.name, c]));
+  return makeBatch(names.map((n) => {
+    const c = byName.get(n);
+    if (!c) throw new Error(`unknown column "${n}" (available: ${cols.map((x) => x.field.name).join(', ')})`);
+    return c;
+  }), batch.numRows);
+}
+
+/** Indices of the rows whose mask byte is non-zero. */
+export function maskToIndices(mask: Uint8Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
+  const out = new Int32Array(n);
+  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) out[j++] = i;
+  return out;
+}
+
+/** Keeps the rows whose mask byte is non-zero, in order. */
+export function filterBatch(batch: RecordBatch, mask: Uint8Array): RecordBatch {
+  if (mask.length !== batch.numRows) throw new Error(`mask has ${mask.length} rows, batch has ${batch.numRows}`);
+  const idx = maskToIndices(mask);
+  if (idx.length === batch.numRows) return batch;
+  if (idx.length > 0 && idx[idx.length - 1]! - idx[0]! === idx.length - 1) return batch.slice(idx[0]!, idx[0]! + idx.length);
+  return takeBatch(batch, idx);
+}
+
+/** Gathers rows by index (indices may repeat or reorder). */
+export function takeBatch(batch: RecordBatch, indices: Int32Array): RecordBatch {
+  return makeBatch(columnsOf(batch).map((c) => ({ field: c.field, data: takeData(c.data, indices) })), indices.length);
+}
+
+function bitGet(bm: Uint8Array, i: number): number { return (bm[i >> 3]! >> (i & 7)) & 1; }
+
+function takeValidity(data: Data, indices: Int32Array): { nullBitmap?: Uint8Array; nullCount: number } {
+  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) return { nullCount: 0 };
+  const bm = data.nullBitmap;
+  const out = new Uint8Array((indices.length + 7) >> 3);
+  let nulls = 0;
+  for (let j = 0; j < indices.length; j++) {
+    if (bitGet(bm, data.offset + indices[j]!)) out[j >> 3]! |= 1 << (j & 7);
+    else nulls++;
+  }
+  return nulls ? { nullBitmap: out, nullCount: nulls } : { nullCount: 0 };
+}
+
+/** Gathers values of one column by index; typed fast paths for primitives, Bool, Utf8/Binary, Dictionary. */
+export function takeData(data: Data, indices: Int32Array): Data {
+  const type = data.type as DataType;
+  const n = indices.length;
+  const v = takeValidity(data, indices);
+  switch (data.typeId) {
+    case Type.Null:
+      return makeData({ type, length: n } as never);
+    case Type.Bool: {
+      const out = new Uint8Array((n + 7) >> 3);
+      const src = data.values as Uint8Array;
+      for (let j = 0; j < n; j++) if (bitGet(src, data.offset + indices[j]!)) out[j >> 3]! |= 1 << (j & 7);
+      return makeData({ type, length: n, data: out, ...v } as never);
+    }
+    case Type.Utf8: case Type.Binary: {
+      const offs = data.valueOffsets as Int32Array;
+      const src = data.values as Uint8Array;
+      let total = 0;
+      for (let j = 0; j < n; j++) { const i = indices[j]!; total += offs[i + 1]! - offs[i]!; }
+      const bytes = new Uint8Array(total);
+      const outOffs = new Int32Array(n + 1);
+      let pos = 0;
+      for (let j = 0; j < n; j++) {
+        const i = indices[j]!;
+        const s = offs[i]!, e = offs[i + 1]!;
+        if (e > s) bytes.set(src.subarray(s, e), pos);
+        pos += e - s;
+        outOffs[j + 1] = pos;
+      }
+      return makeData({ type, length: n, valueOffsets: outOffs, data: bytes, ...v } as never);
+    }
+    case Type.Dictionary: {
+      const keys = data.values as Int32Array;
+      const out = new (keys.constructor as Int32ArrayConstructor)(n);
+      for (let j = 0; j < n; j++) out[j] = keys[indices[j]!]!;
+      return makeData({ type, length: n, data: out, dictionary: data.dictionary, ...v } as never);
+    }
+    case Type.Int: case Type.Float: case Type.Date: case Type.Time: case Type.Timestamp:
+    case Type.Duration: case Type.Decimal: case Type.FixedSizeBinary: case Type.Interval: {
+      const src = data.values as unknown as { length: number; constructor: new (n: number) => ArrayLike<number> & { [i: number]: number | bigint } } & ArrayLike<number | bigint>;
+      const stride = data.stride;
+      const out = new src.constructor(n * stride) as unknown as { [i: number]: number | bigint };
+      if (stride === 1) for (let j = 0; j < n; j++) out[j] = src[indices[j]!]!;
+      else for (let j = 0; j < n; j++) for (let k = 0; k < stride; k++) out[j * stride + k] = src[indices[j]! * stride + k]!;
+      return makeData({ type, length: n, data: out, ...v } as never);
+    }
+    default: {
+      // Nested and rare types: correctness over speed.
+      const vec = makeVector(data);
+      const values = Array.from(indices, (i) => vec.get(i));
+      return vectorFromArray(values, type).data[0]!;
+    }
+  }
+}
+
+/** Concatenates column chunks of one type into a single Data. */
+export function concatData(parts: readonly Data[], type: DataType = parts[0]!.type): Data {
+  if (parts.length === 1) return parts[0]!;
+  let total = 0;
+  const starts: number[] = [];
+  for (const p of parts) { starts.push(total); total += p.length; }
+  // Gather through a virtual index space: reuse takeData per part and stitch, which keeps one code path.
+  if (parts.length === 0) return makeData({ type, length: 0 } as never);
+  const pieces = parts.map((p) => takeData(p, identity(p.length)));
+  return stitch(pieces, type, total);
+}
+
+const identityCache: Int32Array[] = [];
+function identity(n: number): Int32Array {
+  const cached = identityCache[0];
+  if (cached && cached.length >= n) return cached.subarray(0, n);
+  const a = new Int32Array(Math.max(n, 1024));
+  for (let i = 0; i < a.length; i++) a[i] = i;
+  identityCache[0] = a;
+  return a.subarray(0, n);
+}
+
+/** Joins pieces that start at offset 0 (fresh from takeData) into one Data. */
+function stitch(pieces: Data[], type: DataType, total: number): Data {
+  let nullCount = 0;
+  for (const p of pieces) nullCount += p.nullCount;
+  let nullBitmap: Uint8Array | undefined;
+  if (nullCount > 0) {
+    nullBitmap = new Uint8Array((total + 7) >> 3);
+    let row = 0;
+    for (const p of pieces) {
+      const bm = p.nullBitmap;
+      for (let i = 0; i < p.length; i++, row++) {
+        if (!bm || bm.length === 0 || bitGet(bm, i)) nullBitmap[row >> 3]! |= 1 << (row & 7);
+      }
+    }
+  }
+  const nb = nullBitmap ? { nullBitmap, nullCount } : { nullCount: 0 };
+  switch (type.typeId) {
+    case Type.Null: return makeData({ type, length: total } as never);
+    case Type.Bool: {
+      const out = new Uint8Array((total + 7) >> 3);
+      let row = 0;
+      for (const p of pieces) for (let i = 0; i < p.length; i++, row++) if (bitGet(p.values as Uint8Array, i)) out[row >> 3]! |= 1 << (row & 7);
+      return makeData({ type, length: total, data: out, ...nb } as never);
+    }
+    case Type.Utf8: case Type.Binary: {
+      let bytesTotal = 0;
+      for (const p of pieces) bytesTotal += (p.values as Uint8Array).length;
+      const bytes = new Uint8Array(bytesTotal);
+      const offs = new Int32Array(total + 1);
+      let row = 0, base = 0;
+      for (const p of pieces) {
+        const po = p.valueOffsets as Int32Array;
+        bytes.set(p.values as Uint8Array, base);
+        for (let i = 0; i < p.length; i++) offs[++row] = base + po[i + 1]!;
+        base += (p.values as Uint8Array).length;
+      }
+      return makeData({ type, length: total, valueOffsets: offs, data: bytes, ...nb } as never);
+    }
+    case Type.Int: case Type.Float: case Type.Date: case Type.Time: case Type.Timestamp:
+    case Type.Duration: case Type.Decimal: case Type.FixedSizeBinary: case Type.Interval: case Type.Dictionary: {
+      if (type.typeId === Type.Dictionary && pieces.some((p) => p.dictionary !== pieces[0]!.dictionary)) break;
+      const first = pieces[0]!.values as unknown as { constructor: new (n: number) => { set(a: ArrayLike<number | bigint>, o: number): void } };
+      const stride = pieces[0]!.stride;
+      const out = new first.constructor(total * stride);
+      let at = 0;
+      for (const p of pieces) { out.set(p.values as unknown as ArrayLike<number>, at); at += p.length * stride; }
+      return makeData({ type, length: total, data: out, dictionary: pieces[0]!.dictionary, ...nb } as never);
+    }
+    default: break;
+  }
+  const values: unknown[] = [];
+  for (const p of pieces) { const v = makeVector(p); for (let i = 0; i < p.length; i++) values.push(v.get(i)); }
+  return vectorFromArray(values, type).data[0]!;
+}
+
+/** Estimated in-memory bytes of a batch's visible rows (values + offsets), used for stats. */
+export function batchByteSize(batch: RecordBatch): number {
+  let bytes = 0;
+  for (const d of batch.data.children) bytes += dataByteSize(d);
+  return bytes;
+}
+
+function dataByteSize(d: Data): number {
+  if (d.typeId === Type.Utf8 || d.typeId === Type.Binary) {
+    const o = d.valueOffsets as Int32Array;
+    return (o[d.length]! - o[0]!) + 4 * d.length;
+  }
+  if (d.typeId === Type.Bool) return (d.length + 7) >> 3;
+  if (d.values) return d.length * d.stride * (d.values as Uint8Array).BYTES_PER_ELEMENT;
+  let sum = 0;
+  for (const c of d.children) sum += dataByteSize(c);
+  return sum;
+}
+
+/** An empty batch with the given schema. */
+export function emptyBatch(schema: Schema): RecordBatch {
+  return makeBatch(schema.fields.map((field) => ({ field, data: makeVector(vectorFromArray([], field.type)).data[0]! })), 0);
+}
+
+export { Field, Schema };
+
+/**
+ * Concatenates batches into one. Schemas must agree on column names and types (use
+ * `conformBatch` from schema.ts first when they may differ).
+ */
+export function concatBatches(batches: readonly RecordBatch[]): RecordBatch {
+  if (batches.length === 0) throw new Error('concatBatches needs at least one batch');
+  if (batches.length === 1) return batches[0]!;
+  const first = batches[0]!.schema;
+  const total = batches.reduce((s, b) => s + b.numRows, 0);
+  return makeBatch(first.fields.map((field, k) => {
+    const parts = batches.map((b) => {
+      const f = b.schema.fields[k];
+      if (!f || f.name !== field.name) throw new Error(`cannot concatenate batches: column ${k} is "${f?.name}", expected "${field.name}"`);
+      return b.data.children[k]!;
+    });
+    const nullable = batches.some((b) => b.schema.fields[k]!.nullable);
+    return { field: nullable === field.nullable ? field : field.clone({ nullable }), data: concatData(parts, field.type) };
+  }), total);
+}
