@@ -43,3 +43,4 @@ export const DROP_REASONS = {
   exact: 'exact_duplicate',
   url: 'url_duplicate',
 } as const;
+export { clusterRecords, fuzzyDedupLocal, exactDedupLocal, urlDedupLocal } from './local-run.ts';
