@@ -13,10 +13,10 @@ function formatScalar(v: Scalar): string {
   return String(v);
 }
 
-/** Compound operands are parenthesized, so precedence never has to be guessed. */
+/** Operators' operands are parenthesized unless atomic, so precedence never has to be guessed. */
 function operand(e: ExprNode): string {
   const s = formatExpr(e);
-  return e.kind === 'cmp' || e.kind === 'arith' || e.kind === 'and' || e.kind === 'or' ? `(${s})` : s;
+  return e.kind === 'col' || e.kind === 'lit' || e.kind === 'str' || e.kind === 'match' ? s : `(${s})`;
 }
 
 /** Compact one-line rendering: `(len(text) > 200) AND (lang = 'en')`. */

@@ -2,7 +2,10 @@ import type { LogicalPlan } from './logical-plan.ts';
 import { runBatches, type RuleBatch, type RuleFiring } from './rule-executor.ts';
 import { combineFiltersRule } from './rules/combine-filters.ts';
 import { foldConstantsRule } from './rules/fold-constants.ts';
+import { pruneColumnsRule } from './rules/prune-columns.ts';
+import { pushDownLimitRule } from './rules/push-down-limit.ts';
 import { pushDownPredicatesRule } from './rules/push-down-predicates.ts';
+import { reorderFiltersRule } from './rules/reorder-filters.ts';
 import { simplifyBooleansRule } from './rules/simplify-booleans.ts';
 
 /**
@@ -12,7 +15,9 @@ import { simplifyBooleansRule } from './rules/simplify-booleans.ts';
  */
 export const DEFAULT_BATCHES: readonly RuleBatch[] = [
   { name: 'simplify', strategy: 'once', rules: [foldConstantsRule, simplifyBooleansRule] },
-  { name: 'pushdown', strategy: { maxIterations: 100 }, rules: [combineFiltersRule, pushDownPredicatesRule, simplifyBooleansRule] },
+  { name: 'pushdown', strategy: { maxIterations: 100 }, rules: [combineFiltersRule, pushDownPredicatesRule, pushDownLimitRule, simplifyBooleansRule] },
+  { name: 'reorder', strategy: 'once', rules: [reorderFiltersRule] },
+  { name: 'prune', strategy: 'once', rules: [pruneColumnsRule] },
 ];
 
 export interface OptimizeOptions {
