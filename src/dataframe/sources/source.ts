@@ -27,8 +27,18 @@ export interface BadRecord {
   sample?: string;
 }
 
-/** A batch of rows, or a bad record, in input order. */
-export type ReadItem = { batch: RecordBatch } | { bad: BadRecord };
+/**
+ * Records a reader passed over on purpose (e.g. WARC `request`/`metadata` records, non-HTML
+ * responses), counted by reason so the run accounts for every input record. Counts are deltas:
+ * a reader may report the same reason several times per partition; the runner sums them.
+ */
+export interface SkippedRecords {
+  reason: string;
+  count: number;
+}
+
+/** A batch of rows, a bad record, or a count of skipped records, in input order. */
+export type ReadItem = { batch: RecordBatch } | { bad: BadRecord } | { skipped: SkippedRecords };
 
 /**
  * One reader per source format. Readers add the system columns `__file` (Int32, index of the file in
