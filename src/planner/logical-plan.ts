@@ -49,7 +49,8 @@ export type LogicalPlan =
   | { kind: 'filter'; input: LogicalPlan; predicate: ExprNode }
   /** Keeps exactly these columns, computing each from an expression. */
   | { kind: 'select'; input: LogicalPlan; columns: { name: string; expr: ExprNode }[] }
-  /** Adds or replaces columns, keeping all others. */
+  /** Adds or replaces columns, keeping all others. Every expression reads the node's input, not
+   *  columns defined earlier in the same node (the optimizer substitutes expressions on that basis). */
   | { kind: 'withColumns'; input: LogicalPlan; columns: { name: string; expr: ExprNode }[] }
   | { kind: 'drop'; input: LogicalPlan; columns: string[] }
   /** A batch operator from src/ops, referenced by name with validated options. */
