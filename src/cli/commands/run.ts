@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { files } from '../../exec/layout.ts';
+import { defaultProgress } from '../../exec/progress.ts';
+import { runStages } from '../../exec/stage-runner.ts';
+import { writeFileAtomic } from '../../exec/sink-parts.ts';
+import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
+import { planPipeline } from '../plan-pipeline.ts';
+
+const RunOptions = z.object({
+  input: z.string({ error: 'is required' }).min(1, 'is required'),
+  output: z.string({ error: 'is required' }).min(1, 'is required'),
+  workers: positiveInt('--workers').optional(),
+  resume: z.boolean().default(false),
+  pattern: z.string().optional(),
+  stage: z.string().regex(/^s\d+$/, 'must be a stage id like s0').optional(),
+  task: z.string().regex(/^\d+$/, 'must be a task index (0, 1, ...)').transform(Number).optional(),
+  planOnly: z.boolean().default(false),
+  option: keyValues,
+  batchSize: positiveInt('--batch-size').optional(),
+  docTimeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
+  retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
+}).refine((o) => (o.stage === undefined) === (o.task === undefined), {
+  message: '--stage and --task go together', path: ['stage'],
+});
+
+/** `sluice run <pipeline.ts> --input <dir> --output <dir> ...` */
+export function registerRun(program: Command): void {
+  program.command('run')
+    .description('run a pipeline over an input directory; rerunning into the same output resumes it')
+    .argument('<pipeline>', 'pipeline script (.ts) whose default export builds a DataFrame')
+    .option('--input <dir>', 'input directory')
+    .option('--output <dir>', 'output directory (documents/, quarantine/, stats.json, _store/)')
+    .option('--workers <n>', `worker threads (default: ${defaultWorkers()}, the core count)`)
+    .option('--resume', 'continue an interrupted run (fails if the output holds none)')
+    .option('--pattern <glob>', 'default glob for ctx.files() in the pipeline')
+    .option('--stage <id>', 'with --task: run only this task of this stage and commit it')
+    .option('--task <i>', 'task index within --stage')
+    .option('--plan-only', 'write the physical plan to <output>/plan.json and exit')
+    .option('--option <key=value>', 'pipeline option (repeatable), available as ctx.options', collectOption)
+    .option('--batch-size <rows>', 'rows per batch (default 8192)')
+    .option('--doc-timeout <seconds>', 'quarantine a document an operator spends longer on (default 120)')
+    .option('--retries <n>', 'retries of a task whose worker crashed (default 2)')
+    .action(async (pipeline: string, raw: Record<string, unknown>) => {
+      const o = parseCliOptions(RunOptions, raw);
+      const output = resolve(o.output);
+      const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option });
+      if (o.planOnly) {
+        await writeFileAtomic(files.plan(output), JSON.stringify(physical, null, 2) + '\n');
+        for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
+        process.stdout.write(`plan written to ${files.plan(output)}\n`);
+        return;
+      }
+      const progress = defaultProgress();
+      const result = await runStages(physical, {
+        outDir: output,
+        ...(o.workers ? { workers: o.workers } : {}),
+        resume: o.resume,
+        ...(o.stage !== undefined && o.task !== undefined ? { only: { stage: o.stage, task: o.task } } : {}),
+        ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+        ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),
+        ...(o.retries !== undefined ? { retries: o.retries } : {}),
+        progress,
+      });
+      if (!result.stats) {
+        process.stdout.write(`committed ${o.stage}/${o.task}; the run completes when every task is committed\n`);
+        return;
+      }
+      const t = result.stats.totals;
+      const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
+      process.stdout.write(`done: ${t.documentsIn} documents in, ${t.documentsOut} out, ${dropped} dropped, ` +
+        `${t.quarantined} quarantined; stats in ${files.stats(output)}\n`);
+    });
+}

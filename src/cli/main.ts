@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander';
+import { registerExplain } from './commands/explain.ts';
+import { registerRun } from './commands/run.ts';
+
+/** Builds the `sluice` program. Each command lives in `commands/<name>.ts` and adds itself here. */
+export function buildProgram(): Command {
+  const program = new Command('sluice')
+    .description('Turn raw web crawls into training-ready token shards.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerRun(program);
+  registerExplain(program);
+  return program;
+}
+
+/**
+ * Runs the CLI on `process.argv`-style arguments. Errors print one clear line (the stack only with
+ * `SLUICE_DEBUG=1`) and set a non-zero exit code instead of throwing.
+ */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander already printed the message (or help); only the exit code is left to set.
+      if (e.exitCode !== 0) process.exitCode = e.exitCode;
+      return;
+    }
+    const err = e as Error;
+    process.stderr.write(`sluice: ${err.message}\n`);
+    if (process.env.SLUICE_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+    process.exitCode = 1;
+  }
+}

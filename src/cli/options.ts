@@ -1,0 +1,40 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+/** Turns zod issues into one line per bad option, naming it as the user typed it. */
+export function parseCliOptions<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const name = i.path.length ? `--${String(i.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}` : 'options';
+      return `  ${name}: ${i.message}`;
+    });
+    throw new Error(`invalid options:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Parses repeated `--option key=value` flags. */
+export function collectOption(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export const keyValues = z.array(z.string()).default([]).transform((list, ctx) => {
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) {
+      ctx.addIssue({ code: 'custom', message: `expected key=value, got "${kv}"` });
+      continue;
+    }
+    out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+});
+
+/** A positive integer given as a CLI string. */
+export const positiveInt = (what: string) =>
+  z.string().regex(/^\d+$/, `${what} must be a positive integer`).transform(Number)
+    .refine((n) => n >= 1, `${what} must be at least 1`);
+
+export const defaultWorkers = (): number => availableParallelism();

@@ -1,0 +1,98 @@
+/** Counts of one step in one task; summed over tasks for `stats.json`. */
+export interface StepCounters {
+  /** Operator name for `apply`, else the step kind (`scan`, `filter`, `select`, ...). */
+  name: string;
+  documentsIn: number;
+  documentsOut: number;
+  /** reason → count. */
+  dropped: Record<string, number>;
+  quarantined: number;
+  bytesIn: number;
+  bytesOut: number;
+  cpuMs: number;
+}
+
+export interface StepStats extends StepCounters {
+  stage: string;
+  /** Position of the step in its stage. */
+  step: number;
+}
+
+export interface RunStats {
+  fingerprint: string;
+  steps: StepStats[];
+  totals: {
+    documentsIn: number;
+    documentsOut: number;
+    dropped: Record<string, number>;
+    quarantined: number;
+    cpuMs: number;
+    wallMs: number;
+  };
+  stages: { id: string; tasks: number; documentsIn: number; documentsOut: number }[];
+}
+
+export function emptyCounters(name: string): StepCounters {
+  return { name, documentsIn: 0, documentsOut: 0, dropped: {}, quarantined: 0, bytesIn: 0, bytesOut: 0, cpuMs: 0 };
+}
+
+/** Adds `b` into `a` (same step). */
+export function addCounters(a: StepCounters, b: StepCounters): StepCounters {
+  const dropped = { ...a.dropped };
+  for (const [r, n] of Object.entries(b.dropped)) dropped[r] = (dropped[r] ?? 0) + n;
+  return {
+    name: a.name,
+    documentsIn: a.documentsIn + b.documentsIn,
+    documentsOut: a.documentsOut + b.documentsOut,
+    dropped,
+    quarantined: a.quarantined + b.quarantined,
+    bytesIn: a.bytesIn + b.bytesIn,
+    bytesOut: a.bytesOut + b.bytesOut,
+    cpuMs: a.cpuMs + b.cpuMs,
+  };
+}
+
+export function sumDropped(c: { dropped: Record<string, number> }): number {
+  let n = 0;
+  for (const v of Object.values(c.dropped)) n += v;
+  return n;
+}
+
+/**
+ * The accounting invariant: each step's input is its output plus its drops and quarantines, and
+ * each step's input is the previous step's output (a stage's first step receives what the stages it
+ * reads produced). Returns one message per violation; an empty list means every document is
+ * accounted for.
+ */
+export function checkInvariant(stats: RunStats, stageInputs: Map<string, string[]>): string[] {
+  const problems: string[] = [];
+  const byStage = new Map<string, StepStats[]>();
+  for (const s of stats.steps) {
+    const list = byStage.get(s.stage) ?? [];
+    list.push(s);
+    byStage.set(s.stage, list);
+  }
+  const stageOut = new Map<string, number>();
+  for (const [stage, steps] of byStage) {
+    for (const s of steps) {
+      const accounted = s.documentsOut + sumDropped(s) + s.quarantined;
+      if (s.documentsIn !== accounted) {
+        problems.push(`${stage} step ${s.step} (${s.name}): documentsIn ${s.documentsIn} != out ${s.documentsOut} + dropped ${sumDropped(s)} + quarantined ${s.quarantined}`);
+      }
+    }
+    for (let i = 1; i < steps.length; i++) {
+      if (steps[i]!.documentsIn !== steps[i - 1]!.documentsOut) {
+        problems.push(`${stage} step ${i} (${steps[i]!.name}): documentsIn ${steps[i]!.documentsIn} != previous step's documentsOut ${steps[i - 1]!.documentsOut}`);
+      }
+    }
+    const parents = stageInputs.get(stage) ?? [];
+    if (parents.length && steps.length) {
+      const expected = parents.reduce((n, p) => n + (stageOut.get(p) ?? 0), 0);
+      if (steps[0]!.documentsIn !== expected) {
+        problems.push(`${stage} step 0 (${steps[0]!.name}): documentsIn ${steps[0]!.documentsIn} != output of ${parents.join('+')} (${expected})`);
+      }
+    }
+    if (steps.length) stageOut.set(stage, steps[steps.length - 1]!.documentsOut);
+  }
+  return problems;
+}
