@@ -72,7 +72,10 @@ function foldNode(e: ExprNode): ExprNode {
         case 'contains': return lit(v.includes(e.pattern));
         case 'startsWith': return lit(v.startsWith(e.pattern));
         case 'endsWith': return lit(v.endsWith(e.pattern));
-        case 'regexMatch': return lit(new RegExp(e.pattern, e.flags).test(v));
+        case 'regexMatch': {
+          // An invalid pattern stays unfolded so the runtime reports it where the user expects.
+          try { return lit(new RegExp(e.pattern, e.flags).test(v)); } catch { return e; }
+        }
       }
       return e;
     }
