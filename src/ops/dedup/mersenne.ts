@@ -12,6 +12,12 @@ const INV21 = 2 ** -21;
 const INV19 = 2 ** -19;
 const T19 = 2 ** 19;
 const T40 = 2 ** 40;
+const T42 = 2 ** 42;
+const T61 = 2 ** 61;
+const INV61 = 2 ** -61;
+/** Screening margin: far above the estimate's error bound (2^37), far below typical minima. */
+const SCREEN = 2 ** 38;
+const P_MINUS_SCREEN = T61 - SCREEN;
 
 /** Permutation coefficients as limbs: entry `k` of each array belongs to permutation `k`. */
 export interface Permutations {
@@ -106,11 +112,18 @@ export class MinHasher {
       const a1x4 = 4 * a1, a2x4 = 4 * a2;
       let mh = minH[k]!;
       let ml = minL[k]!;
+      // A float estimate of the reduced value (error < 2^37, see header) screens out the vast
+      // majority of candidates; only possible new minima, or values near a wrap, go the exact way.
+      let bound = mh * T21 + ml + SCREEN;
       for (let i = 0; i < count; i++) {
         const x0 = X0[i]!, x1 = X1[i]!, x2 = X2[i]!;
         let c0 = x0 * a0 + x1 * a2x4 + x2 * a1x4 + b0;
         let c1 = x0 * a1 + x1 * a0 + x2 * a2x4 + b1;
         let c2 = x0 * a2 + x1 * a1 + x2 * a0 + b2;
+        const u = c2 * T42 + c1 * T21 + c0;
+        const q = Math.floor(u * INV61);
+        const v = u - q * T61 + q;
+        if (v >= bound && v <= P_MINUS_SCREEN) continue;
         let t = Math.floor(c0 * INV21);
         c0 -= t * T21;
         c1 += t;
@@ -135,6 +148,7 @@ export class MinHasher {
         if (H < mh || (H === mh && L < ml)) {
           mh = H;
           ml = L;
+          bound = mh * T21 + ml + SCREEN;
         }
       }
       minH[k] = mh;

@@ -46,6 +46,23 @@ describe('61-bit MinHash without BigInt', () => {
     }
   });
 
+  it('screening never skips a true minimum (many shingles, many seeds)', () => {
+    const r = rng(17);
+    for (let seed = 1; seed <= 6; seed++) {
+      const perms = makePermutations(16, seed);
+      const n = 4000;
+      const hi = new Uint32Array(n);
+      const lo = new Uint32Array(n);
+      for (let i = 0; i < n; i++) { hi[i] = r(); lo[i] = r(); }
+      const h = new MinHasher(perms);
+      h.update(hi, lo, n);
+      const out = new Uint32Array(32);
+      h.write(out, 0);
+      const got = Array.from({ length: 16 }, (_, k) => (BigInt(out[2 * k]!) << 32n) | BigInt(out[2 * k + 1]!));
+      expect(got).toEqual(referenceMinima(perms, hi, lo, n));
+    }
+  });
+
   it('is seeded: same seed same permutations, other seed others', () => {
     expect(makePermutations(8, 1)).toEqual(makePermutations(8, 1));
     expect(makePermutations(8, 1).a0).not.toEqual(makePermutations(8, 2).a0);
