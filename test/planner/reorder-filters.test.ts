@@ -33,9 +33,10 @@ describe('reorder-filters', () => {
     expect(formatLogical(reorderFilters(before))).toMatchInlineSnapshot(`
       "Apply gopher_repetition reads=[text] filters(sel=0.8) cost=8000ns
         Apply language_id reads=[text] writes=[language, language_score] filters(sel=0.45) cost=20000ns
-          Filter ((len(text) > 200) AND (NOT endsWith(url, '.pdf'))) AND regex(text, /lorem ipsum/i)
-            Apply html_extract reads=[html] writes=[text, title] cost=50000ns
-              Scan parquet (2 files)"
+          Filter regex(text, /lorem ipsum/i)
+            Filter (len(text) > 200) AND (NOT endsWith(url, '.pdf'))
+              Apply html_extract reads=[html] writes=[text, title] cost=50000ns
+                Scan parquet (2 files)"
     `);
   });
 

@@ -1,11 +1,18 @@
 import { columnsOf, type ExprNode } from '../../dataframe/expr.ts';
 import { exprCost, exprSelectivity, filterRank } from '../cost-model.ts';
 import type { LogicalPlan } from '../logical-plan.ts';
-import { conjoin, conjuncts, mapChildren } from '../plan-utils.ts';
+import { conjoin, conjuncts, deepEqual, mapChildren } from '../plan-utils.ts';
 import type { Rule } from '../rule-executor.ts';
 
 /** Operators that filter but declare no selectivity are assumed to keep half their rows. */
 const DEFAULT_OPERATOR_SELECTIVITY = 0.5;
+
+/**
+ * The evaluator computes both sides of an AND over the whole batch, so a term costing more than
+ * compacting a batch (~500 ns/row: a regex, see cost-model.ts) gets its own filter node and then
+ * runs only on the rows the cheaper terms kept.
+ */
+const OWN_FILTER_COST = 500;
 
 type ApplyNode = Extract<LogicalPlan, { kind: 'apply' }>;
 
@@ -25,7 +32,7 @@ interface Step {
  * Ties keep their written order. A step never moves above a step that writes or removes a column it
  * reads (nor above one whose columns it overwrites), so every step still sees the values it saw.
  * Narrow filtering steps decide per row, so any such order keeps exactly the same rows. Adjacent
- * terms end up in one filter node, cheapest first.
+ * cheap terms end up in one filter node, cheapest first.
  */
 export function reorderFilters(plan: LogicalPlan): LogicalPlan {
   if (!isFilteringStep(plan)) return mapChildren(plan, reorderFilters);
@@ -36,12 +43,9 @@ export function reorderFilters(plan: LogicalPlan): LogicalPlan {
     bottom = (bottom as { input: LogicalPlan }).input;
   }
   const newBottom = reorderFilters(bottom);
-  const executionOrder = [...chain].reverse();
-  const order = schedule(toSteps(executionOrder));
-  if (order.every((s, i) => s.index === i)) {
-    return newBottom === bottom ? plan : rebuildChain(executionOrder, newBottom);
-  }
-  return rebuild(order, newBottom);
+  const order = schedule(toSteps([...chain].reverse()));
+  const next = rebuild(order, newBottom);
+  return deepEqual(next, plan) ? plan : next;
 }
 
 function isFilteringStep(p: LogicalPlan): boolean {
@@ -97,16 +101,12 @@ function rebuild(order: Step[], bottom: LogicalPlan): LogicalPlan {
     pending = [];
   };
   for (const s of order) {
-    if (s.term) pending.push(s.term);
+    if (s.term && exprCost(s.term) >= OWN_FILTER_COST) { flush(); pending.push(s.term); flush(); }
+    else if (s.term) pending.push(s.term);
     else { flush(); plan = { ...s.apply!, input: plan }; }
   }
   flush();
   return plan;
-}
-
-/** The same run (execution order) over a new input. */
-function rebuildChain(chain: LogicalPlan[], bottom: LogicalPlan): LogicalPlan {
-  return chain.reduce((input, node) => ({ ...node, input }) as LogicalPlan, bottom);
 }
 
 export const reorderFiltersRule: Rule = { name: 'reorder-filters', apply: reorderFilters };
