@@ -2,7 +2,9 @@
  * Token-level scores for extraction: bags of lower-cased words (Han, Hiragana and Katakana count
  * one token per character, since those scripts do not separate words), compared as multisets.
  */
-const TOKEN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[[\p{L}\p{N}\p{M}]--[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]]+/gv;
+const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}';
+// Built from a string: the `v` flag (set subtraction) postdates the ES2022 target but Node 20 has it.
+const TOKEN = new RegExp(`[${CJK}]|[[\\p{L}\\p{N}\\p{M}]--[${CJK}]]+`, 'gv');
 
 export function tokens(text: string): string[] {
   return text.toLowerCase().match(TOKEN) ?? [];

@@ -10,7 +10,7 @@ export interface El {
   hint: string;
   /** Position in document (pre-)order; `Page.all[index] === this`. */
   index: number;
-  /** Characters of trimmed direct text. */
+  /** Characters of direct text, each whitespace run counted as one. */
   ownText: number;
   /** Commas (Latin, CJK, Arabic) in direct text: Readability's measure of prose. */
   ownCommas: number;
@@ -33,7 +33,7 @@ export interface Page {
 
 /** Never content: their subtrees are skipped while parsing (trafilatura's MANUALLY_CLEANED). */
 const SKIP_TAGS = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'embed', 'canvas',
+  'script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'embed', 'canvas',
   'select', 'option', 'button', 'textarea', 'input', 'video', 'audio', 'map', 'nav', 'dialog',
   'applet', 'frameset', 'frame', 'link',
 ]);
@@ -115,8 +115,11 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
       }
       cur.children.push(data);
       const t = data.trim();
-      if (t.length > 0) {
-        cur.ownText += t.length;
+      // Whitespace counts as one character per run, as in Readability's space-normalized innerText,
+      // so link density and paragraph lengths match what its thresholds were tuned on.
+      if (t.length === 0) cur.ownText += 1;
+      else {
+        cur.ownText += t.length + (t.length === data.length ? 0 : 1);
         const commas = t.match(COMMA);
         if (commas !== null) cur.ownCommas += commas.length;
       }

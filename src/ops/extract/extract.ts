@@ -1,12 +1,12 @@
 import { cleanContent, type CleanConfig } from './clean.ts';
 import { decodeHtml, looksBinary } from './decode.ts';
 import { parsePage, type El, type Page } from './dom.ts';
-import { CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts';
+import { BOILERPLATE, CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts';
 import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
 import { extractMetadata, type PageMetadata } from './metadata.ts';
 import type { ExtractOptions } from './options.ts';
 import { pickTop, scoreCandidates } from './score.ts';
-import { computeStats, linkDensity, type Stats } from './stats.ts';
+import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
 import { assembleText } from './text.ts';
 
 /** The outcome for one page: text (possibly empty) and metadata, or why it was refused. */
@@ -26,27 +26,42 @@ const PASSES: Pass[] = [
   { strip: false, weight: false, clean: false },
 ];
 
-/** HTML5 page chrome (header/footer/aside/form) is dead unless it holds most of the page's text. */
-function chromeDead(page: Page, raw: Stats): Uint8Array {
+const SECTIONING = new Set(['article', 'section', 'main']);
+
+function hasAncestor(el: El, tags: ReadonlySet<string>): boolean {
+  for (let a = el.parent; a !== null; a = a.parent) if (tags.has(a.tag)) return true;
+  return false;
+}
+
+/**
+ * HTML5 page chrome (header/footer/aside/form) is dead unless it holds most of the page's text;
+ * a header inside an article or section is the article's own (title, standfirst) and stays.
+ */
+export function chromeDead(page: Page, raw: Stats): Uint8Array {
   const dead = new Uint8Array(page.all.length);
   const total = raw.text[(page.body ?? page.root).index]!;
   for (let i = 1; i < page.all.length; i++) {
     const el = page.all[i]!;
-    dead[i] = dead[el.parent!.index]! || (CHROME_TAGS.has(el.tag) && raw.text[i]! < 0.5 * total) ? 1 : 0;
+    const parentDead = dead[el.parent!.index]!;
+    if (parentDead || !CHROME_TAGS.has(el.tag) || raw.text[i]! >= 0.5 * total) { dead[i] = parentDead; continue; }
+    dead[i] = el.tag === 'header' && hasAncestor(el, SECTIONING) ? 0 : 1;
   }
   return dead;
 }
 
-function passDead(page: Page, base: Uint8Array, strip: boolean): Uint8Array {
+/** Marks what a pass removes: the page chrome, plus unlikely candidates when `strip` is set. */
+export function passDead(page: Page, raw: Stats, base: Uint8Array, strip: boolean): Uint8Array {
   const dead = base.slice();
   if (!strip) return dead;
+  const small = 0.25 * raw.text[(page.body ?? page.root).index]!;
   const inTableOrCode = new Uint8Array(page.all.length);
   for (let i = 1; i < page.all.length; i++) {
     const el = page.all[i]!;
     const p = el.parent!;
     inTableOrCode[i] = inTableOrCode[p.index]! || p.tag === 'table' || p.tag === 'code' ? 1 : 0;
     if (dead[p.index]) { dead[i] = 1; continue; }
-    if (el.hint !== '' && !inTableOrCode[i] && !NEVER_UNLIKELY.has(el.tag) && UNLIKELY.test(el.hint) && !MAYBE.test(el.hint)) dead[i] = 1;
+    if (el.hint === '' || inTableOrCode[i] || NEVER_UNLIKELY.has(el.tag)) continue;
+    if ((UNLIKELY.test(el.hint) && !MAYBE.test(el.hint)) || (raw.text[i]! < small && BOILERPLATE.test(el.hint))) dead[i] = 1;
   }
   return dead;
 }
@@ -73,8 +88,33 @@ function withSiblings(s: Stats, score: Float64Array, top: El, favorPrecision: bo
   return out;
 }
 
-function runPass(page: Page, base: Uint8Array, pass: Pass, opts: ExtractOptions, deadline: Deadline): { text: string; roots: El[]; stats: Stats } {
-  const s = computeStats(page, passDead(page, base, pass.strip), deadline);
+function words(text: string): string[] {
+  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+}
+
+/** Readability's `_textSimilarity`: the share of `b`'s characters in words that also occur in `a`. */
+function similarity(a: string, b: string): number {
+  const wa = new Set(words(a));
+  const wb = words(b);
+  const total = wb.join(' ').length;
+  if (total === 0) return 0;
+  return 1 - wb.filter((w) => !wa.has(w)).join(' ').length / total;
+}
+
+/** The page title repeated as the content's h1/h2 is metadata, not text (Readability and trafilatura). */
+function dropTitleHeadings(page: Page, s: Stats, roots: readonly El[], title: string, deadline: Deadline): void {
+  if (title === '') return;
+  for (const r of roots) {
+    for (let i = r.index; i <= s.end[r.index]!; i++) {
+      const el = page.all[i]!;
+      if (s.dead[i] || (el.tag !== 'h1' && el.tag !== 'h2')) continue;
+      if (similarity(title, assembleText([el], { dead: s.dead, includeTables: true }, deadline)) > 0.75) cut(page, s, i);
+    }
+  }
+}
+
+function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: ExtractOptions, deadline: Deadline): { text: string; roots: El[]; stats: Stats } {
+  const s = computeStats(page, passDead(page, raw, base, pass.strip), deadline);
   const body = page.body ?? page.root;
   const score = scoreCandidates(page, s, { weightClasses: pass.weight, minParagraph: 25 }, deadline);
   const top = pickTop(page, score, body);
@@ -86,6 +126,7 @@ function runPass(page: Page, base: Uint8Array, pass: Pass, opts: ExtractOptions,
     cleanLists: !opts.favorRecall,
   };
   for (const r of roots) cleanContent(page, s, r, clean, deadline);
+  dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
   return { text: assembleText(roots, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots, stats: s };
 }
 
@@ -125,10 +166,11 @@ export function extractMainText(input: string | Uint8Array, opts: ExtractOptions
     if (looksBinary(html)) throw new ExtractLimitError('extract:binary', 'content is not text');
     const page = parsePage(html, opts.maxDepth, deadline);
     deadline.check();
-    const base = chromeDead(page, computeStats(page, new Uint8Array(page.all.length), deadline));
+    const raw = computeStats(page, new Uint8Array(page.all.length), deadline);
+    const base = chromeDead(page, raw);
     let best: { text: string; roots: El[] } | null = null;
     for (const pass of PASSES) {
-      const r = runPass(page, base, pass, opts, deadline);
+      const r = runPass(page, raw, base, pass, opts, deadline);
       if (best === null || r.text.length > best.text.length) best = r;
       if (r.text.length >= RETRY_CHARS) break;
     }

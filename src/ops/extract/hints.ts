@@ -9,10 +9,16 @@ export const UNLIKELY = new RegExp([
   '-ad-', 'ai2html', 'banner', 'breadcrumb', 'combx', 'comment', 'community', 'cover-wrap', 'disqus',
   'extra', 'footer', 'gdpr', 'header', 'legends', 'menu', 'related', 'remark', 'replies', 'rss',
   'shoutbox', 'sidebar', 'skyscraper', 'social', 'sponsor', 'supplemental', 'ad-break', 'agegate',
-  'pagination', 'pager', 'popup', 'yom-remote', 'cookie', 'consent', 'newsletter', 'subscribe',
-  'share', 'sharing', 'promo', 'signup', 'paywall', 'masthead', 'toolbar',
+  'pagination', 'pager', 'popup', 'yom-remote',
   'role-navigation', 'role-complementary', 'role-menubar', 'role-alert', 'role-dialog',
 ].join('|'));
+
+/**
+ * trafilatura's extra boilerplate vocabulary. These words also occur on wrappers of real articles
+ * (`gigya-share-btns-wrapper`), so they strip an element only when it holds a small share of the
+ * page's text (see `passDead`).
+ */
+export const BOILERPLATE = /cookie|consent|newsletter|subscri|share|sharing|social|promo|signup|sign-up|paywall|masthead|toolbar|widget|advert|sponsored|teaser|recommend|trending|most-popular|popular-|read-more|readmore|more-stories|outbrain|taboola/;
 
 /** Overrides {@link UNLIKELY} when both match (e.g. `main-header-content`). */
 export const MAYBE = /and|article|body|column|content|main|mathjax|shadow|story/;

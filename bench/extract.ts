@@ -1,0 +1,98 @@
+/**
+ * Main-text extraction: token precision/recall/F1 and docs/s for sluice's extractor and two peers
+ * (Readability.js on linkedom, html-to-text) on the same pages in one run.
+ * - dev: the 130 Readability.js test pages, reference = the accepted article body, tags stripped.
+ * - warc: every HTML response in /work/shared/data/warc; F1 only where Common Crawl's own WET text
+ *   of the same URI exists (whirlwind). WET keeps the whole page's text, boilerplate included, so
+ *   there recall is the meaningful number; the other pages measure speed and robustness.
+ * All timings are single-threaded, so docs/s is per core.
+ */
+import { pathToFileURL } from 'node:url';
+import { decodeHtml } from '../src/ops/extract/decode.ts';
+import { extractMainText } from '../src/ops/extract/extract.ts';
+import { defaultExtractOptions, type ExtractOptions } from '../src/ops/extract/options.ts';
+import { tokenPrf } from './extract/metrics.ts';
+import { loadDevSet, type EvalPage } from './extract/pages.ts';
+import { htmlToText, readability, type Extractor } from './extract/peers.ts';
+import { loadWarcPages } from './extract/warc-pages.ts';
+
+interface Row {
+  bench: 'extract'; case: string; dataset: string; extractor: string; docs: number; docsPerSec: number;
+  precision: number | null; recall: number | null; f1: number | null; scored: number; empty: number;
+  quarantined: number; maxMsPerDoc: number; speedupVsReadability?: number;
+}
+
+function sluice(overrides: Partial<ExtractOptions>, quarantine: Map<string, number>): Extractor {
+  const opts = defaultExtractOptions(overrides);
+  return (html) => {
+    const r = extractMainText(html, opts);
+    if (r.ok) return r.text;
+    quarantine.set(r.reason, (quarantine.get(r.reason) ?? 0) + 1);
+    return '';
+  };
+}
+
+function measure(dataset: string, name: string, fn: Extractor, pages: EvalPage[], quarantined: () => number): Row {
+  for (const p of pages.slice(0, 5)) fn(p.html);
+  const before = quarantined();
+  const texts: string[] = [];
+  let maxMs = 0;
+  const t0 = performance.now();
+  for (const p of pages) {
+    const t = performance.now();
+    texts.push(fn(p.html));
+    maxMs = Math.max(maxMs, performance.now() - t);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  let p = 0, r = 0, f = 0, scored = 0;
+  pages.forEach((page, i) => {
+    if (page.reference === null) return;
+    const m = tokenPrf(texts[i]!, page.reference);
+    p += m.precision; r += m.recall; f += m.f1; scored++;
+  });
+  const avg = (x: number): number | null => (scored === 0 ? null : Number((x / scored).toFixed(4)));
+  return {
+    bench: 'extract', case: `${dataset}/${name}`, dataset, extractor: name, docs: pages.length,
+    docsPerSec: Number((pages.length / seconds).toFixed(1)), precision: avg(p), recall: avg(r), f1: avg(f), scored,
+    empty: texts.filter((t) => t.trim() === '').length, quarantined: quarantined() - before, maxMsPerDoc: Number(maxMs.toFixed(1)),
+  };
+}
+
+function table(rows: Row[]): string {
+  const head = ['dataset', 'extractor', 'docs', 'scored', 'P', 'R', 'F1', 'docs/s', 'x Readab.', 'empty', 'quar.', 'max ms'];
+  const fmt = (x: number | null): string => (x === null ? '-' : x.toFixed(3));
+  const lines = rows.map((r) => [r.dataset, r.extractor, String(r.docs), String(r.scored), fmt(r.precision), fmt(r.recall), fmt(r.f1),
+    r.docsPerSec.toFixed(0), r.speedupVsReadability === undefined ? '-' : `${r.speedupVsReadability.toFixed(1)}x`, String(r.empty),
+    String(r.quarantined), r.maxMsPerDoc.toFixed(0)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  return [head, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+export default async function run(): Promise<void> {
+  const quarantine = new Map<string, number>();
+  const count = (): number => [...quarantine.values()].reduce((a, b) => a + b, 0);
+  const none = (): number => 0;
+  const datasets: Array<[string, EvalPage[]]> = [
+    ['dev', loadDevSet()],
+    ['warc', loadWarcPages().map((w) => ({ name: w.name, html: decodeHtml(w.body, w.charset), reference: w.reference }))],
+  ];
+  const rows: Row[] = [];
+  for (const [dataset, pages] of datasets) {
+    if (pages.length === 0) { process.stderr.write(`extract bench: no ${dataset} pages found, skipped\n`); continue; }
+    const group: Row[] = [
+      measure(dataset, 'sluice', sluice({}, quarantine), pages, count),
+      measure(dataset, 'sluice-precision', sluice({ favorPrecision: true }, quarantine), pages, count),
+      measure(dataset, 'sluice-recall', sluice({ favorRecall: true }, quarantine), pages, count),
+      measure(dataset, 'readability', readability, pages, none),
+      measure(dataset, 'html-to-text', htmlToText, pages, none),
+    ];
+    const base = group.find((r) => r.extractor === 'readability')!.docsPerSec;
+    for (const r of group) r.speedupVsReadability = Number((r.docsPerSec / base).toFixed(2));
+    rows.push(...group);
+  }
+  for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'extract', case: 'quarantine-reasons', reasons: Object.fromEntries(quarantine) })}\n`);
+  process.stderr.write(`${table(rows)}\n`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
