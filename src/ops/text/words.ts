@@ -110,3 +110,20 @@ export function countSpaceWords(text: string, from = 0, to = text.length): numbe
   }
   return words;
 }
+
+/**
+ * Like {@link countSpaceWords}, but each Han/Hiragana/Katakana character counts as one word, so
+ * unspaced CJK lines are not mistaken for one-word lines.
+ */
+export function countWords(text: string, from = 0, to = text.length): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = from; i < to; i++) {
+    const k = CHAR_CLASS[text.charCodeAt(i)]!;
+    if (k & CC_CJK) { words++; inWord = false; continue; }
+    const space = (k & CC_SPACE) !== 0;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
+}
