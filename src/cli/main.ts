@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerExplain } from './commands/explain.ts';
+import { registerExtract } from './commands/extract.ts';
 import { registerRun } from './commands/run.ts';
 
 /** Builds the `sluice` program. Each command lives in `commands/<name>.ts` and adds itself here. */
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerExplain(program);
+  registerExtract(program);
   return program;
 }
 
