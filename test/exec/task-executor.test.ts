@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromArrays, type RecordBatch } from 'apache-arrow';
+import { tableFromArrays } from 'apache-arrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PhysicalPlan } from '../../src/planner/physical-plan.ts';
 import { LocalBlobStore } from '../../src/storage/index.ts';
@@ -35,18 +35,12 @@ const plan = (consumer: boolean): PhysicalPlan => ({
   ],
 });
 
-function batch(from: number, n: number): RecordBatch {
-  const ids = Int32Array.from({ length: n }, (_, i) => from + i);
-  return tableFromArrays({ id: ids, __file: new Int32Array(n), __pos: Float64Array.from(ids) }).batches[0]!;
-}
-
 /** Ten input batches of 5 rows; row ids divisible by 7 are quarantined, by 3 dropped. */
 function fakeSource(calls: number[], failAt?: number): UnitSource {
   return async function* (_plan, _stage, _p, opts): AsyncGenerator<TaskUnit> {
     calls.push(opts.skipInputBatches);
     for (let i = opts.skipInputBatches; i < 10; i++) {
       if (i === failAt) throw new Error('simulated crash');
-      const b = batch(i * 5, 5);
       const keep: number[] = [];
       const q: TaskUnit['quarantined'] = [];
       const c = emptyCounters('op');

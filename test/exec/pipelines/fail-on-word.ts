@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { definePipeline } from '../../../src/cli/pipeline-module.ts';
+import { col } from '../../../src/dataframe/expr.ts';
+import { readJsonl } from '../../../src/dataframe/read.ts';
+import { defineOperator } from '../../../src/ops/operator.ts';
+
+/**
+ * Test operator: throws on documents whose text contains `throwOn`, spins forever (calling no more
+ * heartbeats) on documents containing `hangOn`, and annotates the rest with their length.
+ */
+export const trap = defineOperator({
+  name: 'test.trap',
+  options: z.object({ throwOn: z.string().default(''), hangOn: z.string().default('') }),
+  declare: () => ({ reads: ['text'], writes: ['n'], removes: [], filters: false, kind: 'narrow', costPerRow: 100 }),
+  init: (o) => o,
+  apply(o, batch, ctx) {
+    const text = batch.getChild('text')!;
+    const n = new Float64Array(batch.numRows);
+    for (let i = 0; i < batch.numRows; i++) {
+      ctx.heartbeat(i);
+      const t = String(text.get(i) ?? '');
+      if (o.throwOn && t.includes(o.throwOn)) throw new Error(`trap: found "${o.throwOn}"`);
+      if (o.hangOn && t.includes(o.hangOn)) for (;;) { /* a catastrophic regex, in effect */ }
+      n[i] = t.length;
+    }
+    return { batch };
+  },
+});
+
+export default definePipeline((ctx) =>
+  readJsonl(ctx.files('*.jsonl'))
+    .apply(trap, { throwOn: ctx.options.throwOn ?? '', hangOn: ctx.options.hangOn ?? '' })
+    .filter(col('text').length().gt(Number(ctx.options.minLength ?? '0'))));
