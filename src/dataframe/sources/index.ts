@@ -1,0 +1,25 @@
+import type { SourceSpec } from '../../planner/logical-plan.ts';
+import { arrowReader } from './arrow-ipc.ts';
+import { jsonlReader } from './jsonl.ts';
+import { parquetReader } from './parquet.ts';
+import { recordsReader } from './records.ts';
+import type { SourceReader } from './source.ts';
+import { warcReader } from './warc.ts';
+
+const readers: Record<SourceSpec['format'], SourceReader> = {
+  jsonl: jsonlReader,
+  parquet: parquetReader,
+  arrow: arrowReader,
+  records: recordsReader,
+  warc: warcReader,
+};
+
+/** The reader for a source format. */
+export function getReader(format: SourceSpec['format']): SourceReader {
+  const r = readers[format];
+  if (!r) throw new Error(`no reader for source format "${format}" (known: ${Object.keys(readers).join(', ')})`);
+  return r;
+}
+
+export { arrowReader, jsonlReader, parquetReader, recordsReader, warcReader };
+export type { ReadItem, ReadRequest, SourceReader } from './source.ts';
