@@ -44,3 +44,4 @@ export const DROP_REASONS = {
   url: 'url_duplicate',
 } as const;
 export { clusterRecords, fuzzyDedupLocal, exactDedupLocal, urlDedupLocal } from './local-run.ts';
+export { encodeRecords, decodeRecords, encodeEdges, decodeEdges } from './codec.ts';

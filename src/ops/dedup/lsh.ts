@@ -107,34 +107,48 @@ export function concatRecords(parts: readonly BandRecords[]): BandRecords {
 }
 
 /**
- * Sorts records by (band, hash, doc) and emits, for every run of equal (band, hash), one edge from
- * the run's smallest doc to each other doc: a star, so a bucket of k docs costs k − 1 edges, not
- * k(k − 1)/2. The result does not depend on record order.
+ * Emits, for every group of records with equal (band, hash), one edge from the group's smallest doc
+ * to each other doc: a star, so a bucket of k docs costs k − 1 edges, not k(k − 1)/2. Groups are
+ * found with an open-addressing table (two linear passes, no sort); the edge set does not depend on
+ * record order, and {@link localComponents} sorts what it emits.
  */
 export function bucket(r: BandRecords): EdgeChunk {
   const n = r.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
   const { band, hi, lo, doc } = r;
-  order.sort((a, b) =>
-    band[a]! - band[b]! || hi[a]! - hi[b]! || lo[a]! - lo[b]! || doc[a]! - doc[b]!);
-  const src = new Float64Array(Math.max(0, n - 1));
-  const dst = new Float64Array(Math.max(0, n - 1));
-  let m = 0;
-  let i = 0;
-  while (i < n) {
-    const head = order[i]!;
-    let j = i + 1;
-    while (j < n) {
-      const k = order[j]!;
-      if (band[k] !== band[head] || hi[k] !== hi[head] || lo[k] !== lo[head]) break;
-      if (doc[k] !== doc[order[j - 1]!]) {
-        src[m] = doc[head]!;
-        dst[m++] = doc[k]!;
+  let cap = 16;
+  while (cap < n * 2) cap *= 2;
+  const mask = cap - 1;
+  // Slot layout: key (band, hi, lo) and the smallest doc seen; slot used when tBand ≥ 0.
+  const tBand = new Int32Array(cap).fill(-1);
+  const tHi = new Uint32Array(cap);
+  const tLo = new Uint32Array(cap);
+  const tMin = new Float64Array(cap);
+  const slotOf = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = band[i]!, h = hi[i]!, l = lo[i]!;
+    let s = (Math.imul(h ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b) ^ l) & mask;
+    for (;;) {
+      if (tBand[s] === -1) {
+        tBand[s] = b; tHi[s] = h; tLo[s] = l; tMin[s] = doc[i]!;
+        break;
       }
-      j++;
+      if (tBand[s] === b && tHi[s] === h && tLo[s] === l) {
+        if (doc[i]! < tMin[s]!) tMin[s] = doc[i]!;
+        break;
+      }
+      s = (s + 1) & mask;
     }
-    i = j;
+    slotOf[i] = s;
   }
-  return { length: m, src: src.subarray(0, m), dst: dst.subarray(0, m) };
+  let m = 0;
+  for (let i = 0; i < n; i++) if (doc[i] !== tMin[slotOf[i]!]) m++;
+  const src = new Float64Array(m);
+  const dst = new Float64Array(m);
+  for (let i = 0, k = 0; i < n; i++) {
+    const root = tMin[slotOf[i]!]!;
+    if (doc[i] === root) continue;
+    src[k] = root;
+    dst[k++] = doc[i]!;
+  }
+  return { length: m, src, dst };
 }
