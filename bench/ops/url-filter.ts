@@ -11,8 +11,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Field, makeData, RecordBatch, Schema, Struct, Utf8 } from 'apache-arrow';
+import { Field, Utf8, type RecordBatch } from 'apache-arrow';
 import { parse } from 'tldts';
+import { makeBatch } from '../../src/dataframe/arrow/batch.ts';
+import { utf8Vector } from '../../src/dataframe/arrow/utf8.ts';
 import { warcReader } from '../../src/dataframe/sources/warc.ts';
 import { parseOptions, type OperatorResult } from '../../src/ops/operator.ts';
 import { urlFilter } from '../../src/ops/url-filter.ts';
@@ -37,12 +39,7 @@ async function loadUrls(): Promise<string[]> {
 }
 
 function utf8Batch(urls: string[]): RecordBatch {
-  const bytes = urls.map((u) => Buffer.from(u));
-  const offsets = new Int32Array(urls.length + 1);
-  bytes.forEach((b, i) => (offsets[i + 1] = offsets[i]! + b.length));
-  const url = makeData({ type: new Utf8(), length: urls.length, nullCount: 0, valueOffsets: offsets, data: Buffer.concat(bytes) });
-  const fields = [new Field('url', new Utf8(), false)];
-  return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: urls.length, nullCount: 0, children: [url] }));
+  return makeBatch([{ field: new Field('url', new Utf8(), false), data: utf8Vector(urls) }], urls.length);
 }
 
 function measure(fn: () => number): { seconds: number; cpuSeconds: number; result: number } {

@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { makeData, RecordBatch, Schema, Field, Struct, Utf8 } from 'apache-arrow';
+import { Field, Utf8, type RecordBatch } from 'apache-arrow';
+import { makeBatch } from '../../../src/dataframe/arrow/batch.ts';
+import { utf8Vector } from '../../../src/dataframe/arrow/utf8.ts';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../../src/ops/operator.ts';
 import { buildUrlFilterState, urlFilter, urlFilterOptions } from '../../../src/ops/url-filter.ts';
@@ -17,14 +19,7 @@ async function realUrls(): Promise<string[]> {
 }
 
 function urlBatch(urls: (string | null)[]): RecordBatch {
-  const bytes = urls.map((u) => Buffer.from(u ?? ''));
-  const offsets = new Int32Array(urls.length + 1);
-  bytes.forEach((b, i) => (offsets[i + 1] = offsets[i]! + b.length));
-  const validity = new Uint8Array(Math.ceil(urls.length / 8));
-  urls.forEach((u, i) => { if (u !== null) validity[i >> 3]! |= 1 << (i & 7); });
-  const url = makeData({ type: new Utf8(), length: urls.length, nullCount: urls.filter((u) => u === null).length, nullBitmap: validity, valueOffsets: offsets, data: Buffer.concat(bytes) });
-  const fields = [new Field('url', new Utf8(), true)];
-  return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: urls.length, nullCount: 0, children: [url] }));
+  return makeBatch([{ field: new Field('url', new Utf8(), true), data: utf8Vector(urls) }], urls.length);
 }
 
 describe('url_filter word checks (datatrove lists)', () => {
