@@ -64,7 +64,6 @@ export function cleanContent(page: Page, s: Stats, root: El, cfg: CleanConfig, d
       (!isList && weight < 25 && ld > 0.2 + cfg.linkDensityModifier) ||
       (weight >= 25 && ld > 0.5 + cfg.linkDensityModifier) ||
       (img === 0 && len === 0);
-    if (process.env.DBG && remove) console.log("CUT", tag, el.hint, {len, ld, p, img, commas: s.commas[i], weight});
     if (remove && !(isList && s.li[i]! > 0 && s.li[i] === img)) cut(page, s, i);
   }
 }

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { extractMainText } from '../../../src/ops/extract/extract.ts';
+import { defaultExtractOptions } from '../../../src/ops/extract/options.ts';
+import { fixturePage, textOf } from './helpers.ts';
+
+const PROSE = 'The committee published its findings on Tuesday, and the report runs to many pages of detail. ';
+// Hostile-size tests must not depend on machine speed: the time limit is tested on its own below.
+const patient = { timeBudgetMs: 600_000 };
+
+describe('hostile inputs', () => {
+  it('100k levels of nested divs: no stack overflow, text kept, depth flattened', () => {
+    const html = `<html><body>${'<div>'.repeat(100_000)}<p>${PROSE.repeat(5)}</p>${'</div>'.repeat(100_000)}</body></html>`;
+    expect(textOf(html, patient)).toContain('The committee published its findings');
+  });
+
+  it('deeply nested unclosed tables: text kept; at 100k levels the time limit answers, never a hang', () => {
+    const nested = (n: number): string => `<html><body>${'<table><tr><td>cell text '.repeat(n)}</body></html>`;
+    const r = extractMainText(nested(10_000), defaultExtractOptions(patient));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.text).toContain('cell text');
+    // htmlparser2's open-element stack grows by unshift, so 100k levels cost seconds; the deadline
+    // is checked on every tag, so the default budget either finishes or quarantines the page.
+    const deep = extractMainText(nested(100_000), defaultExtractOptions());
+    expect(deep.ok || deep.reason === 'extract:timeout').toBe(true);
+  });
+
+  it('a 10 MB page extracts (under the 20 MB default size limit)', () => {
+    const { html } = fixturePage('001');
+    const para = `<p>${PROSE.repeat(10)}</p>\n`;
+    const big = html.replace('</article>', `${para.repeat(Math.ceil(10_000_000 / para.length))}</article>`);
+    expect(big.length).toBeGreaterThan(10_000_000);
+    const text = textOf(big, patient);
+    expect(text).toContain('So finally you\'re testing your frontend JavaScript code?');
+    expect(text.length).toBeGreaterThan(9_000_000);
+  });
+
+  it('over maxInputBytes: refused with extract:too_large before parsing', () => {
+    const r = extractMainText(`<p>${'x'.repeat(2000)}</p>`, defaultExtractOptions({ maxInputBytes: 1000 }));
+    expect(r).toMatchObject({ ok: false, reason: 'extract:too_large' });
+  });
+
+  it('multi-byte text is measured in UTF-8 bytes, not UTF-16 units', () => {
+    const r = extractMainText(`<p>${'日本'.repeat(200)}</p>`, defaultExtractOptions({ maxInputBytes: 1000 }));
+    expect(r).toMatchObject({ ok: false, reason: 'extract:too_large' });
+  });
+
+  it('over the time budget: extract:timeout instead of a hang', () => {
+    const html = `<html><body>${`<div class="c"><p>${PROSE}</p></div>`.repeat(50_000)}</body></html>`;
+    const r = extractMainText(html, defaultExtractOptions({ timeBudgetMs: 0 }));
+    expect(r).toMatchObject({ ok: false, reason: 'extract:timeout' });
+  });
+
+  it('binary junk with an HTML content type: extract:binary', () => {
+    const junk = new Uint8Array(8192);
+    let x = 12345;
+    for (let i = 0; i < junk.length; i++) { x = (x * 1103515245 + 12345) >>> 0; junk[i] = x >>> 24; }
+    expect(extractMainText(junk, defaultExtractOptions())).toMatchObject({ ok: false, reason: 'extract:binary' });
+    const gz = Uint8Array.from([0x1f, 0x8b, 8, 0, ...junk.subarray(0, 100)]);
+    expect(extractMainText(gz, defaultExtractOptions())).toMatchObject({ ok: false, reason: 'extract:binary' });
+  });
+
+  it('no <html>/<body> at all, and an empty document', () => {
+    expect(textOf(`<p>${PROSE.repeat(4)}</p><p>Second paragraph of the fragment.</p>`))
+      .toBe(`${PROSE.repeat(4).trim()}\n\nSecond paragraph of the fragment.`);
+    expect(textOf('')).toBe('');
+    expect(textOf('<html><head><title>t</title></head></html>')).toBe('');
+  });
+
+  it('unclosed tags and stray closing tags', () => {
+    const html = `<html><body><div class="article"><p>${PROSE.repeat(3)}<p>Second paragraph, never closed<b>bold <i>italic</div></span></td>` +
+      `<p>${PROSE.repeat(3)}`;
+    const text = textOf(html);
+    expect(text).toContain('Second paragraph, never closed');
+    expect(text).toContain('bold italic');
+  });
+
+  it('random byte soup of tag fragments never throws', () => {
+    const parts = ['<div', '>', '</div>', '<p>', '<table>', '<td', '<!--', '-->', '<script>', '</script>', '&amp', '&#x', 'text ', '"', "'", '<a href=', '<br/>', '<![CDATA[', ']]>'];
+    let x = 7;
+    for (let k = 0; k < 200; k++) {
+      let html = '';
+      for (let i = 0; i < 300; i++) { x = (x * 1103515245 + 12345) >>> 0; html += parts[x % parts.length]; }
+      expect(() => extractMainText(html, defaultExtractOptions())).not.toThrow();
+    }
+  });
+});
