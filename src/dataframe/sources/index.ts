@@ -1,4 +1,5 @@
 import type { SourceSpec } from '../../planner/logical-plan.ts';
+import type { PartitionSpec } from '../../planner/physical-plan.ts';
 import { arrowReader } from './arrow-ipc.ts';
 import { jsonlReader } from './jsonl.ts';
 import { parquetReader } from './parquet.ts';
@@ -23,3 +24,18 @@ export function getReader(format: SourceSpec['format']): SourceReader {
 
 export { arrowReader, jsonlReader, parquetReader, recordsReader, warcReader };
 export type { ReadItem, ReadRequest, SourceReader } from './source.ts';
+
+/** Partition size to aim for when planning: big enough to amortize task overhead, small enough to balance 2–64 workers. */
+export const DEFAULT_PARTITION_BYTES = 64 << 20;
+
+/**
+ * Splits a source into partitions with its reader; the signature physical planning expects
+ * (`PhysicalPlanningContext.partition`). The scan's columns/predicate do not change partitioning.
+ */
+export async function partitionSource(
+  source: SourceSpec,
+  _scan: { columns?: string[]; predicate?: unknown } = {},
+  targetBytes: number = DEFAULT_PARTITION_BYTES,
+): Promise<PartitionSpec[]> {
+  return getReader(source.format).partitions(source, targetBytes);
+}

@@ -1,0 +1,29 @@
+import type { PhysicalPlan, PhysicalStage, PhysicalStep } from '../../planner/physical-plan.ts';
+
+function baseName(step: PhysicalStep): string { return step.kind === 'apply' ? step.op : step.kind; }
+
+/**
+ * Names of a stage's task steps for stats: `scan` (+ `filter`/`limit` for a scan predicate/limit)
+ * for scan stages, then the op name for `apply` and the kind for other steps. A repeated name gets
+ * `#2`, `#3`, ... `taken` carries names across stages so a whole plan's names are unique.
+ */
+export function stageStepNames(stage: PhysicalStage, taken: Map<string, number> = new Map()): string[] {
+  const bases: string[] = [];
+  if (stage.input.kind === 'scan') {
+    bases.push('scan');
+    if (stage.input.predicate) bases.push('filter');
+    if (stage.input.limit !== undefined) bases.push('limit');
+  }
+  for (const s of stage.steps) bases.push(baseName(s));
+  return bases.map((b) => {
+    const n = (taken.get(b) ?? 0) + 1;
+    taken.set(b, n);
+    return n === 1 ? b : `${b}#${n}`;
+  });
+}
+
+/** Step names of every stage of a plan, unique across the plan, by stage id. */
+export function planStepNames(plan: PhysicalPlan): Map<string, string[]> {
+  const taken = new Map<string, number>();
+  return new Map(plan.stages.map((s) => [s.id, stageStepNames(s, taken)]));
+}
