@@ -53,8 +53,9 @@ function prune(plan: LogicalPlan, needed: Needed): LogicalPlan {
       return input === plan.input ? plan : { ...plan, input };
     }
     case 'select': {
-      const kept = needed ? plan.columns.filter((c) => needed.has(c.name)) : plan.columns;
-      const columns = kept.length ? kept : plan.columns.slice(0, 1);
+      // A projection nobody reads from may become empty: rows still flow (batches keep their row
+      // count and system columns), so a count over a projection reads no column at all.
+      const columns = needed ? plan.columns.filter((c) => needed.has(c.name)) : plan.columns;
       const input = prune(plan.input, new Set(columns.flatMap((c) => columnsOf(c.expr))));
       return input === plan.input && columns.length === plan.columns.length ? plan : { ...plan, input, columns };
     }
