@@ -13,7 +13,7 @@ import { randomPipeline, tableArb, TABLE_COLUMNS, type OpChoice } from './random
 
 /**
  * The optimizer's contract, checked through the real runtime: for random small tables and random
- * pipelines of filters, projections, limits and operators, the optimized plan returns exactly the
+ * pipelines of filters, projections, limits and operators over a table or a union of two, the optimized plan returns exactly the
  * rows of the unoptimized one, in the same order, with the same document identities (`__file`,
  * `__pos`). The optimized run also uses tiny partitions, so per-partition limits and scan limits
  * are exercised across partition boundaries.
@@ -29,6 +29,8 @@ const ops: OpChoice[] = [
   choice(regexLineFilter as unknown as AnyOperator, { column: 's', pattern: 'b$' }, { s: 'str' }, { s: 'str' }),
 ];
 
+const nonEmpty = tableArb.filter((rows) => rows.length > 0);
+
 function rowsOf(table: Table): Record<string, unknown>[] {
   return table.toArray().map((r) => {
     const o = r.toJSON() as Record<string, unknown>;
@@ -41,8 +43,9 @@ describe('optimizer equivalence (runtime)', () => {
     const RUNS = 1000;
     let rejected = 0;
     await fc.assert(
-      fc.asyncProperty(tableArb.filter((rows) => rows.length > 0), fc.gen(), async (rows, g) => {
-        const source = await analyzePlan(fromRecords(rows).plan);
+      fc.asyncProperty(nonEmpty, nonEmpty, fc.gen(), async (rows, more, g) => {
+        const frame = g(fc.boolean) ? fromRecords(rows).union(fromRecords(more)) : fromRecords(rows);
+        const source = await analyzePlan(frame.plan);
         const plan = randomPipeline(g, source, TABLE_COLUMNS, ops);
         const label = () => `${formatLogical(plan)}\n--- optimized ---\n${formatLogical(optimize(plan).plan)}`;
         let expected: Record<string, unknown>[];

@@ -35,9 +35,10 @@ const sorted = (r: Row): Row => Object.fromEntries(Object.entries(r).sort(([a], 
 describe('optimizer equivalence (reference interpreter)', () => {
   it('optimized plans return exactly the rows of the unoptimized ones, in order', () => {
     fc.assert(
-      fc.property(tableArb, fc.gen(), (rows, g) => {
+      fc.property(tableArb, tableArb, fc.gen(), (rows, more, g) => {
         const schema = [...TABLE_COLUMNS.keys()].map((name) => ({ name, type: 'x' }));
-        const source: LogicalPlan = { kind: 'scan', source: { format: 'records', paths: [], schema, options: { rows } } };
+        const scan = (r: Row[]): LogicalPlan => ({ kind: 'scan', source: { format: 'records', paths: [], schema, options: { rows: r } } });
+        const source: LogicalPlan = g(fc.boolean) ? { kind: 'union', inputs: [scan(rows), scan(more)] } : scan(rows);
         const plan = randomPipeline(g, source, TABLE_COLUMNS, ops);
         const optimized = optimize(plan).plan;
         const expected = interpret(plan, impls).map(sorted);
