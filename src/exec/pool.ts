@@ -1,5 +1,7 @@
 import { Piscina } from 'piscina';
 import type { WorkerResult, WorkerTask } from './worker.ts';
+// Before any thread spawns: the crash-injection counter (tests only) is shared with the workers.
+import './test-hooks.ts';
 
 export interface PoolOptions {
   workers: number;

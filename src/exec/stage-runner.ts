@@ -158,9 +158,12 @@ async function runTaskWithRetries(ctx: DriverContext, stage: PhysicalStage, t: n
     const abort = new AbortController();
     let overdue: { file: number; pos: number; ms: number } | undefined;
     let reported = 0;
-    const watch = setInterval(() => {
+    const report = () => {
       const docs = hb.docs();
       if (docs > reported) { ctx.progress.update(stage.id, docs - reported, false); reported = docs; }
+    };
+    const watch = setInterval(() => {
+      report();
       overdue = hb.overdue(timeoutMs);
       if (overdue) abort.abort();
     }, Math.min(500, Math.max(10, timeoutMs / 4)));
@@ -185,6 +188,7 @@ async function runTaskWithRetries(ctx: DriverContext, stage: PhysicalStage, t: n
       }
     } finally {
       clearInterval(watch);
+      report();
     }
   }
 }
