@@ -7,3 +7,11 @@ export { planPhysical, type PhysicalPlanningContext } from './physical-planner.t
 export { explainText } from './explain.ts';
 export { formatExpr, formatLogical, formatPhysical } from './format-plan.ts';
 export { children, mapChildren, outputColumns, transformDown, transformUp } from './plan-utils.ts';
+export { exprCost, exprSelectivity, filterRank } from './cost-model.ts';
+export { combineFiltersRule } from './rules/combine-filters.ts';
+export { foldConstantsRule } from './rules/fold-constants.ts';
+export { pruneColumnsRule } from './rules/prune-columns.ts';
+export { pushDownLimitRule } from './rules/push-down-limit.ts';
+export { pushDownPredicatesRule } from './rules/push-down-predicates.ts';
+export { reorderFiltersRule } from './rules/reorder-filters.ts';
+export { simplifyBooleansRule } from './rules/simplify-booleans.ts';
