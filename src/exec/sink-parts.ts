@@ -13,11 +13,22 @@ import { files } from './layout.ts';
  */
 export type SinkPartWriter = (sink: SinkSpec, path: string, batches: RecordBatch[]) => Promise<void>;
 
-const writers = new Map<string, { ext: string; write: SinkPartWriter }>();
+/**
+ * Runs in the driver once every task of the run is committed, for sinks whose output spans all
+ * parts (token shards + manifest). Must be idempotent: a rerun of a finished run calls it again.
+ */
+export type SinkFinalizer = (sink: SinkSpec, ctx: { fingerprint: string; outDir: string }) => Promise<void>;
+
+const writers = new Map<string, { ext: string; write: SinkPartWriter; finalize?: SinkFinalizer }>();
 
 /** Registers a writer for a sink format (the token-shard sink plugs in here). */
-export function registerSinkWriter(format: string, ext: string, write: SinkPartWriter): void {
-  writers.set(format, { ext, write });
+export function registerSinkWriter(format: string, ext: string, write: SinkPartWriter, finalize?: SinkFinalizer): void {
+  writers.set(format, { ext, write, ...(finalize ? { finalize } : {}) });
+}
+
+/** Calls the sink format's finalizer, if it has one. */
+export async function finalizeSink(sink: SinkSpec, ctx: { fingerprint: string; outDir: string }): Promise<void> {
+  await writers.get(sink.format)?.finalize?.(sink, ctx);
 }
 
 export async function writeSinkPart(sink: SinkSpec, stage: string, partition: number, batches: RecordBatch[]): Promise<string> {

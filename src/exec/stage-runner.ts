@@ -12,7 +12,9 @@ import { fromIpc } from './ipc.ts';
 import { files, keys } from './layout.ts';
 import { createPool } from './pool.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
-import { writeFileAtomic, writeSinkPart } from './sink-parts.ts';
+import { finalizeSink, writeFileAtomic, writeSinkPart } from './sink-parts.ts';
+// Registers the `tokens` sink (token shards) with its finalizer.
+import './sinks/tokens.ts';
 import { finalCheckpoint, limitCuts } from './stage-input.ts';
 import { collectStats } from './run-stats.ts';
 import type { RunStats } from './stats.ts';
@@ -86,6 +88,9 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
     await pool.destroy();
   }
   for (const stage of plan.stages) await finishStage(ctx, stage);
+  for (const stage of plan.stages) {
+    if (stage.output.kind === 'sink') await finalizeSink(stage.output.sink, { fingerprint, outDir: options.outDir });
+  }
   const stats = await collectStats(store, plan, fingerprint, Date.now() - started);
   await writeFileAtomic(files.stats(options.outDir), JSON.stringify(stats, null, 2) + '\n');
   const last = plan.stages[plan.stages.length - 1];

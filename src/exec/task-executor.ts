@@ -7,6 +7,8 @@ import { fromIpc, toIpc } from './ipc.ts';
 import { files, keys, pad } from './layout.ts';
 import { bucketingOf, splitByBucket } from './shuffle.ts';
 import { writeFileAtomic, writeSinkPart } from './sink-parts.ts';
+// Registers the `tokens` sink (token shards) with its finalizer.
+import './sinks/tokens.ts';
 import { readStageInput, stageById } from './stage-input.ts';
 import { addCounters, type StepCounters } from './stats.ts';
 import { testKillHook } from './test-hooks.ts';

@@ -1,0 +1,86 @@
+import { definePipeline, type PipelineContext } from '../src/cli/pipeline-module.ts';
+import { readWarc } from '../src/dataframe/read.ts';
+import { tokensSink } from '../src/exec/sinks/tokens.ts';
+import { extractText } from '../src/ops/extract-text.ts';
+import { gopherQuality } from '../src/ops/gopher-quality.ts';
+import { gopherRepetition } from '../src/ops/gopher-repetition.ts';
+import { languageId } from '../src/ops/language-id.ts';
+import { lineCorrections } from '../src/ops/line-corrections.ts';
+import { TIKTOKEN_ENCODINGS, type TokenizerSpec } from '../src/ops/tokenize/backend.ts';
+import { tokenize } from '../src/ops/tokenize.ts';
+import { urlFilter } from '../src/ops/url-filter.ts';
+
+/**
+ * RefinedWeb's Macrodata Refinement (Penedo et al. 2023, arXiv 2306.01116, §3 and App. G) from WARC
+ * files to training-ready token shards:
+ *
+ *   WARC → URL filter → main-text extraction → language ID (en, score ≥ 0.65) → Gopher repetition
+ *   → Gopher quality → line-wise corrections → tokenize → token shards (`<out>/tokens/`)
+ *
+ * plus a Parquet copy of the kept documents (text, url, language, scores, token count) in
+ * `<out>/documents/` for inspection. Defaults and their drift from datatrove: docs/recipe-refinedweb.md.
+ * The optimizer may reorder the pure filters (by cost and selectivity); the kept set is the same.
+ *
+ * Options (`--option key=value`):
+ * - `languages`: comma-separated fastText labels to keep (default `en`; empty keeps every language)
+ * - `minLanguageScore`: language score threshold (default 0.65)
+ * - `tokenizer`: `gpt2` (default), `r50k_base`, `cl100k_base`, `o200k_base`, or a path to a Hugging Face `tokenizer.json`
+ * - `maxTokensPerShard`: shard size limit in tokens (default 2^30)
+ * - `shuffleSeed`: shuffle documents across shards deterministically with this seed (default: input order)
+ * - `blocklistDir`: a UT1-layout blocklist directory for the URL filter (not shipped)
+ *
+ * Run: `npx sluice run pipelines/refinedweb.ts --input fixtures/warc --output out/`
+ */
+export default definePipeline((ctx) => {
+  const o = options(ctx);
+  const frame = readWarc(ctx.files('**/*.{warc,warc.gz}'))
+    .apply(urlFilter, o.blocklistDir ? { blocklistDir: o.blocklistDir } : {})
+    .apply(extractText)
+    .apply(languageId, { languages: o.languages, minScore: o.minLanguageScore })
+    .apply(gopherRepetition)
+    .apply(gopherQuality)
+    .apply(lineCorrections)
+    .apply(tokenize, { tokenizer: o.tokenizer })
+    .select('id', 'url', 'date', 'text', 'language', 'language_score', 'line_corrections_removed_frac', 'token_count', 'tokens');
+  return {
+    frame,
+    sink: tokensSink('tokens', {
+      tokenizer: o.tokenizer,
+      documents: `${ctx.output}/documents`,
+      ...(o.maxTokensPerShard !== undefined ? { maxTokensPerShard: o.maxTokensPerShard } : {}),
+      ...(o.shuffleSeed !== undefined ? { shuffleSeed: o.shuffleSeed } : {}),
+    }),
+  };
+});
+
+interface RecipeOptions {
+  languages: string[];
+  minLanguageScore: number;
+  tokenizer: TokenizerSpec;
+  maxTokensPerShard?: number;
+  shuffleSeed?: number;
+  blocklistDir?: string;
+}
+
+function options(ctx: PipelineContext): RecipeOptions {
+  const known = new Set(['languages', 'minLanguageScore', 'tokenizer', 'maxTokensPerShard', 'shuffleSeed', 'blocklistDir']);
+  for (const k of Object.keys(ctx.options)) {
+    if (!known.has(k)) throw new Error(`refinedweb: unknown option "${k}" (known: ${[...known].join(', ')})`);
+  }
+  const { languages, minLanguageScore, tokenizer, maxTokensPerShard, shuffleSeed, blocklistDir } = ctx.options;
+  return {
+    languages: languages === undefined ? ['en'] : languages.split(',').map((s) => s.trim()).filter(Boolean),
+    minLanguageScore: minLanguageScore === undefined ? 0.65 : number('minLanguageScore', minLanguageScore),
+    tokenizer: tokenizer === undefined ? 'gpt2'
+      : (TIKTOKEN_ENCODINGS as readonly string[]).includes(tokenizer) ? (tokenizer as TokenizerSpec) : { huggingface: tokenizer },
+    ...(maxTokensPerShard !== undefined ? { maxTokensPerShard: number('maxTokensPerShard', maxTokensPerShard) } : {}),
+    ...(shuffleSeed !== undefined ? { shuffleSeed: number('shuffleSeed', shuffleSeed) } : {}),
+    ...(blocklistDir !== undefined ? { blocklistDir } : {}),
+  };
+}
+
+function number(name: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`refinedweb: option ${name} must be a number, got "${v}"`);
+  return n;
+}
