@@ -1,0 +1,22 @@
+/**
+ * The sluice library API: build a lazy DataFrame from a source, chain verbs, run an action.
+ *
+ * @example
+ * import { readJsonl, col, languageId } from 'sluice';
+ * const en = await readJsonl('corpus/').apply(languageId, { languages: ['en'] })
+ *   .filter(col('text').length().gt(200)).collect();
+ */
+export { DataFrame, type CollectOptions, type SelectArg } from './dataframe/dataframe.ts';
+export { readJsonl, readParquet, readArrow, readWarc, fromRecords, type PathsArg, type WarcReadOptions } from './dataframe/read.ts';
+export { col, lit, and, or, not, Expr, type ExprLike, type ExprNode, type Scalar } from './dataframe/expr.ts';
+export type { RunOptions } from './dataframe/actions.ts';
+export {
+  defineOperator, getOperator, parseOptions,
+  type Operator, type OperatorDecl, type OperatorResult, type ApplyContext,
+} from './ops/operator.ts';
+export * from './ops/index.ts';
+export { setColumn, dropColumns, selectColumns } from './dataframe/arrow/batch.ts';
+export { utf8Vector, Utf8Builder } from './dataframe/arrow/utf8.ts';
+export { definePipeline, type Pipeline, type PipelineContext, type PipelineResult } from './cli/pipeline-module.ts';
+export { optimize, planPhysical, explainText } from './planner/index.ts';
+export type { LogicalPlan, PhysicalPlan } from './planner/index.ts';
