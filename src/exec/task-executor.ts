@@ -3,6 +3,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { PhysicalPlan } from '../planner/physical-plan.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type PieceRef } from './checkpoint.ts';
+import { putUnitDropLog, writeTaskDropLog, type DropLog } from './drop-log.ts';
 import { fromIpc, toIpc } from './ipc.ts';
 import { files, keys, pad } from './layout.ts';
 import { bucketingOf, splitByBucket } from './shuffle.ts';
@@ -34,6 +35,8 @@ export interface TaskUnit {
   quarantined: QuarantineRecord[];
   /** Per step counts for this input batch only. */
   counters: StepCounters[];
+  /** Samples of the rows steps dropped (see drop-log.ts). */
+  dropped?: DropLog;
 }
 
 export interface UnitSourceOptions {
@@ -129,6 +132,7 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
     if (unit.quarantined.length) {
       await store.put(keys.quarantine(stageId, partition, seq), jsonl(unit.quarantined));
     }
+    await putUnitDropLog(store, stageId, partition, seq, unit.dropped);
     testKillHook('piece');
     ck = {
       ...ck,
@@ -153,6 +157,7 @@ async function finishTask(req: TaskRequest, store: BlobStore, ck: Checkpoint): P
     const batches = await readPieces(store, req.stage, req.partition, ck);
     if (batches.length) await writeSinkPart(stage.output.sink, req.stage, req.partition, batches);
   }
+  await writeTaskDropLog(store, req.outDir, req.stage, req.partition, ck.pieces.length);
   const q = await readQuarantine(store, req.stage, req.partition, ck);
   if (q.length) {
     await writeFileAtomic(join(files.quarantine(req.outDir), `${req.stage}-${pad(req.partition)}.jsonl`), q);

@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { PhysicalPlan, PhysicalStage } from '../planner/physical-plan.ts';
+import { addDropped, emptyDropLog } from './drop-log.ts';
 import { stageById } from './stage-input.ts';
 import { planStepNames, runTask, type QuarantinedDoc } from './task.ts';
 import type { QuarantineRecord, TaskUnit, UnitSource } from './task-executor.ts';
@@ -21,10 +22,12 @@ export const runTaskUnits: UnitSource = async function* (plan, stageId, partitio
     skipInputBatches: opts.skipInputBatches,
     poisoned: opts.poisoned,
     heartbeat: opts.heartbeat,
+    collectDropped: true,
     ...(opts.input ? { input: opts.input } : {}),
   });
   let outputs: RecordBatch[] = [];
   let quarantined: QuarantineRecord[] = [];
+  let dropped = emptyDropLog();
   let started = false;
   for await (const ev of events) {
     // The unit's operators are done: time spent from here (commit, next read) is nobody's document.
@@ -34,11 +37,14 @@ export const runTaskUnits: UnitSource = async function* (plan, stageId, partitio
       case 'quarantined':
         for (const d of ev.docs) quarantined.push(record(stageId, ev.step, ev.stepName, d, paths));
         break;
-      case 'dropped': break;
+      case 'dropped':
+        if (ev.rows) addDropped(dropped, stageId, ev.step, ev.stepName, ev.reason, ev.rows);
+        break;
       case 'input':
-        yield { inputBatches: ev.inputBatches, outputs, quarantined, counters: ev.counters };
+        yield { inputBatches: ev.inputBatches, outputs, quarantined, counters: ev.counters, dropped };
         outputs = [];
         quarantined = [];
+        dropped = emptyDropLog();
         started = false;
         break;
       case 'done': break;
