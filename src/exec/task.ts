@@ -47,8 +47,9 @@ async function buildSteps(stage: PhysicalStage, names: string[], opts: RunTaskOp
   let k = 0;
   if (stage.input.kind === 'scan') {
     k++; // `scan` is handled by the read loop.
-    const { predicate, limit } = stage.input;
-    if (predicate) steps.push({ name: names[k++]!, run: (b) => filterStep(b, predicate) });
+    // The scan predicate only lets readers skip data (row groups); the planner keeps the exact
+    // filter as a step above the scan.
+    const { limit } = stage.input;
     if (limit !== undefined) steps.push(limitRunner(names[k++]!, limit));
   }
   for (const s of stage.steps) {
@@ -174,13 +175,13 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
           }
         }
         const r = await steps[s]!.run(toRun, k);
-        const out = r.keep ? filterBatch(r.full, r.keep) : r.full;
+        const out = r.selected ? selectRows(r.full, r.selected) : r.keep ? filterBatch(r.full, r.keep) : r.full;
         let removed = 0;
-        for (const [reason, rows] of r.drops) {
-          c.dropped[reason] = (c.dropped[reason] ?? 0) + rows.length;
-          removed += rows.length;
-          events.push({ type: 'dropped', step: k, stepName: names[k]!, reason, count: rows.length,
-            ...(opts.collectDropped ? { rows: takeBatch(r.full, Int32Array.from(rows)) } : {}) });
+        for (const [reason, set] of r.drops) {
+          c.dropped[reason] = (c.dropped[reason] ?? 0) + set.count;
+          removed += set.count;
+          events.push({ type: 'dropped', step: k, stepName: names[k]!, reason, count: set.count,
+            ...(opts.collectDropped ? { rows: takeBatch(r.full, set.rows()) } : {}) });
         }
         if (r.quarantines.length) {
           c.quarantined += r.quarantines.length;
@@ -219,6 +220,12 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
     if (exhausted()) break;
   }
   yield { type: 'done', counters: total };
+}
+
+function selectRows(batch: RecordBatch, rows: Int32Array): RecordBatch {
+  if (rows.length === batch.numRows) return batch;
+  if (rows.length > 0 && rows[rows.length - 1]! - rows[0]! === rows.length - 1) return batch.slice(rows[0]!, rows[0]! + rows.length);
+  return takeBatch(batch, rows);
 }
 
 function addInto(a: StepCounters, b: StepCounters): StepCounters {

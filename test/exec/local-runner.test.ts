@@ -93,8 +93,9 @@ describe('executePlan', () => {
     expect(Object.keys(lines[0])).toEqual(['url']);
   });
 
-  it('says clearly that dedup needs the worker-pool executor', async () => {
-    const plan: LogicalPlan = { kind: 'dedup', dedup: { strategy: 'exact', options: {} }, input: { kind: 'scan', source: jsonl } };
-    await expect(executePlan(plan)).rejects.toThrow(/"dedup".*not supported in local execution yet/);
+  it('says clearly which wide steps need the worker-pool executor', async () => {
+    const options = parseOptions(textLength, {});
+    const plan: LogicalPlan = { kind: 'apply', op: 'text_length', options, decl: { ...textLength.declare(options), kind: 'wide' }, input: { kind: 'scan', source: jsonl } };
+    await expect(executePlan(plan)).rejects.toThrow(/wide step "apply".*not supported in local execution yet/);
   });
 });

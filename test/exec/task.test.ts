@@ -70,6 +70,7 @@ describe('runTask', () => {
 
   it('fuses scan predicate, filter, select, withColumns, drop and limit with per-step counters', async () => {
     const stage = scanStage([
+      { kind: 'filter', predicate: col('text').contains('the').node },
       { kind: 'apply', op: 'text_length', options: {} },
       { kind: 'filter', predicate: col('text_length').gt(3000).node },
       { kind: 'withColumns', columns: [{ name: 'kb', expr: col('text_length').div(1024).node }] },

@@ -62,11 +62,10 @@ export function selectColumns(batch: RecordBatch, names: readonly string[]): Rec
 
 /** Indices of the rows whose mask byte is non-zero. */
 export function maskToIndices(mask: Uint8Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < mask.length; i++) if (mask[i]) n++;
-  const out = new Int32Array(n);
-  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i]) out[j++] = i;
-  return out;
+  const out = new Int32Array(mask.length);
+  let j = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i]) out[j++] = i;
+  return out.subarray(0, j);
 }
 
 /** Keeps the rows whose mask byte is non-zero, in order. */
@@ -136,12 +135,7 @@ export function takeData(data: Data, indices: Int32Array): Data {
     }
     case Type.Int: case Type.Float: case Type.Date: case Type.Time: case Type.Timestamp:
     case Type.Duration: case Type.Decimal: case Type.FixedSizeBinary: case Type.Interval: {
-      const src = data.values as unknown as { length: number; constructor: new (n: number) => ArrayLike<number> & { [i: number]: number | bigint } } & ArrayLike<number | bigint>;
-      const stride = data.stride;
-      const out = new src.constructor(n * stride) as unknown as { [i: number]: number | bigint };
-      if (stride === 1) for (let j = 0; j < n; j++) out[j] = src[indices[j]!]!;
-      else for (let j = 0; j < n; j++) for (let k = 0; k < stride; k++) out[j * stride + k] = src[indices[j]! * stride + k]!;
-      return makeData({ type, length: n, data: out, ...v } as never);
+      return makeData({ type, length: n, data: gather(data.values as unknown as TypedArray, data.stride, indices), ...v } as never);
     }
     default: {
       // Nested and rare types: correctness over speed.
@@ -150,6 +144,22 @@ export function takeData(data: Data, indices: Int32Array): Data {
       return vectorFromArray(values, type).data[0]!;
     }
   }
+}
+
+type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+/** Gathers fixed-width values; the common types get their own loop so each stays monomorphic. */
+function gather(src: TypedArray, stride: number, indices: Int32Array): TypedArray {
+  const n = indices.length;
+  if (stride === 1) {
+    if (src instanceof Float64Array) { const o = new Float64Array(n); for (let j = 0; j < n; j++) o[j] = src[indices[j]!]!; return o; }
+    if (src instanceof Int32Array) { const o = new Int32Array(n); for (let j = 0; j < n; j++) o[j] = src[indices[j]!]!; return o; }
+    if (src instanceof BigInt64Array) { const o = new BigInt64Array(n); for (let j = 0; j < n; j++) o[j] = src[indices[j]!]!; return o; }
+  }
+  const out = new (src.constructor as new (n: number) => TypedArray)(n * stride) as unknown as { [i: number]: number | bigint };
+  const s = src as unknown as ArrayLike<number | bigint>;
+  for (let j = 0; j < n; j++) for (let k = 0; k < stride; k++) out[j * stride + k] = s[indices[j]! * stride + k]!;
+  return out as unknown as TypedArray;
 }
 
 /** Concatenates column chunks of one type into a single Data. */

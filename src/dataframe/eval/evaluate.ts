@@ -2,6 +2,8 @@ import type { RecordBatch, Vector } from 'apache-arrow';
 import { makeVector } from 'apache-arrow';
 import type { ExprNode } from '../expr.ts';
 import { arith, compare } from './compare.ts';
+import { compiledPredicate, compiledSelection } from './compile.ts';
+import { maskToIndices } from '../arrow/batch.ts';
 import { isIn, isNull, logical, not } from './logic.ts';
 import { matchFn, stringFn } from './strings.ts';
 import { describe, loadColumn, toVector } from './values.ts';
@@ -42,6 +44,8 @@ export function evaluate(node: ExprNode, batch: RecordBatch): Vector {
  * A non-boolean predicate is an error.
  */
 export function evalPredicate(node: ExprNode, batch: RecordBatch): Uint8Array {
+  const fast = compiledPredicate(node, batch);
+  if (fast) return fast;
   const n = batch.numRows;
   const v = evalVal(node, batch);
   if (v.t === 'scalar') {
@@ -53,4 +57,9 @@ export function evalPredicate(node: ExprNode, batch: RecordBatch): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = v.v[i]! & v.valid[i]!;
   return out;
+}
+
+/** The indices of the rows a predicate keeps (null → not kept), in order: a selection vector. */
+export function evalSelection(node: ExprNode, batch: RecordBatch): Int32Array {
+  return compiledSelection(node, batch) ?? maskToIndices(evalPredicate(node, batch));
 }

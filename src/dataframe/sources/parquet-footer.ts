@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
  * A minimal reader for the Parquet footer (Thrift compact protocol), because parquet-wasm 0.8 does
@@ -113,21 +113,33 @@ function decodeStat(bytes: TValue | undefined, physical: number, unsigned: boole
   }
 }
 
-/** Reads the footer of a Parquet file: row groups with their first row, sizes and column statistics. */
-export async function readParquetFooter(path: string): Promise<ParquetFooter> {
-  const fh = await open(path, 'r');
+const cache = new Map<string, ParquetFooter>();
+
+/**
+ * Reads the footer of a Parquet file: row groups with their first row, sizes and column statistics.
+ * Footers are cached per (path, size, mtime), since planning and every partition's task need them;
+ * reads are synchronous because the footer is small and a thread-pool round trip cost more.
+ */
+export function readParquetFooter(path: string): ParquetFooter {
+  const fd = openSync(path, 'r');
   try {
-    const { size } = await fh.stat();
-    const tail = Buffer.alloc(8);
+    const { size, mtimeMs } = fstatSync(fd);
+    const key = `${path}\u0000${size}\u0000${mtimeMs}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
     if (size < 12) throw new Error(`${path}: not a Parquet file (${size} bytes)`);
-    await fh.read(tail, 0, 8, size - 8);
+    const tail = Buffer.alloc(8);
+    readSync(fd, tail, 0, 8, size - 8);
     if (tail.toString('latin1', 4, 8) !== 'PAR1') throw new Error(`${path}: not a Parquet file (no PAR1 footer magic)`);
     const len = tail.readUInt32LE(0);
     if (len + 12 > size) throw new Error(`${path}: corrupt Parquet footer length ${len}`);
     const meta = Buffer.alloc(len);
-    await fh.read(meta, 0, len, size - 8 - len);
-    return parseFooter(meta);
-  } finally { await fh.close(); }
+    readSync(fd, meta, 0, len, size - 8 - len);
+    const footer = parseFooter(meta);
+    if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+    cache.set(key, footer);
+    return footer;
+  } finally { closeSync(fd); }
 }
 
 function parseFooter(meta: Uint8Array): ParquetFooter {

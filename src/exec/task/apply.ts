@@ -3,7 +3,8 @@ import { concatBatches } from '../../dataframe/arrow/batch.ts';
 import { conformBatch, unifySchemas } from '../../dataframe/arrow/schema.ts';
 import { getOperator, parseOptions } from '../../ops/operator.ts';
 import type { AnyOperator, ApplyContext, OperatorResult } from '../../ops/operator.ts';
-import type { StepResult } from './steps.ts';
+import { dropSetOf } from './steps.ts';
+import type { DropSet, StepResult } from './steps.ts';
 
 /** Operator state from `init`, cached per (operator, options) for the life of the thread. */
 const states = new Map<string, Promise<unknown>>();
@@ -62,7 +63,11 @@ function toStepResult(res: OperatorResult, n: number): StepResult {
       l.push(i);
     }
   }
-  return { full: res.batch, keep: removed ? keep : null, drops, quarantines };
+  return { full: res.batch, keep: removed ? keep : null, drops: toDropSets(drops), quarantines };
+}
+
+function toDropSets(drops: Map<string, number[]>): Map<string, DropSet> {
+  return new Map([...drops].map(([reason, rows]) => [reason, dropSetOf(rows)]));
 }
 
 /**
@@ -74,7 +79,7 @@ export async function applyStep(p: PreparedApply, batch: RecordBatch, ctx: Apply
     return toStepResult(await applyOnce(p, batch, ctx), batch.numRows);
   } catch (batchError) {
     if (batch.numRows <= 1) {
-      return { full: batch, keep: new Uint8Array(batch.numRows), drops: new Map(), quarantines: batch.numRows ? [{ row: 0, error: message(batchError) }] : [] };
+      return { full: batch, keep: new Uint8Array(batch.numRows), drops: new Map<string, DropSet>(), quarantines: batch.numRows ? [{ row: 0, error: message(batchError) }] : [] };
     }
     return isolate(p, batch, ctx);
   }
@@ -116,5 +121,5 @@ async function isolate(p: PreparedApply, batch: RecordBatch, ctx: ApplyContext):
   const schema = okRows.length ? unifySchemas(okRows.map((b) => b.schema)) : batch.schema;
   const full = concatBatches(parts.map((b) => conformBatch(b, schema)));
   quarantines.sort((a, b) => a.row - b.row);
-  return { full, keep, drops, quarantines };
+  return { full, keep, drops: toDropSets(drops), quarantines };
 }

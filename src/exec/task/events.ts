@@ -21,7 +21,7 @@ export interface QuarantinedDoc {
  * After the last unit comes `done`.
  *
  * Step indices count the task's steps as named by `stageStepNames`: for scan stages step 0 is
- * `scan`, followed by `filter` / `limit` when the scan carries a predicate / limit, then the
+ * `scan`, followed by `limit` when the scan carries a limit, then the
  * stage's fused steps.
  */
 export type TaskEvent =

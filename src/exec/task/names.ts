@@ -3,7 +3,7 @@ import type { PhysicalPlan, PhysicalStage, PhysicalStep } from '../../planner/ph
 function baseName(step: PhysicalStep): string { return step.kind === 'apply' ? step.op : step.kind; }
 
 /**
- * Names of a stage's task steps for stats: `scan` (+ `filter`/`limit` for a scan predicate/limit)
+ * Names of a stage's task steps for stats: `scan` (+ `limit` when the scan carries a limit)
  * for scan stages, then the op name for `apply` and the kind for other steps. A repeated name gets
  * `#2`, `#3`, ... `taken` carries names across stages so a whole plan's names are unique.
  */
@@ -11,7 +11,6 @@ export function stageStepNames(stage: PhysicalStage, taken: Map<string, number> 
   const bases: string[] = [];
   if (stage.input.kind === 'scan') {
     bases.push('scan');
-    if (stage.input.predicate) bases.push('filter');
     if (stage.input.limit !== undefined) bases.push('limit');
   }
   for (const s of stage.steps) bases.push(baseName(s));

@@ -1,19 +1,32 @@
 import { Field } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
 import { columnsOf, dropColumns, makeBatch, setColumn } from '../../dataframe/arrow/batch.ts';
-import { evalPredicate, evaluate } from '../../dataframe/eval/evaluate.ts';
+import { evalSelection, evaluate } from '../../dataframe/eval/evaluate.ts';
 import type { ExprNode } from '../../dataframe/expr.ts';
 import { SYSTEM_COLUMNS } from '../../planner/logical-plan.ts';
 
+/** Rows removed for one reason: the count, and their indices only when asked (they cost a pass). */
+export interface DropSet {
+  count: number;
+  rows(): Int32Array;
+}
+
+/** A drop set over explicit row indices. */
+export function dropSetOf(rows: readonly number[]): DropSet {
+  return { count: rows.length, rows: () => Int32Array.from(rows) };
+}
+
 /**
  * What one step did to a batch: `full` has every input row, in order (with the step's columns);
- * rows whose `keep` byte is 0 were removed, each listed under exactly one drop reason or
+ * rows whose `keep` byte is 0 were removed, each counted under exactly one drop reason or
  * quarantine entry. `keep === null` means every row was kept.
  */
 export interface StepResult {
   full: RecordBatch;
   keep: Uint8Array | null;
-  drops: Map<string, number[]>;
+  /** Alternatively to `keep`, the indices of the kept rows (filters produce these directly). */
+  selected?: Int32Array;
+  drops: Map<string, DropSet>;
   quarantines: { row: number; error: string }[];
 }
 
@@ -25,10 +38,16 @@ export const FILTER_REASON = 'filter';
 export const LIMIT_REASON = 'limit';
 
 export function filterStep(batch: RecordBatch, predicate: ExprNode): StepResult {
-  const keep = evalPredicate(predicate, batch);
-  const dropped: number[] = [];
-  for (let i = 0; i < keep.length; i++) if (!keep[i]) dropped.push(i);
-  return { full: batch, keep: dropped.length ? keep : null, drops: dropped.length ? new Map([[FILTER_REASON, dropped]]) : new Map(), quarantines: [] };
+  const selected = evalSelection(predicate, batch);
+  const n = batch.numRows;
+  const count = n - selected.length;
+  if (!count) return { full: batch, keep: null, drops: new Map(), quarantines: [] };
+  const rows = () => {
+    const out = new Int32Array(count);
+    for (let i = 0, j = 0, k = 0; i < n; i++) { if (selected[k] === i) k++; else out[j++] = i; }
+    return out;
+  };
+  return { full: batch, keep: null, selected, drops: new Map([[FILTER_REASON, { count, rows }]]), quarantines: [] };
 }
 
 /** Keeps exactly the given columns, plus the system columns (document identity travels with every row). */
@@ -59,7 +78,7 @@ export function limitStep(batch: RecordBatch, remaining: number): StepResult {
   if (batch.numRows <= remaining) return kept(batch);
   const keep = new Uint8Array(batch.numRows);
   keep.fill(1, 0, Math.max(0, remaining));
-  const dropped: number[] = [];
-  for (let i = Math.max(0, remaining); i < batch.numRows; i++) dropped.push(i);
-  return { full: batch, keep, drops: new Map([[LIMIT_REASON, dropped]]), quarantines: [] };
+  const from = Math.max(0, remaining);
+  const rows = () => Int32Array.from({ length: batch.numRows - from }, (_, k) => from + k);
+  return { full: batch, keep, drops: new Map([[LIMIT_REASON, { count: batch.numRows - from, rows }]]), quarantines: [] };
 }
