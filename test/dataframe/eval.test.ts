@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { col, lit, and, or, not } from '../../src/dataframe/expr.ts';
 import type { ExprNode, Scalar } from '../../src/dataframe/expr.ts';
-import { evaluate, evalPredicate } from '../../src/dataframe/eval/evaluate.ts';
+import { evaluate, evalPredicate, evalSelection } from '../../src/dataframe/eval/evaluate.ts';
 import { rowsToBatch } from '../../src/dataframe/arrow/from-rows.ts';
 import type { Row } from '../../src/dataframe/arrow/from-rows.ts';
 
@@ -150,6 +150,30 @@ describe('evaluate matches a row-by-row reference', () => {
       const got = Array.from(evalPredicate(e, b));
       const want = rs.map((r) => (ref(e, r as Row) === true ? 1 : 0));
       expect(got).toEqual(want);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('compiled numeric predicates', () => {
+  const num = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant(Number.NaN), fc.double({ min: -3, max: 3, noNaN: true }));
+  const cmpLeaf: fc.Arbitrary<ExprNode> = fc.tuple(fc.constantFrom('eq', 'neq', 'lt', 'lte', 'gt', 'gte' as const), fc.constantFrom('x', 'y'), fc.integer({ min: -3, max: 3 }), fc.boolean())
+    .map(([op, c, v, flip]) => {
+      const colNode: ExprNode = { kind: 'col', name: c }, litNode: ExprNode = { kind: 'lit', value: v };
+      return { kind: 'cmp', op, left: flip ? litNode : colNode, right: flip ? colNode : litNode } as ExprNode;
+    });
+  const pred = fc.letrec<{ e: ExprNode }>((tie) => ({
+    e: fc.oneof({ depthSize: 'small', withCrossShrink: true }, cmpLeaf,
+      fc.tuple(tie('e'), tie('e')).map(([l, r]) => ({ kind: 'and', left: l, right: r }) as ExprNode),
+      fc.tuple(tie('e'), tie('e')).map(([l, r]) => ({ kind: 'or', left: l, right: r }) as ExprNode),
+      tie('e').map((a) => ({ kind: 'not', arg: a }) as ExprNode)),
+  })).e;
+
+  it('keep exactly the rows of the row-by-row reference (no nulls, NaN included)', () => {
+    fc.assert(fc.property(fc.array(fc.record({ x: fc.integer({ min: -3, max: 3 }), y: num }), { minLength: 1, maxLength: 40 }), pred, (rs, e) => {
+      const b = rowsToBatch(rs, [{ name: 'x', type: 'Int32' }, { name: 'y', type: 'Float64' }]);
+      const want = rs.map((r) => (ref(e, r) === true ? 1 : 0));
+      expect(Array.from(evalPredicate(e, b))).toEqual(want);
+      expect(Array.from(evalSelection(e, b))).toEqual(want.flatMap((k, i) => (k ? [i] : [])));
     }), { numRuns: 300 });
   });
 });
