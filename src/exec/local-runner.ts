@@ -8,6 +8,7 @@ import type { LogicalPlan, SinkSpec } from '../planner/logical-plan.ts';
 import { optimize } from '../planner/optimize.ts';
 import type { PhysicalPlan, PhysicalStage } from '../planner/physical-plan.ts';
 import { planPhysical } from '../planner/physical-planner.ts';
+import { dedupLocalInputs } from './dedup/local.ts';
 import type { StepStats } from './stats.ts';
 import { planStepNames, runTask } from './task.ts';
 import type { QuarantinedDoc } from './task.ts';
@@ -108,6 +109,7 @@ function stageInputs(stage: PhysicalStage, outputs: Map<string, RecordBatch[][]>
       switch (input.wide.kind) {
         case 'repartition': return splitRows(all, stage.partitions.length);
         case 'limit': return [truncate([all], input.wide.n)[0]!, ...stage.partitions.slice(1).map(() => [])];
+        case 'dedup': return dedupLocalInputs(stage, of(input.stage));
         default:
           throw new Error(`wide step "${input.wide.kind}" (stage ${stage.id}) is not supported in local execution yet; ` +
             'run the pipeline with the worker-pool executor (`sluice run`)');

@@ -48,7 +48,8 @@ export function bucketingOf(plan: PhysicalPlan, stage: PhysicalStage): Bucketing
   const consumer = plan.stages.find((s) => s.input.kind === 'wide' && s.input.stage === stage.id);
   if (!consumer || consumer.input.kind !== 'wide' || stage.limit !== undefined) return undefined;
   const wide = consumer.input.wide;
-  if (wide.kind === 'limit') return undefined;
+  // Dedup never moves documents: its parent writes whole pieces plus band records (src/exec/dedup).
+  if (wide.kind === 'limit' || wide.kind === 'dedup') return undefined;
   return { consumer, wide, buckets: consumer.partitions.length, hook: hookFor(wide) };
 }
 

@@ -4,6 +4,7 @@ import type { BlobStore } from '../storage/blob-store.ts';
 import { readCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { fromIpc } from './ipc.ts';
 import { keys } from './layout.ts';
+import { readDedupInput } from './dedup/input.ts';
 import { bucketingOf, hookFor, keepBucket } from './shuffle.ts';
 
 /**
@@ -19,6 +20,10 @@ export async function* readStageInput(plan: PhysicalPlan, stage: PhysicalStage, 
     const parent = stageById(plan, up.stage);
     const cuts = await limitCuts(parent, store);
     yield* readWhole(store, parent, up.partition, await finalCheckpoint(store, parent, up.partition), cuts[up.partition]);
+    return;
+  }
+  if (input.wide.kind === 'dedup') {
+    yield* readDedupInput(plan, stage, partition, store);
     return;
   }
   const parent = stageById(plan, input.stage);

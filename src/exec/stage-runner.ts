@@ -5,6 +5,7 @@ import type { Piscina } from 'piscina';
 import type { PhysicalPlan, PhysicalStage } from '../planner/physical-plan.ts';
 import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../storage/local-blob-store.ts';
 import { readCheckpoint } from './checkpoint.ts';
+import { isDedupStage, prepareDedup } from './dedup/prepare.ts';
 import { describeTask } from './describe.ts';
 import { planFingerprint } from './fingerprint.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -77,6 +78,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
       if (options.only && !stage.partitions[options.only.task]) {
         throw new Error(`stage ${stage.id} has ${stage.partitions.length} tasks; --task ${options.only.task} does not exist`);
       }
+      if (isDedupStage(stage)) await prepareDedup(ctx, stage);
       await runStage(ctx, stage, todo, resultParts);
     }
     if (options.only) {

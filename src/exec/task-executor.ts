@@ -6,6 +6,7 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint, type PieceRef } from 
 import { putUnitDropLog, writeTaskDropLog, type DropLog } from './drop-log.ts';
 import { fromIpc, toIpc } from './ipc.ts';
 import { files, keys, pad } from './layout.ts';
+import { dedupMapOf } from './dedup/map.ts';
 import { bucketingOf, splitByBucket } from './shuffle.ts';
 import { writeFileAtomic, writeSinkPart } from './sink-parts.ts';
 // Registers the `tokens` sink (token shards) with its finalizer.
@@ -98,6 +99,7 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
     inputBatches: 0, pieces: [], counters: [], final: false,
   };
   const bucketing = bucketingOf(plan, stage);
+  const dedupMap = dedupMapOf(plan, stage);
   const partSpec = stage.partitions[partition];
   if (!partSpec) throw new Error(`stage ${stageId} has no task ${partition} (it has ${stage.partitions.length})`);
   const input = stage.input.kind === 'scan' ? undefined : readStageInput(plan, stage, partSpec, store);
@@ -133,6 +135,7 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
       await store.put(keys.quarantine(stageId, partition, seq), jsonl(unit.quarantined));
     }
     await putUnitDropLog(store, stageId, partition, seq, unit.dropped);
+    if (dedupMap && rows) await dedupMap.write(store, partition, seq, outputs, ck.pieces.reduce((n, p) => n + p.rows, 0));
     testKillHook('piece');
     ck = {
       ...ck,

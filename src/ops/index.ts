@@ -14,3 +14,5 @@ export { c4Quality } from './c4-filters.ts';
 export { finewebQuality } from './fineweb-quality.ts';
 export { lineCorrections } from './line-corrections.ts';
 export { tokenize } from './tokenize.ts';
+export { dedupFilter } from './dedup/filter-op.ts';
+export { minhash, exact, byUrl } from './dedup/specs.ts';

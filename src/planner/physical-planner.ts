@@ -55,7 +55,10 @@ export async function planPhysical(plan: LogicalPlan, ctx: PhysicalPlanningConte
       }
       case 'dedup': {
         const parent = await build(p.input);
-        return wideStage(parent, { kind: 'dedup', dedup: p.dedup }, parent.partitions.length);
+        const stage = wideStage(parent, { kind: 'dedup', dedup: p.dedup }, parent.partitions.length);
+        // Drops the documents the wide phases did not keep, with its reason (src/ops/dedup/filter-op.ts).
+        stage.steps.push({ kind: 'apply', op: 'dedup', options: { strategy: p.dedup.strategy } });
+        return stage;
       }
       case 'repartition': {
         const parent = await build(p.input);

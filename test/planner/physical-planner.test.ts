@@ -45,6 +45,7 @@ describe('physical planning', () => {
         output: stage
       Stage s1 (2 partitions)
         input: Dedup minhash <- all partitions of s0
+        Apply dedup
         Filter status = 200
         output: stage
       Stage s2 (8 partitions)

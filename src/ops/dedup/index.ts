@@ -45,3 +45,5 @@ export const DROP_REASONS = {
 } as const;
 export { clusterRecords, fuzzyDedupLocal, exactDedupLocal, urlDedupLocal } from './local-run.ts';
 export { encodeRecords, decodeRecords, encodeEdges, decodeEdges } from './codec.ts';
+export { minhash, exact, byUrl, MinhashDedupOptions, ExactDedupOptions, UrlDedupOptions } from './specs.ts';
+export { dedupFilter, KEEP_COLUMN, CLUSTER_ID, CLUSTER_SIZE } from './filter-op.ts';

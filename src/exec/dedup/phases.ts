@@ -1,0 +1,96 @@
+import { decodeEdges, decodeRecords, encodeEdges } from '../../ops/dedup/codec.ts';
+import { ComponentMerger } from '../../ops/dedup/components.ts';
+import type { BandRecords } from '../../ops/dedup/lsh.ts';
+import type { PhysicalPlan } from '../../planner/physical-plan.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { stageById } from '../stage-input.ts';
+import { testKillHook } from '../test-hooks.ts';
+import { dedupKeys } from './layout.ts';
+import { parentLayout } from './parent.ts';
+import { bandPartitionsOf, starsOf } from './strategy.ts';
+
+/** What the merge commits next to the verdicts (also printed by tests and benches). */
+export interface MergeSummary {
+  documents: number;
+  removed: number;
+  /** Clusters with more than one document. */
+  clusters: number;
+  starEdges: number;
+}
+
+/**
+ * Bucket phase, one task per band partition `k` (independent, run in parallel on the pool): reads
+ * partition k's records from every parent piece, finds equal (band, hash) groups and commits the
+ * star edges of their local components. Idempotent: a committed partition is not redone.
+ */
+export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number, store: BlobStore): Promise<{ records: number; stars: number }> {
+  const stage = stageById(plan, stageId);
+  const key = dedupKeys.stars(stageId, k);
+  const layout = await parentLayout(plan, stage, store);
+  const parts: BandRecords[] = [];
+  let records = 0;
+  for (const [p, ck] of layout.checkpoints.entries()) {
+    for (const piece of ck.pieces) {
+      const rk = dedupKeys.records(layout.parent.id, p, piece.seq, k);
+      if (piece.rows === 0 || !(await store.has(rk))) continue;
+      const r = decodeRecords(await store.getBytes(rk));
+      const cut = layout.counts[p]!, offset = layout.offsets[p]!;
+      let m = 0;
+      for (let i = 0; i < r.length; i++) {
+        if (r.doc[i]! >= cut) continue;
+        r.band[m] = r.band[i]!; r.hi[m] = r.hi[i]!; r.lo[m] = r.lo[i]!; r.doc[m] = r.doc[i]! + offset;
+        m++;
+      }
+      r.length = m;
+      records += m;
+      parts.push(r);
+    }
+  }
+  const stars = starsOf(parts);
+  await store.put(key, encodeEdges(stars));
+  testKillHook('checkpoint');
+  return { records, stars: stars.length };
+}
+
+/**
+ * Merge phase, one task: streams every band partition's star edges into one union-find over the
+ * documents (4 bytes each), then commits per parent partition the root (= cluster id, the
+ * smallest ordinal, i.e. the first document) and cluster size of each document, and last a
+ * summary that marks the merge committed. The result depends on the edges only, never on their
+ * order, so it is the same for any worker count or band partitioning.
+ */
+export async function mergePhase(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<MergeSummary> {
+  const done = dedupKeys.merged(stageId);
+  if (await store.has(done)) return JSON.parse(new TextDecoder().decode(await store.getBytes(done))) as MergeSummary;
+  const stage = stageById(plan, stageId);
+  const layout = await parentLayout(plan, stage, store);
+  const merger = new ComponentMerger(layout.total);
+  let starEdges = 0;
+  for (let k = 0; k < bandPartitionsOf(stage); k++) {
+    const edges = decodeEdges(await store.getBytes(dedupKeys.stars(stageId, k)));
+    starEdges += edges.length;
+    merger.add(edges);
+  }
+  const assign = merger.finish();
+  let clusters = 0;
+  for (let d = 0; d < assign.docCount; d++) if (assign.root[d] === d && assign.size[d]! > 1) clusters++;
+  for (const [p, n] of layout.counts.entries()) {
+    const at = layout.offsets[p]!;
+    const out = new Uint32Array(2 * n);
+    out.set(assign.root.subarray(at, at + n), 0);
+    out.set(assign.size.subarray(at, at + n), n);
+    await store.put(dedupKeys.assign(stageId, p), new Uint8Array(out.buffer));
+    testKillHook('checkpoint');
+  }
+  const summary: MergeSummary = { documents: layout.total, removed: assign.removedCount(), clusters, starEdges };
+  await store.put(done, new TextEncoder().encode(JSON.stringify(summary)));
+  return summary;
+}
+
+/** Band partitions of a dedup stage whose bucket task has not committed yet. */
+export async function pendingBuckets(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<number[]> {
+  const stage = stageById(plan, stageId);
+  const todo: number[] = [];
+  for (let k = 0; k < bandPartitionsOf(stage); k++) if (!(await store.has(dedupKeys.stars(stageId, k)))) todo.push(k);
+  return todo;
+}

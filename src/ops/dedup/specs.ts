@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { DedupSpec } from '../../planner/logical-plan.ts';
+import { MinhashOptions } from './minhash.ts';
+import { TextNormConfig } from './normalize.ts';
+
+/**
+ * Builders of {@link DedupSpec}s for `df.dedup(...)`. Every strategy keeps the first document of
+ * each cluster in input order (smallest `__file`, `__pos`) and leaves documents in input order; it
+ * runs as wide stages (see src/exec/dedup). The spec always names its key `column` so column
+ * pruning keeps it.
+ */
+
+const ClusterColumns = {
+  /** Add `cluster_id` (input ordinal of the kept document) and `cluster_size` to kept rows. */
+  clusterColumns: z.boolean().default(false),
+};
+
+/** Options of {@link minhash}: the MinHash settings plus `clusterColumns`. */
+export const MinhashDedupOptions = MinhashOptions.extend({
+  ...ClusterColumns,
+  // Candidate verification needs both texts at bucketing time; the wide stages only move band
+  // hashes, so it is limited to the in-memory `fuzzyDedupLocal`.
+  verifyJaccard: z.literal(0).default(0),
+});
+export type MinhashDedupOptions = z.input<typeof MinhashDedupOptions>;
+
+export const ExactDedupOptions = z.object({
+  /** Text column; its normalized form is hashed (64-bit). */
+  column: z.string().default('text'),
+  /** Normalization before hashing (default: lowercase, collapse whitespace, strip punctuation). */
+  norm: TextNormConfig.partial().optional(),
+  ...ClusterColumns,
+});
+export type ExactDedupOptions = z.input<typeof ExactDedupOptions>;
+
+export const UrlDedupOptions = z.object({
+  /** URL column; compared after `normalizeUrl`. */
+  column: z.string().default('url'),
+  ...ClusterColumns,
+});
+export type UrlDedupOptions = z.input<typeof UrlDedupOptions>;
+
+function spec(strategy: DedupSpec['strategy'], schema: z.ZodType, options: unknown): DedupSpec {
+  const parsed = schema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid ${strategy} dedup options: ${issues}`);
+  }
+  return { strategy, options: parsed.data as Record<string, unknown> };
+}
+
+/** MinHash-LSH fuzzy dedup, e.g. `df.dedup(minhash({ preset: 'fineweb' }))`. */
+export function minhash(options: MinhashDedupOptions = {}): DedupSpec {
+  return spec('minhash', MinhashDedupOptions, options);
+}
+
+/** Exact dedup on the hash of the normalized text, keep first: `df.dedup(exact())`. */
+export function exact(options: ExactDedupOptions = {}): DedupSpec {
+  return spec('exact', ExactDedupOptions, options);
+}
+
+/** URL dedup on the normalized URL (see `normalizeUrl`), keep first: `df.dedup(byUrl())`. */
+export function byUrl(options: UrlDedupOptions = {}): DedupSpec {
+  return spec('url', UrlDedupOptions, options);
+}
