@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerExplain } from './commands/explain.ts';
 import { registerExtract } from './commands/extract.ts';
+import { registerInspect } from './commands/inspect.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 
 /** Builds the `sluice` program. Each command lives in `commands/<name>.ts` and adds itself here. */
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
   registerRun(program);
   registerExplain(program);
   registerExtract(program);
+  registerReport(program);
+  registerInspect(program);
   return program;
 }
 

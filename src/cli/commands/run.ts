@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { files } from '../../exec/layout.ts';
 import { defaultProgress } from '../../exec/progress.ts';
+import { writeReport } from '../../exec/report/index.ts';
 import { runStages } from '../../exec/stage-runner.ts';
 import { writeFileAtomic } from '../../exec/sink-parts.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
@@ -71,5 +72,7 @@ export function registerRun(program: Command): void {
       const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
       process.stdout.write(`done: ${t.documentsIn} documents in, ${t.documentsOut} out, ${dropped} dropped, ` +
         `${t.quarantined} quarantined; stats in ${files.stats(output)}\n`);
+      const report = await writeReport(output);
+      process.stdout.write(`\n${report.summary}report: ${report.path}\n`);
     });
 }
