@@ -1,6 +1,7 @@
 import { definePipeline, type PipelineContext } from '../src/cli/pipeline-module.ts';
 import { readWarc } from '../src/dataframe/read.ts';
 import { tokensSink } from '../src/exec/sinks/tokens.ts';
+import { minhash } from '../src/ops/dedup/specs.ts';
 import { extractText } from '../src/ops/extract-text.ts';
 import { gopherQuality } from '../src/ops/gopher-quality.ts';
 import { gopherRepetition } from '../src/ops/gopher-repetition.ts';
@@ -15,7 +16,7 @@ import { urlFilter } from '../src/ops/url-filter.ts';
  * files to training-ready token shards:
  *
  *   WARC → URL filter → main-text extraction → language ID (en, score ≥ 0.65) → Gopher repetition
- *   → Gopher quality → line-wise corrections → tokenize → token shards (`<out>/tokens/`)
+ *   → Gopher quality → line-wise corrections → MinHash dedup → tokenize → token shards (`<out>/tokens/`)
  *
  * plus a Parquet copy of the kept documents (text, url, language, scores, token count) in
  * `<out>/documents/` for inspection. Defaults and their drift from datatrove: docs/recipe-refinedweb.md.
@@ -27,19 +28,23 @@ import { urlFilter } from '../src/ops/url-filter.ts';
  * - `tokenizer`: `gpt2` (default), `r50k_base`, `cl100k_base`, `o200k_base`, or a path to a Hugging Face `tokenizer.json`
  * - `maxTokensPerShard`: shard size limit in tokens (default 2^30)
  * - `shuffleSeed`: shuffle documents across shards deterministically with this seed (default: input order)
+ * - `dedup`: MinHash preset, `refinedweb` (default: 5-grams, 9,000 hashes in 450 bands of 20, as
+ *   the paper's §G.3), `fineweb` (14 bands of 8, much cheaper), or `off`
  * - `blocklistDir`: a UT1-layout blocklist directory for the URL filter (not shipped)
  *
  * Run: `npx sluice run pipelines/refinedweb.ts --input fixtures/warc --output out/`
  */
 export default definePipeline((ctx) => {
   const o = options(ctx);
-  const frame = readWarc(ctx.files('**/*.{warc,warc.gz}'))
+  const filtered = readWarc(ctx.files('**/*.{warc,warc.gz}'))
     .apply(urlFilter, o.blocklistDir ? { blocklistDir: o.blocklistDir } : {})
     .apply(extractText)
     .apply(languageId, { languages: o.languages, minScore: o.minLanguageScore })
     .apply(gopherRepetition)
     .apply(gopherQuality)
-    .apply(lineCorrections)
+    .apply(lineCorrections);
+  const deduped = o.dedup === 'off' ? filtered : filtered.dedup(minhash({ preset: o.dedup }));
+  const frame = deduped
     .apply(tokenize, { tokenizer: o.tokenizer })
     .select('id', 'url', 'date', 'text', 'language', 'language_score', 'line_corrections_removed_frac', 'token_count', 'tokens');
   return {
@@ -60,14 +65,16 @@ interface RecipeOptions {
   maxTokensPerShard?: number;
   shuffleSeed?: number;
   blocklistDir?: string;
+  dedup: 'refinedweb' | 'fineweb' | 'off';
 }
 
 function options(ctx: PipelineContext): RecipeOptions {
-  const known = new Set(['languages', 'minLanguageScore', 'tokenizer', 'maxTokensPerShard', 'shuffleSeed', 'blocklistDir']);
+  const known = new Set(['languages', 'minLanguageScore', 'tokenizer', 'maxTokensPerShard', 'shuffleSeed', 'blocklistDir', 'dedup']);
   for (const k of Object.keys(ctx.options)) {
     if (!known.has(k)) throw new Error(`refinedweb: unknown option "${k}" (known: ${[...known].join(', ')})`);
   }
-  const { languages, minLanguageScore, tokenizer, maxTokensPerShard, shuffleSeed, blocklistDir } = ctx.options;
+  const { languages, minLanguageScore, tokenizer, maxTokensPerShard, shuffleSeed, blocklistDir, dedup = 'refinedweb' } = ctx.options;
+  if (dedup !== 'refinedweb' && dedup !== 'fineweb' && dedup !== 'off') throw new Error(`refinedweb: option dedup must be refinedweb, fineweb or off, got "${dedup}"`);
   return {
     languages: languages === undefined ? ['en'] : languages.split(',').map((s) => s.trim()).filter(Boolean),
     minLanguageScore: minLanguageScore === undefined ? 0.65 : number('minLanguageScore', minLanguageScore),
@@ -76,6 +83,7 @@ function options(ctx: PipelineContext): RecipeOptions {
     ...(maxTokensPerShard !== undefined ? { maxTokensPerShard: number('maxTokensPerShard', maxTokensPerShard) } : {}),
     ...(shuffleSeed !== undefined ? { shuffleSeed: number('shuffleSeed', shuffleSeed) } : {}),
     ...(blocklistDir !== undefined ? { blocklistDir } : {}),
+    dedup,
   };
 }
 

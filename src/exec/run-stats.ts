@@ -17,6 +17,8 @@ export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerp
     let sum: StepCounters[] = [];
     for (const p of stage.partitions) {
       const ck = await finalCheckpoint(store, stage, p.index);
+      // A task whose input was empty (every upstream document dropped) ran no unit and has no counters.
+      if (!ck.counters.length) continue;
       sum = sum.length === 0 ? ck.counters.map((c) => ({ ...c, dropped: { ...c.dropped } })) : sum.map((c, i) => addCounters(c, ck.counters[i]!));
     }
     const list: StepCounters[] = [];
