@@ -5,6 +5,7 @@ import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import { SYSTEM_COLUMNS, type SinkSpec } from '../planner/logical-plan.ts';
 import { files } from './layout.ts';
+import { selectColumns } from '../dataframe/arrow/batch.ts';
 
 /**
  * Writes one task's rows as one part file of a sink directory. Part files are named by stage and
@@ -41,7 +42,9 @@ export async function writeSinkPart(sink: SinkSpec, stage: string, partition: nu
 
 function stripSystemColumns(b: RecordBatch): RecordBatch {
   const keep = b.schema.fields.map((f) => f.name).filter((n) => !SYSTEM_COLUMNS.includes(n));
-  return keep.length === b.schema.fields.length ? b : b.select(keep);
+  // Not arrow's `RecordBatch.select`: on IPC-read batches it returned nulls for Uint32 columns
+  // placed after the system columns (seen with dedup's cluster_id/cluster_size).
+  return keep.length === b.schema.fields.length ? b : selectColumns(b, keep);
 }
 
 /** Writes a file atomically: temp file in the same directory, then rename. */

@@ -47,7 +47,7 @@ export async function writeDupCorpus(dir: string, files = 6): Promise<Doc[]> {
     if (i % 3 === 1) docs.push({ id: `${d.id}-near`, url: `https://near.example.net/${i}`, text: dropSentence(d.text, i) + BOILERPLATE });
     if (i % 4 === 0) {
       const other = real[(real.indexOf(d) + 7) % real.length]!;
-      docs.push({ id: `${d.id}-mirror`, url: d.url.replace(/^https?:\/\//, 'http://www.') + (d.url.includes('?') ? '&' : '?') + 'utm_source=feed', text: `${other.text}\n\nMirror ${i}.` });
+      docs.push({ id: `${d.id}-mirror`, url: d.url.replace(/^https?:\/\/(www\.)?/, 'http://www.') + (d.url.includes('?') ? '&' : '?') + 'utm_source=feed', text: `${other.text}\n\nMirror ${i}.` });
     }
   });
   await mkdir(dir, { recursive: true });
