@@ -118,7 +118,9 @@ function formatInput(i: StageInput): string {
     case 'stages': return `Union of ${i.stages.join(', ')}`;
     case 'wide': {
       const w = i.wide;
-      const what = w.kind === 'dedup' ? `Dedup ${w.dedup.strategy}`
+      // A dedup's wide part: band records written by the parent's tasks, bucket tasks per band-hash
+      // range, one merge; then this stage's `dedup` step filters (see src/exec/dedup).
+      const what = w.kind === 'dedup' ? `Dedup ${w.dedup.strategy} (${i.stage} writes ${w.dedup.strategy === 'minhash' ? 'band hashes' : 'keys'} -> bucket by hash range -> merge clusters)`
         : w.kind === 'repartition' ? `Repartition ${w.partitions}`
         : w.kind === 'limit' ? `Limit ${w.n} (global)`
         : `Apply ${w.op}`;

@@ -44,7 +44,7 @@ describe('physical planning', () => {
         Apply html_extract
         output: stage
       Stage s1 (2 partitions)
-        input: Dedup minhash <- all partitions of s0
+        input: Dedup minhash (s0 writes band hashes -> bucket by hash range -> merge clusters) <- all partitions of s0
         Apply dedup
         Filter status = 200
         output: stage
