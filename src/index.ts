@@ -15,6 +15,7 @@ export {
   type Operator, type OperatorDecl, type OperatorResult, type ApplyContext,
 } from './ops/operator.ts';
 export * from './ops/index.ts';
+export { minhash, exact, byUrl } from './ops/dedup/specs.ts';
 export { setColumn, dropColumns, selectColumns } from './dataframe/arrow/batch.ts';
 export { utf8Vector, Utf8Builder } from './dataframe/arrow/utf8.ts';
 export { definePipeline, type Pipeline, type PipelineContext, type PipelineResult } from './cli/pipeline-module.ts';
