@@ -7,6 +7,7 @@ type Kernel = (cols: ArrayLike<number>[], n: number, out: Uint8Array | Int32Arra
 const OPS = { eq: '===', neq: '!==', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 const FLIP = { eq: 'eq', neq: 'neq', lt: 'gt', lte: 'gte', gt: 'lt', gte: 'lte' } as const;
 const kernels = new Map<string, { mask: Kernel; select: Kernel }>();
+let scratch = new Int32Array(0);
 
 /**
  * Compiles the common hot predicate shape — comparisons of null-free numeric columns with number
@@ -29,8 +30,10 @@ export function compiledPredicate(node: ExprNode, batch: RecordBatch): Uint8Arra
 export function compiledSelection(node: ExprNode, batch: RecordBatch): Int32Array | undefined {
   const k = compile(node, batch);
   if (!k) return undefined;
-  const out = new Int32Array(batch.numRows);
-  return out.subarray(0, k.select(k.cols, batch.numRows, out));
+  // Selections are usually much smaller than the batch: fill a reused scratch buffer and copy out
+  // only the kept indices, instead of allocating (and retaining) a batch-sized array each time.
+  if (scratch.length < batch.numRows) scratch = new Int32Array(batch.numRows);
+  return scratch.slice(0, k.select(k.cols, batch.numRows, scratch));
 }
 
 function compile(node: ExprNode, batch: RecordBatch): { cols: ArrayLike<number>[]; mask: Kernel; select: Kernel } | undefined {

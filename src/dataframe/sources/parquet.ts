@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { makeData, tableFromIPC, Type } from 'apache-arrow';
-import type { Data, RecordBatch } from 'apache-arrow';
+import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import * as pw from 'parquet-wasm/node';
 import type { SourceSpec } from '../../planner/logical-plan.ts';
 import type { PartitionSpec } from '../../planner/physical-plan.ts';
@@ -58,12 +58,44 @@ export async function openParquet(path: string): Promise<{ pf: pw.ParquetFile; c
   }
 }
 
+interface SharedFile { pf: pw.ParquetFile; close(): void; schema: Schema; users: number; evicted: boolean }
+
+/**
+ * Open Parquet files shared by the tasks of one thread (a file's partitions run one after another
+ * on the same worker), so metadata is parsed once per file, not once per row-group partition.
+ * Keyed by path, size and mtime; at most {@link MAX_OPEN_FILES} stay open.
+ */
+const shared = new Map<string, Promise<SharedFile>>();
+const MAX_OPEN_FILES = 4;
+
+async function acquire(path: string): Promise<{ file: SharedFile; release(): void }> {
+  const { size, mtimeMs } = statSync(path);
+  const key = `${path}\u0000${size}\u0000${mtimeMs}`;
+  let entry = shared.get(key);
+  if (!entry) {
+    entry = openParquet(path).then((h) => ({ ...h, schema: tableFromIPC(h.pf.schema().intoIPCStream()).schema, users: 0, evicted: false }));
+    shared.set(key, entry);
+    entry.catch(() => shared.delete(key));
+    while (shared.size > MAX_OPEN_FILES) {
+      const [oldKey, old] = shared.entries().next().value!;
+      shared.delete(oldKey);
+      void old.then((f) => { f.evicted = true; if (f.users === 0) f.close(); }, () => {});
+    }
+  } else {
+    // Refresh recency.
+    shared.delete(key);
+    shared.set(key, entry);
+  }
+  const file = await entry;
+  file.users++;
+  return { file, release: () => { file.users--; if (file.evicted && file.users === 0) file.close(); } };
+}
+
 /** Arrow schema of a Parquet file, read from its metadata only. */
-async function fileSchema(path: string) {
-  const { pf, close } = await openParquet(path);
-  try {
-    return tableFromIPC(pf.schema().intoIPCStream()).schema;
-  } finally { close(); }
+async function fileSchema(path: string): Promise<Schema> {
+  const { file, release } = await acquire(path);
+  release();
+  return file.schema;
 }
 
 /** Dictionary-encoded columns become plain columns so operators see one representation. */
@@ -127,10 +159,14 @@ export const parquetReader: SourceReader = {
     if (!file || fileIndex < 0) throw new Error(`parquet partition ${partition.index} names no input file`);
     const footer = readParquetFooter(file);
     const groups = partition.rowGroups ?? footer.rowGroups.map((_, i) => i);
-    const { pf, close } = await openParquet(file);
+    const { file: handle, release } = await acquire(file);
+    const { pf } = handle;
     try {
-      const available = tableFromIPC(pf.schema().intoIPCStream()).schema.fields.map((f) => f.name);
+      const available = handle.schema.fields.map((f) => f.name);
       const columns = checkColumns(request.columns, available, `parquet ${file}`);
+      // Row groups that survive statistics are read in runs of consecutive groups, one stream per
+      // run: their row numbers are contiguous, so positions need no per-group bookkeeping.
+      const runs: number[][] = [];
       for (const g of groups) {
         const rg = footer.rowGroups[g];
         if (!rg) throw new Error(`parquet ${file}: no row group ${g} (file has ${footer.rowGroups.length})`);
@@ -138,10 +174,15 @@ export const parquetReader: SourceReader = {
           if (rg.numRows) yield { skipped: { reason: ROW_GROUP_PRUNED, count: rg.numRows } };
           continue;
         }
-        // An empty projection (e.g. a count) still needs row counts: read the first column and drop it.
-        const readCols = columns.length ? columns : available.slice(0, 1);
-        const stream = await pf.stream({ rowGroups: [g], columns: readCols, batchSize: request.batchSize });
-        let row = rg.firstRow;
+        const last = runs.at(-1);
+        if (last && last.at(-1) === g - 1) last.push(g);
+        else runs.push([g]);
+      }
+      // An empty projection (e.g. a count) still needs row counts: read the first column and drop it.
+      const readCols = columns.length ? columns : available.slice(0, 1);
+      for (const run of runs) {
+        const stream = await pf.stream({ rowGroups: run, columns: readCols, batchSize: request.batchSize });
+        let row = footer.rowGroups[run[0]!]!.firstRow;
         for await (const wasmBatch of stream as unknown as AsyncIterable<pw.RecordBatch>) {
           const table = tableFromIPC(wasmBatch.intoIPCStream());
           for (const b of table.batches) {
@@ -152,6 +193,6 @@ export const parquetReader: SourceReader = {
           }
         }
       }
-    } finally { close(); }
+    } finally { release(); }
   },
 };

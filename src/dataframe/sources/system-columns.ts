@@ -8,9 +8,20 @@ export function addSystemColumns(batch: RecordBatch, fileIndex: number, position
   const n = batch.numRows;
   if (positions.length !== n) throw new Error(`positions has ${positions.length} rows, batch has ${n}`);
   const cols = columnsOf(batch).filter((c) => c.field.name !== DOC_FILE && c.field.name !== DOC_POS);
-  cols.push({ field: new Field(DOC_FILE, new Int32(), false), data: makeData({ type: new Int32(), length: n, data: new Int32Array(n).fill(fileIndex) }) });
+  cols.push({ field: new Field(DOC_FILE, new Int32(), false), data: makeData({ type: new Int32(), length: n, data: constantInt32(fileIndex, n) }) });
   cols.push({ field: new Field(DOC_POS, new Float64(), false), data: makeData({ type: new Float64(), length: n, data: positions }) });
   return makeBatch(cols, n);
+}
+
+let lastConstant = new Int32Array(0);
+
+/**
+ * `__file` is constant within a batch; consecutive batches of one file share one buffer (Arrow
+ * data is immutable, so sharing is safe) instead of allocating and filling one per batch.
+ */
+function constantInt32(value: number, n: number): Int32Array {
+  if (lastConstant.length < n || lastConstant[0] !== value) lastConstant = new Int32Array(Math.max(n, 8192)).fill(value);
+  return lastConstant.subarray(0, n);
 }
 
 /** Positions `start, start+1, ...` for sources whose position is a row number. */
