@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,5 +150,24 @@ describe('dedup through sluice run', () => {
       expect(resumed.status, resumed.stderr).toBe(0);
       expect(await digest(out)).toEqual(baseline);
     }
+  });
+
+  it('a corrupted band-record file fails the run with the blob store checksum error', async () => {
+    const out = join(tmp, 'corrupt');
+    for (let t = 0; t < FILES; t++) {
+      const r = run(out, ['--workers', '1', '--stage', 's0', '--task', String(t)]);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const store = new LocalBlobStore(join(out, '_store'));
+    const rec = (await store.list('stages/s0/tasks/')).filter((k) => k.endsWith('.rec'));
+    expect(rec.length).toBeGreaterThan(FILES);
+    const chunk = store.chunkPath((await store.stat(rec[3]!))!.chunks[0]!);
+    const bytes = await readFile(chunk);
+    bytes[bytes.length >> 1] ^= 0xff;
+    await writeFile(chunk, bytes);
+    const r = run(out, ['--workers', '2', '--resume']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/xxhash64/);
+    await expect(stat(join(out, 'stats.json'))).rejects.toThrow();
   });
 });
