@@ -56,7 +56,7 @@ async function writeCorpus(dir: string, docs: number, files: number): Promise<nu
         w = words(d);
       }
       buf += JSON.stringify({ id: d, text: w.join(' ') }) + '\n';
-      if (buf.length > 1 << 20) { if (!out.write(buf)) await new Promise((r) => out.once('drain', r)); buf = ''; }
+      if (buf.length > 1 << 20) { if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r())); buf = ''; }
     }
     out.write(buf);
     await new Promise<void>((r) => out.end(r));

@@ -7,7 +7,8 @@ export const KEEP_COLUMN = '__dedup_keep';
 export const CLUSTER_ID = 'cluster_id';
 export const CLUSTER_SIZE = 'cluster_size';
 
-const REASONS = { minhash: 'minhash_duplicate', exact: 'exact_duplicate', url: 'url_duplicate' } as const;
+/** Drop reasons of the dedup step, by strategy. */
+export const DROP_REASONS = { minhash: 'minhash_duplicate', exact: 'exact_duplicate', url: 'url_duplicate' } as const;
 
 /**
  * The narrow end of a dedup: the planner puts it first in the stage after the dedup cut. The wide
@@ -20,9 +21,9 @@ export const dedupFilter = defineOperator({
   options: z.object({ strategy: z.enum(['minhash', 'exact', 'url']) }),
   declare: (o) => ({
     reads: [KEEP_COLUMN], writes: [], removes: [KEEP_COLUMN], filters: true, kind: 'narrow', costPerRow: 1,
-    dropReasons: [REASONS[o.strategy]],
+    dropReasons: [DROP_REASONS[o.strategy]],
   }),
-  init: (o) => REASONS[o.strategy],
+  init: (o) => DROP_REASONS[o.strategy],
   apply(reason, batch) {
     const keep = batch.getChild(KEEP_COLUMN);
     if (!keep) throw new Error(`dedup: the stage input has no ${KEEP_COLUMN} column; dedup stages must be run by src/exec`);

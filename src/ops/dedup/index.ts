@@ -1,24 +1,25 @@
 /**
  * Deduplication: MinHash-LSH fuzzy dedup, exact dedup and URL dedup as plain functions over typed
- * arrays. The wide stages in src/exec call them in this order (the seam):
+ * arrays. `df.dedup(minhash() | exact() | byUrl())` (specs.ts) runs them as wide stages; the
+ * executor side is src/exec/dedup (map.ts, phases.ts, input.ts; local.ts for collect()):
  *
- * 1. Map (narrow, fused into the stage before the `dedup` cut), per partition:
- *    - MinHash: `signer = new MinhashSigner(resolveMinhash(options))` once per worker, then per
- *      batch `sig = signer.sign(textColumn)` and `records = bandRecords(sig, B, docs)`.
- *    - Exact / URL: `keyRecords(exactKeys(texts).keys, docs, valid)` / `urlKeys(urls)`.
- *    `docs[i]` is the row's dense input ordinal: partition prefix count + row index, where
- *    partitions are in input order (DOC_FILE, DOC_POS), so smaller ordinal = earlier document.
- *    Then `partitionRecords(records, P)` and write part p to shuffle partition p (blob store).
- * 2. Bucket (wide), per shuffle partition p (independent): `edges = bucket(concatRecords(parts))`,
- *    then `stars = localComponents(edges, verify?)`; write `stars` (small: < #docs in p).
- * 3. Cluster: `assign = await components(streamOfStarChunks, totalDocCount)`; memory is 4 bytes per
- *    document, edges are streamed (see spill.ts). Deterministic: kept = smallest ordinal.
- * 4. Filter (narrow), per partition: drop row `i` unless `assign.isKept(docs[i])`, reason
- *    `minhash_duplicate` / `exact_duplicate` / `url_duplicate` (DROP_REASONS); optionally add
- *    `cluster_id = assign.root[d]` and `cluster_size = assign.size[d]` to kept rows.
+ * 1. Map (fused into the stage before the `dedup` cut): each committed piece of a parent task also
+ *    gets its band records — `signer.sign(texts)` → `bandRecords`, or `keyRecords(exactKeys|urlKeys)`
+ *    — with doc = row position in the task's output, split by `partitionRecords(records, K)` into
+ *    K band partitions, one blob each (blob store: checksummed, verified on read).
+ * 2. Bucket (wide, K tasks in parallel): partition k's records from every parent piece, doc made a
+ *    global input ordinal (partition offset + position; partitions are in input order), then per
+ *    band `bucket` → `localComponents` → star edges, committed.
+ * 3. Merge (one task): every partition's stars into `ComponentMerger` (4 bytes per document); per
+ *    parent partition, root (= cluster id, the smallest ordinal: the first document) and size.
+ * 4. Filter (narrow, the `dedup` step first in the stage after the cut): parent partition p's
+ *    documents, in order, marked kept iff root = own ordinal; others dropped with
+ *    `minhash_duplicate` / `exact_duplicate` / `url_duplicate` (DROP_REASONS); optionally
+ *    `cluster_id` / `cluster_size` columns.
  *
- * Optional verification: pass `verify(a, b)` to `localComponents`, e.g. exact Jaccard of the
- * shingle sets (`signer.shingle(text)` → `shingleSet` → `jaccard`) ≥ `verifyJaccard`.
+ * Optional verification (in-memory `fuzzyDedupLocal` only; the wide stages move band hashes, not
+ * texts): pass `verify(a, b)` to `localComponents`, e.g. exact Jaccard of the shingle sets
+ * (`signer.shingle(text)` → `shingleSet` → `jaccard`) ≥ `verifyJaccard`.
  */
 export { TextNormConfig, normalizeText, wordHashes, LaneBuffer, DEFAULT_TEXT_NORM, RAW_TEXT } from './normalize.ts';
 export { wordShingles, charShingles } from './shingles.ts';
@@ -37,13 +38,7 @@ export { exactKeys, urlKeys, normalizeUrl, type KeyBatch } from './keys.ts';
 export { shingleSet, jaccard } from './jaccard.ts';
 export { hashString64 } from './hash32.ts';
 
-/** Drop reasons of the dedup filter step, by strategy. */
-export const DROP_REASONS = {
-  minhash: 'minhash_duplicate',
-  exact: 'exact_duplicate',
-  url: 'url_duplicate',
-} as const;
 export { clusterRecords, fuzzyDedupLocal, exactDedupLocal, urlDedupLocal } from './local-run.ts';
 export { encodeRecords, decodeRecords, encodeEdges, decodeEdges } from './codec.ts';
 export { minhash, exact, byUrl, MinhashDedupOptions, ExactDedupOptions, UrlDedupOptions } from './specs.ts';
-export { dedupFilter, KEEP_COLUMN, CLUSTER_ID, CLUSTER_SIZE } from './filter-op.ts';
+export { dedupFilter, DROP_REASONS, KEEP_COLUMN, CLUSTER_ID, CLUSTER_SIZE } from './filter-op.ts';
