@@ -45,9 +45,9 @@ function compile(node: ExprNode, batch: RecordBatch): { cols: ArrayLike<number>[
     switch (e.kind) {
       case 'and': case 'or': {
         const l = emit(e.left), r = emit(e.right);
-        return l && r ? `(${l} ${e.kind === 'and' ? '&' : '|'} ${r})` : undefined;
+        return l && r ? `(${l} ${e.kind === 'and' ? '&&' : '||'} ${r})` : undefined;
       }
-      case 'not': { const a = emit(e.arg); return a ? `(1 ^ ${a})` : undefined; }
+      case 'not': { const a = emit(e.arg); return a ? `!${a}` : undefined; }
       case 'cmp': {
         let { op, left, right } = e;
         if (left.kind === 'lit' && right.kind === 'col') { [left, right] = [right, left]; op = FLIP[op]; }
@@ -65,7 +65,7 @@ function compile(node: ExprNode, batch: RecordBatch): { cols: ArrayLike<number>[
           cols.push(values);
           types.push(values.constructor.name);
         }
-        return `(c${k}[i] ${OPS[op]} ${String(right.value)} ? 1 : 0)`;
+        return `(c${k}[i] ${OPS[op]} ${String(right.value)})`;
       }
       default: return undefined;
     }
@@ -77,7 +77,7 @@ function compile(node: ExprNode, batch: RecordBatch): { cols: ArrayLike<number>[
   if (!pair) {
     const args = cols.map((_, k) => `const c${k} = cols[${k}];`).join(' ');
     pair = {
-      mask: new Function('cols', 'n', 'out', `${args} for (let i = 0; i < n; i++) out[i] = ${body}; return n;`) as Kernel,
+      mask: new Function('cols', 'n', 'out', `${args} for (let i = 0; i < n; i++) out[i] = ${body} ? 1 : 0; return n;`) as Kernel,
       select: new Function('cols', 'n', 'out', `${args} let j = 0; for (let i = 0; i < n; i++) if (${body}) out[j++] = i; return j;`) as Kernel,
     };
     if (kernels.size > 500) kernels.clear();
