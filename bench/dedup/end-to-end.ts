@@ -69,7 +69,8 @@ const PIPELINE = join(ROOT, 'test/exec/pipelines/dedup.ts');
 
 /**
  * (d) End to end through the real wide stages: `sluice run` (worker pool, blob store) of a MinHash
- * dedup over `docs` synthetic small documents; wall time, docs/s and the run's peak RSS (GNU time).
+ * dedup over `docs` synthetic small documents; wall time, docs/s and the run's peak RSS (GNU time),
+ * against the same pipeline without the dedup (read JSONL, write JSONL) run in the same bench.
  */
 export async function endToEnd(docs: number, emit: Emit, workers = 2): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-dedup-e2e-'));
@@ -77,18 +78,25 @@ export async function endToEnd(docs: number, emit: Emit, workers = 2): Promise<v
     const input = join(dir, 'in');
     spawnSync('mkdir', ['-p', input]);
     const copies = await writeCorpus(input, docs, 16);
-    const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, join(ROOT, 'bin/sluice.js'), 'run', PIPELINE,
-      '--input', input, '--output', join(dir, 'out'), '--workers', String(workers)], { encoding: 'utf8', maxBuffer: 1 << 26 });
-    const wallS = (performance.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(`sluice run failed: ${r.stderr.slice(-2000)}`);
-    const rssKb = Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN);
-    const stats = JSON.parse(readFileSync(join(dir, 'out', 'stats.json'), 'utf8')) as { totals: { documentsOut: number; dropped: Record<string, number> } };
-    const removed = stats.totals.dropped.minhash_duplicate ?? 0;
+    const sluice = (name: string, strategy: string) => {
+      const t0 = performance.now();
+      const r = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, join(ROOT, 'bin/sluice.js'), 'run', PIPELINE,
+        '--input', input, '--output', join(dir, name), '--workers', String(workers), '--option', `strategy=${strategy}`],
+      { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const wallS = (performance.now() - t0) / 1000;
+      if (r.status !== 0) throw new Error(`sluice run failed: ${r.stderr.slice(-2000)}`);
+      const stats = JSON.parse(readFileSync(join(dir, name, 'stats.json'), 'utf8')) as { totals: { dropped: Record<string, number> } };
+      const rssMB = Math.round(Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024);
+      rmSync(join(dir, name), { recursive: true, force: true });
+      return { wallS, rssMB, removed: stats.totals.dropped.minhash_duplicate ?? 0 };
+    };
+    const base = sluice('base', 'none');
+    const dd = sluice('dedup', 'minhash');
     emit({
-      bench: 'dedup', case: 'end-to-end sluice run (minhash fineweb)', docs, workers, wallS: +wallS.toFixed(1),
-      docsPerSec: Math.round(docs / wallS), peakRssMB: Math.round(rssKb / 1024), generatedCopies: copies, removed,
-      removedOverCopies: +(removed / copies).toFixed(4),
+      bench: 'dedup', case: 'end-to-end sluice run (minhash fineweb)', docs, workers, wallS: +dd.wallS.toFixed(1),
+      docsPerSec: Math.round(docs / dd.wallS), peakRssMB: dd.rssMB, generatedCopies: copies, removed: dd.removed,
+      removedOverCopies: +(dd.removed / copies).toFixed(4),
+      baselineNoDedupWallS: +base.wallS.toFixed(1), baselinePeakRssMB: base.rssMB, ratioVsNoDedup: +(dd.wallS / base.wallS).toFixed(2),
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
