@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fmix32 } from '../../src/ops/dedup/hash32.ts';
@@ -76,7 +76,7 @@ export async function endToEnd(docs: number, emit: Emit, workers = 2): Promise<v
   const dir = mkdtempSync(join(tmpdir(), 'sluice-dedup-e2e-'));
   try {
     const input = join(dir, 'in');
-    spawnSync('mkdir', ['-p', input]);
+    mkdirSync(input);
     const copies = await writeCorpus(input, docs, 16);
     const sluice = (name: string, strategy: string) => {
       const t0 = performance.now();

@@ -6,9 +6,9 @@ import type { PhysicalPlan, PhysicalStage, WideStep } from '../planner/physical-
 /**
  * The shuffle seam. A stage whose output feeds a wide stage writes each output batch split into
  * buckets (one per consumer partition) by a {@link ShuffleHook}; consumer partition `i` reads
- * bucket `i` of every parent task, in parent partition order, then piece order. Dedup strategies
- * and wide operators register their own hook (e.g. bucket by band-hash range) with
- * {@link registerShuffle}; `repartition` is built in.
+ * bucket `i` of every parent task, in parent partition order, then piece order. Wide operators
+ * register their own hook with {@link registerShuffle}; `repartition` is built in. Dedup does not
+ * move documents and has its own phases (src/exec/dedup).
  */
 export interface ShuffleHook {
   /** The bucket, in [0, n), of each row of a parent output batch. Must be a pure function of the row. */
