@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { files } from '../../exec/layout.ts';
 import { defaultProgress } from '../../exec/progress.ts';
 import { writeReport } from '../../exec/report/index.ts';
-import { runStages } from '../../exec/stage-runner.ts';
-import { writeFileAtomic } from '../../exec/sink-parts.ts';
+import { claimRun, runStages } from '../../exec/stage-runner.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
 
@@ -48,9 +47,9 @@ export function registerRun(program: Command): void {
       const output = resolve(o.output);
       const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option });
       if (o.planOnly) {
-        await writeFileAtomic(files.plan(output), JSON.stringify(physical, null, 2) + '\n');
+        const { fingerprint } = await claimRun(physical, { outDir: output, resume: o.resume, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
         for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
-        process.stdout.write(`plan written to ${files.plan(output)}\n`);
+        process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}\n`);
         return;
       }
       const progress = defaultProgress();
@@ -72,7 +71,12 @@ export function registerRun(program: Command): void {
       const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
       process.stdout.write(`done: ${t.documentsIn} documents in, ${t.documentsOut} out, ${dropped} dropped, ` +
         `${t.quarantined} quarantined; stats in ${files.stats(output)}\n`);
-      const report = await writeReport(output);
-      process.stdout.write(`\n${report.summary}report: ${report.path}\n`);
+      // The outputs are complete at this point: a report that cannot be built is a warning, not a failed run.
+      try {
+        const report = await writeReport(output);
+        process.stdout.write(`\n${report.summary}report: ${report.path}\n`);
+      } catch (e) {
+        process.stderr.write(`sluice: report.html not written: ${(e as Error).message} (retry with \`sluice report ${output}\`)\n`);
+      }
     });
 }

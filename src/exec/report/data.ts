@@ -80,8 +80,10 @@ async function readKept(dirs: string[]): Promise<ReportData['kept']> {
     const c = t.getChild('chars'), l = t.getChild('language'), k = t.getChild('token_count');
     for (let i = 0; i < t.numRows; i++) {
       chars.push(Number(c?.get(i) ?? 0));
-      const lang = (l?.get(i) as string | null | undefined) ?? 'unknown';
-      languages[lang] = (languages[lang] ?? 0) + 1;
+      if (l) {
+        const lang = (l.get(i) as string | null) ?? 'unknown';
+        languages[lang] = (languages[lang] ?? 0) + 1;
+      }
       if (k) tokenCounts.push(Number(k.get(i) ?? 0));
     }
   }
