@@ -64,9 +64,8 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const started = Date.now();
   const workers = options.workers ?? availableParallelism();
   const batchSize = options.batchSize ?? 8192;
-  const fingerprint = await planFingerprint(plan, { batchSize });
-  const store = new LocalBlobStore(files.store(options.outDir), { chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE });
-  await claimOutput(store, options, fingerprint, plan);
+  const { fingerprint, store } = await claimRun(plan, options);
+  if (options.only) await checkParentsCommitted(store, plan, options.only.stage);
   const progress = options.progress ?? silentProgress;
   const pool = createPool({ workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
   const ctx: DriverContext = { plan, fingerprint, store, options, batchSize, workers, pool, progress };
@@ -100,6 +99,29 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   return { fingerprint, stats, ...(table ? { table } : {}) };
 }
 
+/**
+ * Fingerprints the plan and claims the output directory for it (records the run manifest and
+ * `plan.json`), or checks that the run already there is this one. `--plan-only` stops here, so
+ * tasks later run one by one (`--stage/--task`, e.g. by a cluster scheduler) find the run claimed.
+ */
+export async function claimRun(plan: PhysicalPlan, options: Pick<StageRunOptions, 'outDir' | 'resume' | 'batchSize' | 'chunkSize'>): Promise<{ fingerprint: string; store: LocalBlobStore }> {
+  const fingerprint = await planFingerprint(plan, { batchSize: options.batchSize ?? 8192 });
+  const store = new LocalBlobStore(files.store(options.outDir), { chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE });
+  await claimOutput(store, options, fingerprint, plan);
+  return { fingerprint, store };
+}
+
+/** A task run alone needs every stage its stage reads to be committed; say which is not. */
+async function checkParentsCommitted(store: LocalBlobStore, plan: PhysicalPlan, stageId: string): Promise<void> {
+  const stage = plan.stages.find((s) => s.id === stageId);
+  if (!stage) throw new Error(`--stage ${stageId}: the plan has no such stage (stages: ${plan.stages.map((s) => s.id).join(', ')})`);
+  const parents = stage.input.kind === 'wide' ? [stage.input.stage] : stage.input.kind === 'stages' ? stage.input.stages : [];
+  const missing = (await missingStages(store, plan)).filter((id) => parents.includes(id));
+  if (missing.length) {
+    throw new Error(`--stage ${stageId} reads ${missing.join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not fully committed yet; run ${missing.length > 1 ? 'those stages' : 'that stage'} first`);
+  }
+}
+
 interface DriverContext {
   plan: PhysicalPlan;
   fingerprint: string;
@@ -112,7 +134,7 @@ interface DriverContext {
 }
 
 /** Checks the output directory belongs to this run (or is new) and records the fingerprint. */
-async function claimOutput(store: LocalBlobStore, options: StageRunOptions, fingerprint: string, plan: PhysicalPlan): Promise<void> {
+async function claimOutput(store: LocalBlobStore, options: Pick<StageRunOptions, 'outDir' | 'resume'>, fingerprint: string, plan: PhysicalPlan): Promise<void> {
   const out = options.outDir;
   const entries = await readdir(out).catch(() => [] as string[]);
   const previous = (await store.has(keys.run))

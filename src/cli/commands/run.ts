@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { files } from '../../exec/layout.ts';
 import { defaultProgress } from '../../exec/progress.ts';
 import { writeReport } from '../../exec/report/index.ts';
-import { runStages } from '../../exec/stage-runner.ts';
-import { writeFileAtomic } from '../../exec/sink-parts.ts';
+import { claimRun, runStages } from '../../exec/stage-runner.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
 
@@ -48,9 +47,9 @@ export function registerRun(program: Command): void {
       const output = resolve(o.output);
       const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option });
       if (o.planOnly) {
-        await writeFileAtomic(files.plan(output), JSON.stringify(physical, null, 2) + '\n');
+        const { fingerprint } = await claimRun(physical, { outDir: output, resume: o.resume, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
         for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
-        process.stdout.write(`plan written to ${files.plan(output)}\n`);
+        process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}\n`);
         return;
       }
       const progress = defaultProgress();
