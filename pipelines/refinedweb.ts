@@ -27,7 +27,8 @@ import { urlFilter } from '../src/ops/url-filter.ts';
  * - `minLanguageScore`: language score threshold (default 0.65)
  * - `tokenizer`: `gpt2` (default), `r50k_base`, `cl100k_base`, `o200k_base`, or a path to a Hugging Face `tokenizer.json`
  * - `maxTokensPerShard`: shard size limit in tokens (default 2^30)
- * - `shuffleSeed`: shuffle documents across shards deterministically with this seed (default: input order)
+ * - `shuffleSeed`: shuffle documents across shards deterministically with this seed (default: input
+ *   order; `documents/` always stays in input order)
  * - `dedup`: MinHash preset, `refinedweb` (default: 5-grams, 9,000 hashes in 450 bands of 20, as
  *   the paper's §G.3), `fineweb` (14 bands of 8, much cheaper), or `off`
  * - `blocklistDir`: a UT1-layout blocklist directory for the URL filter (not shipped)
