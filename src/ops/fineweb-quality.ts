@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperator } from './operator.ts';
-import { readTextColumn } from './text/columns.ts';
+import { dropByCheck } from './text/columns.ts';
 import { findDuplicateSpans, LineSplitter } from './text/lines.ts';
 import { WordTokens } from './text/words.ts';
 
@@ -80,14 +80,6 @@ export const finewebQuality = defineOperator({
     dropReasons: REASONS.map((r) => `fineweb:${r}`),
   }),
   init: (o) => ({ options: o, scratch: finewebScratch() }),
-  apply: (state, batch, ctx) => {
-    const texts = readTextColumn(batch, state.options.column, 'fineweb_quality');
-    const drop = new Array<string | null>(texts.length);
-    for (let i = 0; i < texts.length; i++) {
-      ctx.heartbeat(i);
-      const reason = finewebQualityCheck(texts[i]!, state.options, state.scratch);
-      drop[i] = reason === null ? null : `fineweb:${reason}`;
-    }
-    return { batch, drop };
-  },
+  apply: (state, batch, ctx) =>
+    dropByCheck(batch, state.options.column, 'fineweb_quality', 'fineweb', ctx, (text) => finewebQualityCheck(text, state.options, state.scratch)),
 });

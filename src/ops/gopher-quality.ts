@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperator } from './operator.ts';
 import { CC_ALPHA, CC_DT_PUNCT, CC_SPACE, CHAR_CLASS } from './text/chars.ts';
-import { readTextColumn } from './text/columns.ts';
+import { dropByCheck } from './text/columns.ts';
 import { LineSplitter } from './text/lines.ts';
 import { WordTokens } from './text/words.ts';
 
@@ -143,14 +143,6 @@ export const gopherQuality = defineOperator({
     dropReasons: REASONS.map((r) => `gopher_quality:${r}`),
   }),
   init: (o) => ({ options: o, scratch: gopherQualityScratch(o) }),
-  apply: (state, batch, ctx) => {
-    const texts = readTextColumn(batch, state.options.column, 'gopher_quality');
-    const drop = new Array<string | null>(texts.length);
-    for (let i = 0; i < texts.length; i++) {
-      ctx.heartbeat(i);
-      const reason = gopherQualityCheck(texts[i]!, state.options, state.scratch);
-      drop[i] = reason === null ? null : `gopher_quality:${reason}`;
-    }
-    return { batch, drop };
-  },
+  apply: (state, batch, ctx) =>
+    dropByCheck(batch, state.options.column, 'gopher_quality', 'gopher_quality', ctx, (text) => gopherQualityCheck(text, state.options, state.scratch)),
 });

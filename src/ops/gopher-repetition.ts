@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOperator } from './operator.ts';
-import { readTextColumn } from './text/columns.ts';
+import { dropByCheck } from './text/columns.ts';
 import { findDuplicateSpans, LineSplitter } from './text/lines.ts';
 import { NgramStats } from './text/ngrams.ts';
 import { WordTokens } from './text/words.ts';
@@ -93,14 +93,6 @@ export const gopherRepetition = defineOperator({
     ].map((r) => `gopher_rep:${r}`),
   }),
   init: (o) => ({ options: o, scratch: gopherRepetitionScratch() }),
-  apply: (state, batch, ctx) => {
-    const texts = readTextColumn(batch, state.options.column, 'gopher_repetition');
-    const drop = new Array<string | null>(texts.length);
-    for (let i = 0; i < texts.length; i++) {
-      ctx.heartbeat(i);
-      const reason = gopherRepetitionCheck(texts[i]!, state.options, state.scratch);
-      drop[i] = reason === null ? null : `gopher_rep:${reason}`;
-    }
-    return { batch, drop };
-  },
+  apply: (state, batch, ctx) =>
+    dropByCheck(batch, state.options.column, 'gopher_repetition', 'gopher_rep', ctx, (text) => gopherRepetitionCheck(text, state.options, state.scratch)),
 });
