@@ -21,9 +21,10 @@ function sluice(args: string[]) {
   return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
-function run(out: string, workers: number) {
+function run(out: string, workers: number, extra: string[] = [], env: Record<string, string> = {}) {
   // Small shards so that the fixture's ~35k tokens span several of them.
-  return sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--workers', String(workers), '--option', 'maxTokensPerShard=8000']);
+  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'run', PIPELINE, '--input', INPUT, '--output', out,
+    '--workers', String(workers), '--option', 'maxTokensPerShard=8000', ...extra], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 /**
@@ -63,6 +64,7 @@ async function digest(out: string): Promise<Record<string, string>> {
 describe('pipelines/refinedweb.ts on fixtures/warc', () => {
   const w1 = () => join(tmp, 'w1');
   let stats: RunStats;
+  let outputs: Record<string, string>;
   let stdout = '';
 
   it('runs from the CLI and writes shards, documents, stats.json, report.html and a summary', async () => {
@@ -127,12 +129,22 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
 
   it('gives byte-identical shards, documents and logs with 2 workers', async () => {
     // Same output path: the manifest records the run fingerprint, and the plan names its output.
-    const a = await digest(w1());
-    expect(Object.keys(a).filter((k) => k.startsWith('tokens/')).length).toBeGreaterThan(3);
+    outputs = await digest(w1());
+    expect(Object.keys(outputs).filter((k) => k.startsWith('tokens/')).length).toBeGreaterThan(3);
     await rename(w1(), join(tmp, 'moved'));
     const r = run(w1(), 2);
     expect(r.status, r.stderr).toBe(0);
-    expect(await digest(w1())).toEqual(a);
+    expect(await digest(w1())).toEqual(outputs);
+  });
+
+  it('resumes a run killed mid-way to the same shards', async () => {
+    await rename(w1(), join(tmp, 'second'));
+    const killed = run(w1(), 2, [], { SLUICE_TEST_KILL_AFTER: '4' });
+    expect(killed.signal).toBe('SIGKILL');
+    await expect(stat(join(w1(), 'tokens/manifest.json'))).rejects.toThrow();
+    const resumed = run(w1(), 1, ['--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(await digest(w1())).toEqual(outputs);
   });
 
   it('records dropped documents with reasons; inspect shows them; report regenerates', async () => {
