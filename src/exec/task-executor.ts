@@ -49,8 +49,8 @@ export interface UnitSourceOptions {
   /** Documents to quarantine without running operators on them (they timed out before). */
   poisoned: ReadonlyArray<{ file: number; pos: number; error: string }>;
   heartbeat(row: number, docFile: number, docPos: number): void;
-  /** Called when a unit's operators are done, before it is committed (no document is in work). */
-  unitProcessed?(): void;
+  /** Called when an operator call returns: until the next heartbeat no document is in work. */
+  idle?(): void;
 }
 
 /** Runs a stage's fused steps over one partition as a sequence of units (adapts `runTask`). */
@@ -83,7 +83,7 @@ export interface TaskSummary {
  */
 export async function executeTask(req: TaskRequest, store: BlobStore, source: UnitSource, opts: {
   heartbeat: UnitSourceOptions['heartbeat'];
-  unitProcessed?: () => void;
+  idle?: () => void;
   onPiece?: (docsIn: number) => void;
 }): Promise<TaskSummary> {
   const { plan, stage: stageId, partition } = req;
@@ -109,7 +109,7 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
     batchSize: req.batchSize,
     poisoned: req.poisoned,
     heartbeat: opts.heartbeat,
-    ...(opts.unitProcessed ? { unitProcessed: opts.unitProcessed } : {}),
+    ...(opts.idle ? { idle: opts.idle } : {}),
   });
   for await (const unit of units) {
     const seq = ck.pieces.length;

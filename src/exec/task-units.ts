@@ -22,16 +22,14 @@ export const runTaskUnits: UnitSource = async function* (plan, stageId, partitio
     skipInputBatches: opts.skipInputBatches,
     poisoned: opts.poisoned,
     heartbeat: opts.heartbeat,
+    ...(opts.idle ? { operatorDone: opts.idle } : {}),
     collectDropped: true,
     ...(opts.input ? { input: opts.input } : {}),
   });
   let outputs: RecordBatch[] = [];
   let quarantined: QuarantineRecord[] = [];
   let dropped = emptyDropLog();
-  let started = false;
   for await (const ev of events) {
-    // The unit's operators are done: time spent from here (commit, next read) is nobody's document.
-    if (!started) { started = true; opts.unitProcessed?.(); }
     switch (ev.type) {
       case 'batch': outputs.push(ev.batch); break;
       case 'quarantined':
@@ -45,7 +43,6 @@ export const runTaskUnits: UnitSource = async function* (plan, stageId, partitio
         outputs = [];
         quarantined = [];
         dropped = emptyDropLog();
-        started = false;
         break;
       case 'done': break;
     }

@@ -32,6 +32,9 @@ export interface RunTaskOptions {
   poisoned?: ReadonlyArray<{ file: number; pos: number; error: string; step?: number }>;
   /** Called by operators (through `ctx.heartbeat`) before each document, for the hang watchdog. */
   heartbeat?(row: number, docFile: number, docPos: number): void;
+  /** Called when an operator call returns: no document is in an operator until the next heartbeat
+   *  (else the watchdog would blame the last document for later, heartbeat-less work). */
+  operatorDone?(): void;
   /** Step names to report (default {@link stageStepNames} of the stage alone). */
   stepNames?: string[];
   /** Attach the dropped rows to `dropped` events (for inspection; costs a copy). */
@@ -66,9 +69,10 @@ async function buildSteps(stage: PhysicalStage, names: string[], opts: RunTaskOp
           name,
           run: (b) => {
             const files = columnValues(b, DOC_FILE), pos = columnValues(b, DOC_POS);
-            return applyStep(prepared, b, {
+            const done = applyStep(prepared, b, {
               heartbeat: (row) => opts.heartbeat?.(row, files?.[row] ?? -1, pos?.[row] ?? -1),
             });
+            return opts.operatorDone ? done.finally(opts.operatorDone) : done;
           },
         });
         break;

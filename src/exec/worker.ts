@@ -43,7 +43,7 @@ export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
   hb.idle(0);
   const summary = await executeTask(task.req, store, runTaskUnits, {
     heartbeat: (_row, file, pos) => hb.beat(file, pos),
-    unitProcessed: () => hb.idle(docs),
+    idle: () => hb.idle(docs),
     onPiece: (n) => { docs += n; hb.idle(docs); },
   });
   const stage = stageById(task.req.plan, task.req.stage);

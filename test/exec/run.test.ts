@@ -116,6 +116,13 @@ describe('sluice run', () => {
     expect((await stats(out)).totals.quarantined).toBe(1);
   });
 
+  it('does not blame a document for slow work of a later operator that sends no heartbeats', async () => {
+    const out = join(tmp, 'slow');
+    const r = run(out, ['--workers', '1', '--doc-timeout', '1', '--option', 'slowOn=Sevenoaks', '--option', 'slowMs=2500']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((await stats(out)).totals.quarantined).toBe(0);
+  });
+
   it('refuses to resume a run of a changed pipeline configuration', async () => {
     const out = join(tmp, 'w1');
     const r = sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '4', '--option', 'minLength=301']);

@@ -27,7 +27,28 @@ export const trap = defineOperator({
   },
 });
 
+/**
+ * Test operator that never calls `heartbeat`: it busy-waits `ms` on batches holding a document
+ * containing `on` (slow, heartbeat-less work must not be blamed on the previous operator's last
+ * document).
+ */
+export const slow = defineOperator({
+  name: 'test.slow',
+  options: z.object({ on: z.string().default(''), ms: z.number().default(0) }),
+  declare: () => ({ reads: ['text'], writes: [], removes: [], filters: false, kind: 'narrow', costPerRow: 100 }),
+  init: (o) => o,
+  apply(o, batch) {
+    const text = batch.getChild('text')!;
+    let hit = false;
+    for (let i = 0; i < batch.numRows; i++) hit ||= !!o.on && String(text.get(i) ?? '').includes(o.on);
+    const until = Date.now() + (hit ? o.ms : 0);
+    while (Date.now() < until) { /* CPU-bound work without heartbeats */ }
+    return { batch };
+  },
+});
+
 export default definePipeline((ctx) =>
   readJsonl(ctx.files('*.jsonl'))
     .apply(trap, { throwOn: ctx.options.throwOn ?? '', hangOn: ctx.options.hangOn ?? '' })
+    .apply(slow, { on: ctx.options.slowOn ?? '', ms: Number(ctx.options.slowMs ?? '0') })
     .filter(col('text').length().gt(Number(ctx.options.minLength ?? '0'))));
