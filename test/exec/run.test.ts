@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -121,6 +122,28 @@ describe('sluice run', () => {
     const r = run(out, ['--workers', '1', '--doc-timeout', '1', '--option', 'slowOn=Sevenoaks', '--option', 'slowMs=2500']);
     expect(r.status, r.stderr).toBe(0);
     expect((await stats(out)).totals.quarantined).toBe(0);
+  });
+
+  it('retries a task whose worker crashed, resuming it, and gets the same output', async () => {
+    const out = join(tmp, 'crash-once');
+    const marker = join(tmp, 'crash-once.marker');
+    // Millersville is in the 26th document of the 40-document file: the task has committed pieces by then.
+    const r = run(out, ['--workers', '2', '--option', 'crashOn=Millersville', '--option', `crashMarker=${marker}`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    expect(await digest(out)).toEqual(baseline);
+  });
+
+  it('fails a task that crashes its worker on every attempt, naming its input range', () => {
+    const r = run(join(tmp, 'crash-always'), ['--workers', '1', '--retries', '1', '--option', 'crashOn=Sevenoaks']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/task s0\/\d+ \(\S+\.jsonl\) failed after 2 attempts/);
+  });
+
+  it('replaces a worker that runs out of memory, then fails the task clearly', () => {
+    const r = run(join(tmp, 'oom'), ['--workers', '1', '--retries', '1', '--max-worker-memory', '128', '--option', 'oomOn=Millersville']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/task s0\/1 \(\S+dclm-quality-labels\.sample\.jsonl\) failed after 2 attempts: .*memory/);
   });
 
   it('refuses to resume a run of a changed pipeline configuration', async () => {

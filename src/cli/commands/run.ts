@@ -21,6 +21,7 @@ const RunOptions = z.object({
   batchSize: positiveInt('--batch-size').optional(),
   docTimeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
   retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
+  maxWorkerMemory: positiveInt('--max-worker-memory').optional(),
 }).refine((o) => (o.stage === undefined) === (o.task === undefined), {
   message: '--stage and --task go together', path: ['stage'],
 });
@@ -41,7 +42,8 @@ export function registerRun(program: Command): void {
     .option('--option <key=value>', 'pipeline option (repeatable), available as ctx.options', collectOption)
     .option('--batch-size <rows>', 'rows per batch (default 8192)')
     .option('--doc-timeout <seconds>', 'quarantine a document an operator spends longer on (default 120)')
-    .option('--retries <n>', 'retries of a task whose worker crashed (default 2)')
+    .option('--retries <n>', 'retries of a task whose worker crashed or ran out of memory (default 2)')
+    .option('--max-worker-memory <MB>', 'heap limit per worker thread; a worker over it is replaced and its task retried')
     .action(async (pipeline: string, raw: Record<string, unknown>) => {
       const o = parseCliOptions(RunOptions, raw);
       const output = resolve(o.output);
@@ -61,6 +63,7 @@ export function registerRun(program: Command): void {
         ...(o.batchSize ? { batchSize: o.batchSize } : {}),
         ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),
         ...(o.retries !== undefined ? { retries: o.retries } : {}),
+        ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
         progress,
       });
       if (!result.stats) {

@@ -1,3 +1,4 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { definePipeline } from '../../../src/cli/pipeline-module.ts';
 import { col } from '../../../src/dataframe/expr.ts';
@@ -6,11 +7,16 @@ import { defineOperator } from '../../../src/ops/operator.ts';
 
 /**
  * Test operator: throws on documents whose text contains `throwOn`, spins forever (calling no more
- * heartbeats) on documents containing `hangOn`, and annotates the rest with their length.
+ * heartbeats) on documents containing `hangOn`, kills its worker thread on documents containing
+ * `crashOn` (only while the file `crashMarker` does not exist, which the crash creates, when given),
+ * allocates without bound on documents containing `oomOn`, and annotates the rest with their length.
  */
 export const trap = defineOperator({
   name: 'test.trap',
-  options: z.object({ throwOn: z.string().default(''), hangOn: z.string().default('') }),
+  options: z.object({
+    throwOn: z.string().default(''), hangOn: z.string().default(''),
+    crashOn: z.string().default(''), crashMarker: z.string().default(''), oomOn: z.string().default(''),
+  }),
   declare: () => ({ reads: ['text'], writes: ['n'], removes: [], filters: false, kind: 'narrow', costPerRow: 100 }),
   init: (o) => o,
   apply(o, batch, ctx) {
@@ -21,6 +27,14 @@ export const trap = defineOperator({
       const t = String(text.get(i) ?? '');
       if (o.throwOn && t.includes(o.throwOn)) throw new Error(`trap: found "${o.throwOn}"`);
       if (o.hangOn && t.includes(o.hangOn)) for (;;) { /* a catastrophic regex, in effect */ }
+      if (o.crashOn && t.includes(o.crashOn) && !(o.crashMarker && existsSync(o.crashMarker))) {
+        if (o.crashMarker) writeFileSync(o.crashMarker, '');
+        process.exit(70); // in a worker thread: the thread dies, as on a native crash
+      }
+      if (o.oomOn && t.includes(o.oomOn)) {
+        const hoard: number[][] = [];
+        for (;;) hoard.push(Array.from({ length: 1 << 16 }, (_, k) => k + hoard.length));
+      }
       n[i] = t.length;
     }
     return { batch };
@@ -49,6 +63,9 @@ export const slow = defineOperator({
 
 export default definePipeline((ctx) =>
   readJsonl(ctx.files('*.jsonl'))
-    .apply(trap, { throwOn: ctx.options.throwOn ?? '', hangOn: ctx.options.hangOn ?? '' })
+    .apply(trap, {
+      throwOn: ctx.options.throwOn ?? '', hangOn: ctx.options.hangOn ?? '',
+      crashOn: ctx.options.crashOn ?? '', crashMarker: ctx.options.crashMarker ?? '', oomOn: ctx.options.oomOn ?? '',
+    })
     .apply(slow, { on: ctx.options.slowOn ?? '', ms: Number(ctx.options.slowMs ?? '0') })
     .filter(col('text').length().gt(Number(ctx.options.minLength ?? '0'))));
