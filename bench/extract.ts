@@ -36,7 +36,7 @@ function sluice(overrides: Partial<ExtractOptions>, quarantine: Map<string, numb
   };
 }
 
-function measure(dataset: string, name: string, fn: Extractor, pages: EvalPage[], quarantined: () => number): Row {
+function measure(dataset: string, name: string, fn: Extractor, pages: EvalPage[], quarantined: () => number): { row: Row; texts: string[] } {
   // One untimed pass for every extractor, so JIT warm-up does not favour whichever runs later.
   for (const p of pages) fn(p.html);
   const before = quarantined();
@@ -59,12 +59,13 @@ function measure(dataset: string, name: string, fn: Extractor, pages: EvalPage[]
     p += m.precision; r += m.recall; f += m.f1; scored++;
   });
   const avg = (x: number): number | null => (scored === 0 ? null : Number((x / scored).toFixed(4)));
-  return {
+  const row: Row = {
     bench: 'extract', case: `${dataset}/${name}`, dataset, extractor: name, docs: pages.length,
     docsPerSec: Number((pages.length / seconds).toFixed(1)),
     docsPerCpuSec: Number((pages.length / cpuSeconds).toFixed(1)), precision: avg(p), recall: avg(r), f1: avg(f), scored,
     empty: texts.filter((t) => t.trim() === '').length, quarantined: quarantined() - before, maxMsPerDoc: Number(maxMs.toFixed(1)),
   };
+  return { row, texts };
 }
 
 function table(rows: Row[]): string {
@@ -75,6 +76,25 @@ function table(rows: Row[]): string {
     String(r.quarantined), r.maxMsPerDoc.toFixed(0)]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   return [head, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+/**
+ * Debug aid (EXTRACT_PAGES=1): per-page P/R/F1 of sluice and Readability, every page where either
+ * scores below 1, worst sluice-minus-Readability first, so losses can be traced to their pages.
+ */
+function perPage(dataset: string, pages: EvalPage[], ours: string[], theirs: string[]): string {
+  const fmt = (m: { precision: number; recall: number; f1: number }): string =>
+    `${m.precision.toFixed(3)} ${m.recall.toFixed(3)} ${m.f1.toFixed(3)}`;
+  const rows: Array<{ line: string; delta: number }> = [];
+  pages.forEach((page, i) => {
+    if (page.reference === null) return;
+    const a = tokenPrf(ours[i]!, page.reference);
+    const b = tokenPrf(theirs[i]!, page.reference);
+    if (a.f1 >= 0.9995 && b.f1 >= 0.9995) return;
+    rows.push({ delta: a.f1 - b.f1, line: `${(a.f1 - b.f1).toFixed(3).padStart(7)}  ${fmt(a)}  ${fmt(b)}  ${page.name}` });
+  });
+  rows.sort((x, y) => x.delta - y.delta);
+  return [`${dataset} per page: delta  sluice P R F1  readability P R F1  page`, ...rows.map((r) => r.line), ''].join('\n');
 }
 
 export default async function run(): Promise<void> {
@@ -88,13 +108,16 @@ export default async function run(): Promise<void> {
   const rows: Row[] = [];
   for (const [dataset, pages] of datasets) {
     if (pages.length === 0) { process.stderr.write(`extract bench: no ${dataset} pages found, skipped\n`); continue; }
+    const main = measure(dataset, 'sluice', sluice({}, quarantine), pages, count);
+    const peer = measure(dataset, 'readability', readability, pages, none);
     const group: Row[] = [
-      measure(dataset, 'sluice', sluice({}, quarantine), pages, count),
-      measure(dataset, 'sluice-precision', sluice({ favorPrecision: true }, quarantine), pages, count),
-      measure(dataset, 'sluice-recall', sluice({ favorRecall: true }, quarantine), pages, count),
-      measure(dataset, 'readability', readability, pages, none),
-      measure(dataset, 'html-to-text', htmlToText, pages, none),
+      main.row,
+      measure(dataset, 'sluice-precision', sluice({ favorPrecision: true }, quarantine), pages, count).row,
+      measure(dataset, 'sluice-recall', sluice({ favorRecall: true }, quarantine), pages, count).row,
+      peer.row,
+      measure(dataset, 'html-to-text', htmlToText, pages, none).row,
     ];
+    if (process.env.EXTRACT_PAGES === '1') process.stderr.write(perPage(dataset, pages, main.texts, peer.texts));
     const base = group.find((r) => r.extractor === 'readability')!.docsPerCpuSec;
     for (const r of group) r.speedupVsReadability = Number((r.docsPerCpuSec / base).toFixed(2));
     rows.push(...group);
