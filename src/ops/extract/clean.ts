@@ -44,8 +44,10 @@ export function cleanContent(page: Page, s: Stats, root: El, cfg: CleanConfig, d
     if ((tag === 'h1' || tag === 'h2') && weight < 0) { cut(page, s, i); continue; }
     if (el.hint !== '' && SHARE.test(el.hint) && s.text[i]! < 500) { cut(page, s, i); continue; }
     if (!cfg.cleanConditionally || !CONDITIONAL.has(tag)) continue;
-    const isList = tag === 'ul' || tag === 'ol';
-    if (isList && !cfg.cleanLists) continue;
+    const realList = tag === 'ul' || tag === 'ol';
+    if (realList && !cfg.cleanLists) continue;
+    // A box that is nearly all list (a heading over a feature list) is judged as a list (Readability 0.6).
+    const isList = realList || s.list[i]! > 0.9 * s.text[i]!;
     if (tag === 'table' && isDataTable(s, i)) continue;
     if (hasAncestor(el, 'table', root) || hasAncestor(el, 'code', root)) continue;
     if (weight < 0) { cut(page, s, i); continue; }
@@ -64,6 +66,6 @@ export function cleanContent(page: Page, s: Stats, root: El, cfg: CleanConfig, d
       (!isList && weight < 25 && ld > 0.2 + cfg.linkDensityModifier) ||
       (weight >= 25 && ld > 0.5 + cfg.linkDensityModifier) ||
       (img === 0 && len === 0);
-    if (remove && !(isList && s.li[i]! > 0 && s.li[i] === img)) cut(page, s, i);
+    if (remove && !(realList && s.li[i]! > 0 && s.li[i] === img)) cut(page, s, i);
   }
 }

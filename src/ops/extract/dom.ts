@@ -14,6 +14,9 @@ export interface El {
   ownText: number;
   /** Commas (Latin, CJK, Arabic) in direct text: Readability's measure of prose. */
   ownCommas: number;
+  /** An `<a>` to a fragment of the same page (`href="#…"`): footnotes and tables of contents,
+   *  not navigation away, so its text counts 0.3 towards link density (Readability 0.6). */
+  inPageLink: boolean;
 }
 
 /** A parsed page: the element tree plus what the metadata step needs from `<head>`. */
@@ -50,7 +53,7 @@ function isHidden(a: Record<string, string>): boolean {
 }
 
 function newEl(tag: string, parent: El | null, hint: string, index: number): El {
-  return { tag, parent, children: [], hint, index, ownText: 0, ownCommas: 0 };
+  return { tag, parent, children: [], hint, index, ownText: 0, ownCommas: 0, inPageLink: false };
 }
 
 /**
@@ -101,6 +104,7 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
         : (id === undefined ? cls.toLowerCase() : `${cls} ${id}`.toLowerCase());
       if (a.role !== undefined) hint += ` role-${a.role.toLowerCase()}`;
       const el = newEl(name, cur, hint, all.length);
+      if (name === 'a' && a.href !== undefined && a.href.length > 1 && a.href.charCodeAt(0) === 35) el.inPageLink = true;
       all.push(el);
       cur.children.push(el);
       if (name === 'body' && body === null) body = el;

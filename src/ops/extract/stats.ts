@@ -11,8 +11,10 @@ export interface Stats {
   dead: Uint8Array;
   /** Characters of trimmed text in the subtree. */
   text: Float64Array;
-  /** Characters of text inside links. */
+  /** Characters of text inside links (in-page links weighted 0.3). */
   link: Float64Array;
+  /** Characters of text inside ul/ol (nested lists count again, as in Readability). */
+  list: Float64Array;
   commas: Float64Array;
   /** Text characters inside h1–h6. */
   heading: Float64Array;
@@ -36,7 +38,7 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
   const n = page.all.length;
   const s: Stats = {
     dead,
-    text: new Float64Array(n), link: new Float64Array(n), commas: new Float64Array(n),
+    text: new Float64Array(n), link: new Float64Array(n), list: new Float64Array(n), commas: new Float64Array(n),
     heading: new Float64Array(n), p: new Uint32Array(n), img: new Uint32Array(n), li: new Uint32Array(n),
     tr: new Uint32Array(n), cells: new Uint32Array(n), tableMarks: new Uint32Array(n),
     end: new Uint32Array(n), blockChild: new Uint8Array(n),
@@ -51,7 +53,8 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
     s.text[i] += el.ownText;
     s.commas[i] += el.ownCommas;
     const tag = el.tag;
-    if (tag === 'a') s.link[i] = s.text[i];
+    if (tag === 'a') s.link[i] = el.inPageLink ? 0.3 * s.text[i]! : s.text[i]!;
+    else if (tag === 'ul' || tag === 'ol') s.list[i] += s.text[i]!;
     else if (HEADINGS.has(tag)) s.heading[i] = s.text[i];
     else if (tag === 'p') s.p[i]++;
     else if (tag === 'img') s.img[i]++;
@@ -63,6 +66,7 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
     const j = parent.index;
     s.text[j] += s.text[i];
     s.link[j] += s.link[i];
+    s.list[j] += s.list[i];
     s.commas[j] += s.commas[i];
     s.heading[j] += s.heading[i];
     s.p[j] += s.p[i];
@@ -78,11 +82,11 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
 
 /** Removes a live subtree after the fact, keeping every ancestor's measures consistent. */
 export function cut(page: Page, s: Stats, i: number): void {
-  const { text, link, commas, heading, p, img, li, tr, cells } = s;
+  const { text, link, list, commas, heading, p, img, li, tr, cells } = s;
   for (let k = i; k <= s.end[i]; k++) s.dead[k] = 1;
   for (let a = page.all[i]!.parent; a !== null; a = a.parent) {
     const j = a.index;
-    text[j] -= text[i]; link[j] -= link[i]; commas[j] -= commas[i]; heading[j] -= heading[i];
+    text[j] -= text[i]; link[j] -= link[i]; list[j] -= list[i]; commas[j] -= commas[i]; heading[j] -= heading[i];
     p[j] -= p[i]; img[j] -= img[i]; li[j] -= li[i]; tr[j] -= tr[i]; cells[j] -= cells[i];
   }
 }

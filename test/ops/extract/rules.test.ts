@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { textOf } from './helpers.ts';
+
+/**
+ * One test per cleaning/selection rule, each on a fragment of a real page from the Readability.js
+ * test set (/work/shared/data/extraction-dev, Apache-2.0; see fixtures/SOURCES.md), trimmed to what
+ * the rule decides on. Each test also checks the counterfactual, so it fails if the rule is gone.
+ */
+
+const prose = (s: string): string => `<p>${s}</p>`;
+
+/** mozilla-2: a developer-edition landing page whose "Features and tools" box is a heading over a list. */
+function featureBox(items: number): string {
+  const feature = (name: string, text: string, slug: string): string =>
+    `<li class="feature"><a href="https://www.youtube.com/watch?v=${slug}" rel="external" class="video-play"><img src="feature.jpg" alt="Screenshot" class="screenshot"/></a>
+      <h2>${name}</h2><p>${text}</p>
+      <a href="https://developer.mozilla.org/docs/Tools/${slug}" rel="external" class="more">Learn more about ${name}</a></li>`;
+  const all = [
+    feature('Page Inspector', 'Examine the HTML and CSS of any Web page and easily modify the structure and layout of a page.', 'Page_Inspector'),
+    feature('Web Console', 'See logged information associated with a Web page and use Web Console to interact with Web pages using JavaScript.', 'Web_Console'),
+    feature('JavaScript Debugger', 'Step through JavaScript code and examine or modify its state to help track down bugs.', 'Debugger'),
+    feature('Network Monitor', 'See all the network requests your browser makes, how long each request takes and details of each request.', 'Network_Monitor'),
+  ].slice(0, items);
+  return `<section class="more-features"><div class="container"><header><h2>Features and tools</h2></header>
+    <ul class="features">${all.join('\n')}</ul></div></section>`;
+}
+
+const MOZILLA_2 = `<html><body><div class="outer-wrapper"><div class="wrapper"><main role="main" class="sync-reminder">
+  <section class="intro container"><header><h1>Welcome to <span>Firefox Developer Edition</span></h1>
+  <p>Get to know the features that make it the most complete browser for building the Web.</p></header>
+  <ul class="features"><li class="feature"><h2>WebIDE</h2><p>Develop, deploy and debug Firefox OS apps directly in your browser, or on a Firefox OS device, with this tool that replaces App Manager.</p>
+  <a href="https://developer.mozilla.org/docs/Tools/WebIDE" rel="external" class="more">Learn more about WebIDE</a></li></ul>
+  <div class="notice"><h4>Important: Sync your new profile</h4><p>Developer Edition comes with a new profile so you can run it alongside other versions of Firefox. To access your bookmarks, browsing history and more, you need to sync the profile with your existing Firefox Account, or create a new one.
+  <a href="https://support.mozilla.org/kb/recover-lost-bookmarks-firefox-developer-edition" rel="external" class="more">Learn more</a></p></div></section>
+  FEATURES
+</main></div></div></body></html>`;
+
+describe('extraction rules on real page fragments', () => {
+  it('a box that is nearly all list is judged as a list, not cut as link-dense (mozilla-2)', () => {
+    const text = textOf(MOZILLA_2.replace('FEATURES', featureBox(4)));
+    expect(text).toContain('Features and tools');
+    expect(text).toContain('Examine the HTML and CSS of any Web page');
+    expect(text).toContain('details of each request.');
+    // Counterfactual: the same links in a box that is mostly not list text are still cut.
+    const linky = `<div class="container"><h2>Elsewhere on the site</h2>${Array.from({ length: 4 }, (_, i) =>
+      `<p><a href="/page-${i}">Another page about developer tools and browsers</a> with a short note.</p>`).join('')}</div>`;
+    expect(textOf(MOZILLA_2.replace('FEATURES', linky))).not.toContain('Elsewhere on the site');
+  });
+
+  it('in-page links (a table of contents) weigh 0.3 in link density (mercurial)', () => {
+    const toc = (href: (slug: string) => string): string => `<html><body><div class="document"><div class="content">
+      <div class="section" id="evolve-shared-mutable-history"><h1>Evolve: Shared Mutable History</h1>
+      <div class="contents topic" id="contents"><p class="topic-title first">Contents</p><ul class="simple">
+      ${['sharing-with-a-single-developer', 'publishing-and-non-publishing-repositories', 'example-1-amend-a-shared-changeset',
+        'example-2-amend-again-locally'].map((s) => `<li><a class="reference internal" href="${href(s)}">${s.replace(/-/g, ' ')}</a></li>`).join('')}
+      </ul><p>Shared history is rewritten with care; each example below starts from a fresh clone of the repository.</p></div>
+      ${prose('Once you have mastered the art of mutable history in a single repository, you might want to move up to the next level: shared mutable history. evolve lets you push and pull draft changesets between repositories along with their obsolescence markers.')}
+      ${prose('This opens up a number of interesting possibilities. The most common scenario is a single developer working across two computers, and the next is code review by a small team of colleagues.')}
+      ${prose('The simplest scenario is a single developer working across two computers. Say you are working on code that must be tested on a remote test server, probably in a rack somewhere, only accessible by SSH.')}
+      </div></div></div></body></html>`;
+    const text = textOf(toc((s) => `#${s}`));
+    expect(text).toContain('publishing and non publishing repositories');
+    expect(text).toContain('shared mutable history');
+    // The same box linking to other pages is navigation and goes.
+    expect(textOf(toc((s) => `${s}.html`))).not.toContain('publishing and non publishing repositories');
+  });
+});
