@@ -49,6 +49,14 @@ export function chromeDead(page: Page, raw: Stats): Uint8Array {
   return dead;
 }
 
+/**
+ * An image with a short caption and no links: CMS media boxes are often named after their
+ * embedding machinery (`dnd-widget-wrapper`), which is not boilerplate vocabulary about the content.
+ */
+function isCaptionedImage(raw: Stats, i: number): boolean {
+  return raw.img[i]! > 0 && raw.img[i]! <= 2 && raw.link[i] === 0 && raw.text[i]! > 0 && raw.text[i]! < 300;
+}
+
 /** Marks what a pass removes: the page chrome, plus unlikely candidates when `strip` is set. */
 export function passDead(page: Page, raw: Stats, base: Uint8Array, strip: boolean): Uint8Array {
   const dead = base.slice();
@@ -61,7 +69,7 @@ export function passDead(page: Page, raw: Stats, base: Uint8Array, strip: boolea
     inTableOrCode[i] = inTableOrCode[p.index]! || p.tag === 'table' || p.tag === 'code' ? 1 : 0;
     if (dead[p.index]) { dead[i] = 1; continue; }
     if (el.hint === '' || inTableOrCode[i] || NEVER_UNLIKELY.has(el.tag)) continue;
-    if ((UNLIKELY.test(el.hint) && !MAYBE.test(el.hint)) || (raw.text[i]! < small && BOILERPLATE.test(el.hint))) dead[i] = 1;
+    if ((UNLIKELY.test(el.hint) && !MAYBE.test(el.hint)) || (raw.text[i]! < small && BOILERPLATE.test(el.hint) && !isCaptionedImage(raw, i))) dead[i] = 1;
   }
   return dead;
 }

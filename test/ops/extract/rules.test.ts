@@ -64,4 +64,23 @@ describe('extraction rules on real page fragments', () => {
     // The same box linking to other pages is navigation and goes.
     expect(textOf(toc((s) => `${s}.html`))).not.toContain('publishing and non publishing repositories');
   });
+
+  it('an image with its caption survives a boilerplate-sounding wrapper class (bug-1255978)', () => {
+    const media = (caption: string, link: boolean): string => `<div class="dnd-widget-wrapper context-sdl_editor_representation type-image">
+      <div class="dnd-atom-rendered"><div class="image"><img src="bandb2.jpg" alt="bandb2.jpg" width="564" height="423" /></div></div>
+      <div class="dnd-caption-wrapper">${link ? `<a href="/gallery">${caption}</a>` : caption}</div></div>`;
+    const page = (box: string): string => `<html><body><div class="content"><article class="full-article"><div class="main-content-column">
+      <div class="text-wrapper">
+      ${prose('Most people go to hotels for the pleasure of sleeping in a giant bed with clean white sheets and waking up to fresh towels in the morning.')}
+      ${prose('But those towels and sheets might not be as clean as they look, according to the hotel bosses that responded to an online thread about the things hotel owners don’t want you to know.')}
+      ${prose('Zeev Sharon and Michael Forrest Jones both run hotel start-ups in the US. Forrest Jones runs the start-up Beechmont Hotels Corporation, a hotel operating company that consults with hotel owners on how they can improve their business.')}
+      ${box}
+      ${prose('1. Take any blankets or duvets off the bed')}
+      ${prose('Forrest Jones said that anything that comes into contact with any of the previous guest’s skin should be taken out and washed every time the room is made, but that even the fanciest hotels don’t always do so.')}
+      </div></div></article></div></body></html>`;
+    const caption = 'Even posh hotels might not wash a blanket in between stays';
+    expect(textOf(page(media(caption, false)))).toContain(caption);
+    // A widget whose text is a link (a promo tile) is still boilerplate.
+    expect(textOf(page(media(caption, true)))).not.toContain(caption);
+  });
 });
