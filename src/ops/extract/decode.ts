@@ -1,39 +1,45 @@
-import { TextDecoder } from 'node:util';
+import { decodeHtml as decodeBody } from '../warc/charset.ts';
 
 /**
- * Byte-level handling for HTML that arrives undecoded (CLI files, binary columns): charset from
- * BOM or `<meta charset>` (the HTML sniffing order, minus the HTTP header the caller may pass),
- * and a binary test so images or archives served as `text/html` are refused, not parsed.
+ * Byte-level handling for HTML that arrives undecoded (CLI files, binary columns). Decoding is the
+ * WARC reader's (`warc/charset.ts`), so a page gives the same text whichever way it comes in: BOM,
+ * then the caller's charset (e.g. from the HTTP header), then `<meta charset>`, then valid UTF-8,
+ * else windows-1252 by the WHATWG table (Node 20's own `windows-1252` decoder is plain Latin-1 and
+ * would turn smart quotes into C1 controls).
  */
-
-const META_CHARSET = /<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})/i;
-
-function decoderFor(label: string): TextDecoder | null {
-  try { return new TextDecoder(label.toLowerCase()); } catch { return null; }
+export function decodeHtml(bytes: Uint8Array, charset?: string | null): string {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const d = decodeBody(buf, charset ? charset.trim().toLowerCase() : '');
+  return typeof d.text === 'string' ? d.text : d.text.toString('utf8');
 }
 
-/** Decodes HTML bytes; `charset` (e.g. from the HTTP header) wins over the document's own. */
-export function decodeHtml(bytes: Uint8Array, charset?: string | null): string {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return new TextDecoder('utf-8').decode(bytes.subarray(3));
-  }
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  let label = charset ?? null;
-  if (!label) {
-    const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 4096)).toString('latin1');
-    label = META_CHARSET.exec(head)?.[1] ?? null;
-  }
-  // A page claiming UTF-16 in an ASCII-compatible meta tag is really ASCII-compatible (HTML spec).
-  if (label && /^utf-?16/i.test(label)) label = 'utf-8';
-  const dec = (label && decoderFor(label)) || new TextDecoder('utf-8');
-  return dec.decode(bytes);
+const MAGIC: ReadonlyArray<readonly number[]> = [
+  [0x1f, 0x8b], [0x50, 0x4b, 0x03, 0x04], [0x25, 0x50, 0x44, 0x46], [0x89, 0x50, 0x4e, 0x47], [0xff, 0xd8],
+];
+
+function isControl(c: number): boolean {
+  return (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0x7f;
 }
 
 /**
- * True when the start of the document is not text: more than 10% control characters or U+FFFD
- * in the first 4096 code units (HTML, even minified, has next to none), or a gzip/zip/PDF/PNG/JPEG
- * magic number (compressed or binary bodies mislabelled as HTML).
+ * True when undecoded bytes are not text: a gzip/zip/PDF/PNG/JPEG magic number, or more than 5% C0
+ * control bytes in the first 4096 (HTML in any ASCII-compatible charset has next to none; random
+ * bytes have ~11%). Checked before decoding, since windows-1252, the fallback, accepts any byte.
+ */
+export function bytesLookBinary(bytes: Uint8Array): boolean {
+  if (MAGIC.some((m) => m.every((b, i) => bytes[i] === b))) return true;
+  // UTF-16 (BOM-marked) is full of NUL bytes; its decoded text is checked instead.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return false;
+  const n = Math.min(bytes.length, 4096);
+  let bad = 0;
+  for (let i = 0; i < n; i++) if (isControl(bytes[i]!)) bad++;
+  return bad > n * 0.05;
+}
+
+/**
+ * True when the start of a decoded document is not text: more than 10% control characters or
+ * U+FFFD in the first 4096 code units, or a gzip/zip/PDF/PNG/JPEG magic number (compressed or
+ * binary bodies mislabelled as HTML and decoded upstream).
  */
 export function looksBinary(html: string): boolean {
   const n = Math.min(html.length, 4096);
@@ -44,7 +50,7 @@ export function looksBinary(html: string): boolean {
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const c = html.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd || c === 0x7f) bad++;
+    if (isControl(c) || c === 0xfffd) bad++;
   }
   return bad > n * 0.1;
 }

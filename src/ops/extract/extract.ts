@@ -1,5 +1,5 @@
 import { cleanContent, type CleanConfig } from './clean.ts';
-import { decodeHtml, looksBinary } from './decode.ts';
+import { bytesLookBinary, decodeHtml, looksBinary } from './decode.ts';
 import { parsePage, type El, type Page } from './dom.ts';
 import { BOILERPLATE, CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts';
 import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
@@ -170,6 +170,7 @@ export function extractMainText(input: string | Uint8Array, opts: ExtractOptions
       throw new ExtractLimitError('extract:too_large', `${size} bytes > maxInputBytes ${opts.maxInputBytes}`);
     }
     const deadline = new Deadline(opts.timeBudgetMs);
+    if (typeof input !== 'string' && bytesLookBinary(input)) throw new ExtractLimitError('extract:binary', 'content is not text');
     const html = typeof input === 'string' ? input : decodeHtml(input, charset);
     if (looksBinary(html)) throw new ExtractLimitError('extract:binary', 'content is not text');
     const page = parsePage(html, opts.maxDepth, deadline);
