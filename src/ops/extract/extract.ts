@@ -96,6 +96,23 @@ function withSiblings(s: Stats, score: Float64Array, top: El, favorPrecision: bo
   return out;
 }
 
+/**
+ * Stories split into same-class chunks between ads or "continue reading" interrupters
+ * (`story-body-supplemental` × n) put each chunk in its own wrapper, so the top candidate's siblings
+ * hold nothing and the other chunks sit beside its parent. When the parent has a same-class sibling
+ * that scored as content, the sibling step runs one level up, where the class bonus joins the chunks.
+ */
+function splitArticleParent(s: Stats, score: Float64Array, top: El, body: El): El {
+  const parent = top.parent;
+  if (parent === null || parent === body || parent.parent === null || parent.hint === '' || Number.isNaN(score[parent.index]!)) return top;
+  const min = 0.2 * score[top.index]!;
+  for (const c of parent.parent.children) {
+    if (typeof c === 'string' || c === parent || s.dead[c.index] || c.hint !== parent.hint) continue;
+    if (score[c.index]! >= min) return parent;
+  }
+  return top;
+}
+
 function words(text: string): string[] {
   return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
 }
@@ -125,7 +142,8 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   const s = computeStats(page, passDead(page, raw, base, pass.strip), deadline);
   const body = page.body ?? page.root;
   const score = scoreCandidates(page, s, { weightClasses: pass.weight, minParagraph: 25 }, deadline);
-  const top = pickTop(page, score, body);
+  const picked = pickTop(page, score, body);
+  const top = picked === null ? null : splitArticleParent(s, score, picked, body);
   const roots = top === null ? [body] : withSiblings(s, score, top, opts.favorPrecision, deadline);
   const clean: CleanConfig = {
     weightClasses: pass.weight,

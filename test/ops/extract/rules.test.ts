@@ -83,4 +83,33 @@ describe('extraction rules on real page fragments', () => {
     // A widget whose text is a link (a promo tile) is still boilerplate.
     expect(textOf(page(media(caption, true)))).not.toContain(caption);
   });
+
+  it('a story split into same-class chunks around an interrupter is joined (nytimes-2)', () => {
+    const chunk1 = [
+      'Yahoo’s $4.8 billion sale to Verizon is a complicated beast, showing how different acquisition structures can affect how shareholders are treated.',
+      'First, let’s say what the Yahoo sale is not. It is not a sale of the publicly traded company. Instead, it is a sale of the Yahoo subsidiary and some related assets to Verizon.',
+      'The sale is being done in two steps. The first step will be the transfer of any assets related to Yahoo business to a singular subsidiary.',
+    ];
+    const chunk2 = [
+      'In the second step, at the closing, the shares of the subsidiary will be sold to Verizon, along with the odd assets like benefit plan rights.',
+      'Because it is a sale of a subsidiary, the $4.8 billion will be paid to Yahoo. Its shareholders will not receive the money directly, at least not yet.',
+      'Instead, Yahoo will be a company whose main assets are its stakes in Alibaba Group and Yahoo Japan, plus the cash from the sale, and patents.',
+      'This raises the question of whether shareholders should have a vote, since the law in Delaware requires one for a sale of substantially all assets.',
+      'The answer here, under Delaware law, is probably no, since the assets left behind are worth more than the business that is sold, by a wide margin.',
+    ];
+    const page = (firstClass: string): string => `<html><body><main id="main" role="main"><article id="story" class="story theme-main">
+      <header><h1>Yahoo’s Sale to Verizon Leaves Shareholders With Little Say</h1></header>
+      <div class="${firstClass}"><div class="story-body story-body-1">${chunk1.map(prose).join('')}</div>
+        <div class="supplemental"><a href="/other-story">Another story you might like to read today</a></div></div>
+      <div class="story-interrupter" id="story-continues-1"><p><a href="#story-continues-2">Continue reading the main story</a></p></div>
+      <div class="story-body-supplemental"><div class="story-body story-body-2">${chunk2.map(prose).join('')}</div>
+        <div class="supplemental supplemental-2"><a href="/business">More in Business</a></div></div>
+      </article></main></body></html>`;
+    const text = textOf(page('story-body-supplemental'));
+    expect(text).toContain(chunk1[0]);
+    expect(text).toContain(chunk2[4]);
+    expect(text).not.toContain('Another story you might like');
+    // Counterfactual: a differently classed first box is not a chunk of the same story.
+    expect(textOf(page('dealbook-teaser-box'))).not.toContain(chunk1[0]);
+  });
 });
