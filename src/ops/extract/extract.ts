@@ -87,7 +87,8 @@ function withSiblings(s: Stats, score: Float64Array, top: El, favorPrecision: bo
     const bonus = c.hint !== '' && c.hint === top.hint ? topScore * 0.2 : 0;
     const sc = score[c.index]!;
     if (!Number.isNaN(sc) && sc + bonus >= threshold) { out.push(c); continue; }
-    if (c.tag !== 'p') continue;
+    // A div with no block inside reads as a paragraph (Readability turns such divs into <p>): a standfirst.
+    if (c.tag !== 'p' && !(c.tag === 'div' && !s.blockChild[c.index])) continue;
     const len = s.text[c.index]!;
     const ld = linkDensity(s, c.index);
     if (len > 80 && ld < 0.25) out.push(c);

@@ -112,4 +112,24 @@ describe('extraction rules on real page fragments', () => {
     // Counterfactual: a differently classed first box is not a chunk of the same story.
     expect(textOf(page('dealbook-teaser-box'))).not.toContain(chunk1[0]);
   });
+
+  it('a standfirst set as a div without blocks joins the article like a paragraph (aktualne)', () => {
+    const perex = 'Zázrak jedné sezony? West Ham dává pochybovačům stále pádnější odpovědi a fotbalový svět si začíná uvědomovat, že se absolutní anglická fotbalová elita rozrůstá o nového člena.';
+    const body = [
+      'Pět vítězných soutěžních duelů v řadě, během nich jediný inkasovaný gól. Čtvrté místo v lize, stejný bodový zisk jako loňský šampion Manchester City.',
+      'Tým manažera Davida Moyese prohání giganty i v aktuální sezoně, a to i přesto, že mu v létě odešlo několik opor, které tým táhly v minulém ročníku.',
+      'Tomáš Souček je v sestavě West Hamu stálicí, v záloze odvádí nenápadnou, ale pro tým nepostradatelnou práci, kterou ocení hlavně trenéři a spoluhráči.',
+      'Zdůrazňuje to i bývalý anglický reprezentant, podle kterého se o Součkovi mluví málo, protože jeho práce není vidět v počtu gólů, ale v celém výkonu týmu.',
+    ];
+    const text = textOf(`<html><body><div class="left-column"><div class="article">
+      <div class="author author--article"><a href="/autori/ales-vavra/" class="author__name">Aleš Vávra</a><div class="author__date">před 2 hodinami</div></div>
+      <div class="article__perex">${perex}</div>
+      <div class="article__content" id="article-content">${body.map(prose).join('')}</div>
+      <div class="article__tags"><a href="/tema/west-ham">West Ham United</a> <a href="/tema/premier-league">Premier League</a></div>
+      </div></div></body></html>`);
+    expect(text).toContain(perex);
+    expect(text.indexOf(perex)).toBeLessThan(text.indexOf(body[0]!));
+    expect(text).not.toContain('Aleš Vávra');
+    expect(text).not.toContain('Premier League');
+  });
 });
