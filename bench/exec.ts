@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +26,10 @@ import { planPhysical } from '../src/planner/physical-planner.ts';
  * less); parallel efficiency = b / (2 c). The machine is shared and noisy: the cases run
  * interleaved for ROUNDS rounds and each reports its best round. `startupMs` is a sluice run over
  * a 10-document input (worker threads booting, output claim, stats): the fixed cost of a run,
- * which `overheadSteadyState` leaves out. Control: the hand loop in two threads at once (half the
+ * which `overheadSteadyState` and `parallelEfficiencySteadyState` leave out. Control: the hand loop in two threads at once (half the
  * files each, timed from when both are loaded) shows how parallel the shared machine is right now;
- * `efficiencyVsMachine` divides sluice's efficiency by it.
+ * `efficiencyVsMachine` divides sluice's efficiency by it. Peak RSS: each case once more, alone in
+ * a fresh process.
  */
 const TARGET_MB = Number(process.env.BENCH_EXEC_MB ?? 120);
 const ROUNDS = Number(process.env.BENCH_EXEC_ROUNDS ?? 3);
@@ -35,9 +37,13 @@ const FILES = 8;
 const BATCH = 8192;
 const CORPUS = '/work/shared/data/corpus';
 
-interface Measure { ms: number; cpuMs: number; rssMb: number }
+interface Measure { ms: number; cpuMs: number }
+
+type CaseName = 'hand' | 'sluice-1' | 'sluice-2';
 
 export default async function run(): Promise<void> {
+  const only = process.env.BENCH_EXEC_ONLY as CaseName | undefined;
+  if (only) return runCase(only, JSON.parse(process.env.BENCH_EXEC_FILES!) as string[], process.env.BENCH_EXEC_OUT!);
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-exec-'));
   try {
     const input = join(dir, 'input');
@@ -46,34 +52,58 @@ export default async function run(): Promise<void> {
     const tiny = join(dir, 'tiny');
     await mkdir(tiny);
     await writeFile(join(tiny, 'part-0.jsonl'), (await readFile(files[0]!, 'utf8')).split('\n').slice(0, 10).join('\n') + '\n');
-    const cases: Record<'a' | 'b' | 'c' | 's' | 'm', Measure[]> = { a: [], b: [], c: [], s: [], m: [] };
+    const cases: Record<'a' | 'b' | 'c' | 's' | 't' | 'm', Measure[]> = { a: [], b: [], c: [], s: [], t: [], m: [] };
     for (let r = 0; r < ROUNDS; r++) {
       cases.a.push(await measure(() => handLoop(files, join(dir, `hand-${r}`))));
       cases.b.push(await measure(() => sluice(files, join(dir, `w1-${r}`), 1)));
       cases.c.push(await measure(() => sluice(files, join(dir, `w2-${r}`), 2)));
       cases.s.push(await measure(() => sluice([join(tiny, 'part-0.jsonl')], join(dir, `tiny-${r}`), 1)));
+      cases.t.push(await measure(() => sluice([join(tiny, 'part-0.jsonl')], join(dir, `tiny2-${r}`), 2)));
       cases.m.push(await handLoopThreads(files, join(dir, `hand2-${r}`)));
-      await Promise.all(['hand', 'w1', 'w2', 'tiny', 'hand2'].map((n) => rm(join(dir, `${n}-${r}`), { recursive: true, force: true })));
+      await Promise.all(['hand', 'w1', 'w2', 'tiny', 'tiny2', 'hand2'].map((n) => rm(join(dir, `${n}-${r}`), { recursive: true, force: true })));
     }
-    const [a, b, c, s, m] = (['a', 'b', 'c', 's', 'm'] as const).map((k) => best(cases[k]));
+    const [a, b, c, s, t, m] = (['a', 'b', 'c', 's', 't', 'm'] as const).map((k) => best(cases[k]));
+    const [rssA, rssB, rssC] = (['hand', 'sluice-1', 'sluice-2'] as const).map((k) => peakRssMb(k, files, join(dir, `rss-${k}`)));
     const machine = a.ms / (2 * m.ms);
     const rate = (ms: number) => Math.round(docs / (ms / 1000));
     const lines = [
-      { bench: 'exec', case: 'hand-loop-1-thread', docs, mb, docsPerSec: rate(a.ms), ms: a.ms, cpuMs: a.cpuMs, peakRssMb: a.rssMb },
-      { bench: 'exec', case: 'sluice-1-worker', docs, docsPerSec: rate(b.ms), ms: b.ms, cpuMs: b.cpuMs, peakRssMb: b.rssMb,
+      { bench: 'exec', case: 'hand-loop-1-thread', docs, mb, docsPerSec: rate(a.ms), ms: a.ms, cpuMs: a.cpuMs, peakRssMb: rssA },
+      { bench: 'exec', case: 'sluice-1-worker', docs, docsPerSec: rate(b.ms), ms: b.ms, cpuMs: b.cpuMs, peakRssMb: rssB,
         overheadVsHand: round(b.ms / a.ms - 1), cpuOverheadVsHand: round(b.cpuMs / a.cpuMs - 1),
         startupMs: s.ms, overheadSteadyState: round((b.ms - s.ms) / a.ms - 1) },
-      { bench: 'exec', case: 'sluice-2-workers', docs, docsPerSec: rate(c.ms), ms: c.ms, cpuMs: c.cpuMs, peakRssMb: c.rssMb,
-        parallelEfficiency: round(b.ms / (2 * c.ms)), efficiencyVsMachine: round(b.ms / (2 * c.ms) / machine) },
-      { bench: 'exec', case: 'control-hand-loop-2-threads', docs, docsPerSec: rate(m.ms), ms: m.ms, machineParallelEfficiency: round(machine) },
+      { bench: 'exec', case: 'sluice-2-workers', docs, docsPerSec: rate(c.ms), ms: c.ms, cpuMs: c.cpuMs, peakRssMb: rssC,
+        parallelEfficiency: round(b.ms / (2 * c.ms)), efficiencyVsMachine: round(b.ms / (2 * c.ms) / machine),
+        startupMs: t.ms, parallelEfficiencySteadyState: round((b.ms - s.ms) / (2 * (c.ms - t.ms))) },
+      { bench: 'exec', case: 'control-hand-loop-2-threads', docs, docsPerSec: rate(m.ms), ms: m.ms, cpuMs: m.cpuMs, machineParallelEfficiency: round(machine) },
     ];
     for (const l of lines) process.stdout.write(JSON.stringify(l) + '\n');
     const fmt = (k: keyof typeof cases) => cases[k].map((m) => m.ms).join('/');
     process.stderr.write(`exec: ${docs} docs, ${mb} MB, ${ROUNDS} rounds (ms): hand ${fmt('a')}, 1 worker ${fmt('b')}, ` +
-      `2 workers ${fmt('c')}, startup ${fmt('s')}, control 2 threads ${fmt('m')}\n`);
+      `2 workers ${fmt('c')}, startup ${fmt('s')} / ${fmt('t')}, control 2 threads ${fmt('m')}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function runCase(name: CaseName, files: string[], out: string): Promise<void> {
+  return name === 'hand' ? handLoop(files, out) : sluice(files, out, name === 'sluice-1' ? 1 : 2);
+}
+
+/**
+ * Peak RSS of one case run alone in a fresh process (this bench again, under the same loader
+ * flags), as `/usr/bin/time` reports it: in this process earlier cases' memory would linger.
+ */
+function peakRssMb(name: CaseName, files: string[], out: string): number | undefined {
+  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_EXEC_ONLY: name, BENCH_EXEC_FILES: JSON.stringify(files), BENCH_EXEC_OUT: out },
+  });
+  const kb = /maxrss=(\d+)/.exec(r.stderr ?? '')?.[1];
+  if (r.status !== 0 || !kb) {
+    process.stderr.write(`exec: peak RSS of ${name} not measured (${r.error?.message ?? r.stderr.trim().split('\n').pop()})\n`);
+    return undefined;
+  }
+  return Math.round(Number(kb) / 1024);
 }
 
 /** The round with the least wall time: interference from other load only ever adds time. */
@@ -156,20 +186,10 @@ async function sluice(files: string[], out: string, workers: number): Promise<vo
 }
 
 async function measure(fn: () => Promise<void>): Promise<Measure> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
+  await fn();
   const cpu = process.cpuUsage(cpu0);
-  return {
-    ms: Math.round(performance.now() - t0),
-    // Worker threads are in this process: their CPU time is included.
-    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
-    rssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 1e6),
-  };
+  // Worker threads are in this process: their CPU time is included.
+  return { ms: Math.round(performance.now() - t0), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
 }
