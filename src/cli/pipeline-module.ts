@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
@@ -53,6 +54,9 @@ export function definePipeline(pipeline: Pipeline): Pipeline {
 /** Builds the context a pipeline receives. */
 export function pipelineContext(input: string, output: string, options: Record<string, string>, pattern?: string): PipelineContext {
   const inputDir = resolve(input);
+  if (!statSync(inputDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new Error(`--input ${input}: no such directory`);
+  }
   return {
     input: inputDir,
     output: resolve(output),

@@ -157,6 +157,9 @@ describe('sluice run', () => {
     const r = sluice(['run', PIPELINE, '--input', INPUT, '--output', join(tmp, 'bad'), '--workers', 'two']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/--workers: --workers must be a positive integer/);
+    const missing = sluice(['run', PIPELINE, '--input', join(tmp, 'no-such-dir'), '--output', join(tmp, 'bad')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/--input \S+no-such-dir: no such directory/);
   });
 });
 
