@@ -74,6 +74,20 @@ export function passDead(page: Page, raw: Stats, base: Uint8Array, strip: boolea
   return dead;
 }
 
+function firstToken(hint: string): string {
+  const sp = hint.indexOf(' ');
+  return sp < 0 ? hint : hint.slice(0, sp);
+}
+
+/**
+ * Readability gives a sibling with the top candidate's exact class a bonus. List-style articles
+ * mark each item's kind with modifier classes on one base class (`item item_image` beside
+ * `item item_text`), so the shared first class token earns the bonus too.
+ */
+function sameClass(a: El, b: El): boolean {
+  return a.hint !== '' && (a.hint === b.hint || firstToken(a.hint) === firstToken(b.hint));
+}
+
 /** Readability's sibling step: neighbours of the top candidate that score well or read like prose. */
 function withSiblings(s: Stats, score: Float64Array, top: El, favorPrecision: boolean, deadline: Deadline): El[] {
   const parent = top.parent;
@@ -84,7 +98,7 @@ function withSiblings(s: Stats, score: Float64Array, top: El, favorPrecision: bo
   for (const c of parent.children) {
     if (typeof c === 'string' || s.dead[c.index]) continue;
     if (c === top) { out.push(c); continue; }
-    const bonus = c.hint !== '' && c.hint === top.hint ? topScore * 0.2 : 0;
+    const bonus = sameClass(c, top) ? topScore * 0.2 : 0;
     const sc = score[c.index]!;
     if (!Number.isNaN(sc) && sc + bonus >= threshold) { out.push(c); continue; }
     // A div with no block inside reads as a paragraph (Readability turns such divs into <p>): a standfirst.

@@ -132,4 +132,30 @@ describe('extraction rules on real page fragments', () => {
     expect(text).not.toContain('Aleš Vávra');
     expect(text).not.toContain('Premier League');
   });
+
+  it('a list item with the top item’s base class but another modifier joins it (buzzfeed-1)', () => {
+    const lede = 'The mother of a woman who took suspected diet pills bought online has described how her daughter was “literally burning up from within” moments before her death.';
+    const item = (kind: string, id: string, html: string): string =>
+      `<div class="buzz_superlist_item buzz_superlist_item_${kind}  buzz_superlist_item_wide " id="superlist_${id}">${html}</div>`;
+    const page = (base: string): string => `<html><body><div data-print="body"><div id="buzz_sub_buzz" class="c suplist_article suplist_list_show ">
+      <div class="${base} buzz_superlist_item_image  buzz_superlist_item_wide image_hit no_caption " id="superlist_5547137"><h2>${lede}</h2>
+        <div class="sub_buzz_content"><img src="enhanced-6418.jpg"/><p class="print"><a href="enhanced-6418.jpg" rel="nofollow"><b>View this image ›</b></a></p></div>
+        <p class="article_caption_w_attr"> <span class="sub_buzz_source_via buzz_attribution buzz_attr_no_caption">West Merica Police</span></p></div>
+      ${item('text', '5547213', [
+        'Eloise Parry, 21, was taken to Royal Shrewsbury hospital on 12 April after taking a lethal dose of highly toxic “slimming tablets”.',
+        '“The drug was in her system, there was no anti-dote, two tablets was a lethal dose – and she had taken eight,” her mother, Fiona, said in a statement yesterday.',
+        '“As Eloise deteriorated, the staff in A&amp;E did all they could to stabilise her. As the drug kicked in and started to make her metabolism soar, they attempted to cool her down, but they were fighting an uphill battle.',
+        '“She was literally burning up from within.”',
+        'She added: “They never stood a chance of saving her. She burned and crashed.”'].map(prose).join(''))}
+      ${item('text', '5547284', [
+        'West Mercia police said the tablets were believed to contain dinitrophenol, known as DNP, which is a highly toxic industrial chemical.',
+        '“We are undoubtedly concerned over the origin and sale of these pills and are working with partner agencies to establish where they were bought from and how they were advertised,” said chief inspector Jennifer Mattinson from the West Mercia police.',
+        'The Food Standards Agency warned people to stay away from slimming products that contained DNP.'].map(prose).join(''))}
+      </div></div></body></html>`;
+    const text = textOf(page('buzz_superlist_item'));
+    expect(text).toContain(lede);
+    expect(text.indexOf(lede)).toBeLessThan(text.indexOf('Eloise Parry, 21'));
+    // Counterfactual: a box with an unrelated class is not a sibling item of the list.
+    expect(textOf(page('hero_promo_box'))).not.toContain(lede);
+  });
 });
