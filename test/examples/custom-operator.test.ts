@@ -32,11 +32,11 @@ export const minWords = defineOperator({
 });
 
 describe('a user-defined operator', () => {
-  it('is a plain function over a batch: no pool, no files', () => {
+  it('is a plain function over a batch: no pool, no files', async () => {
     const text = utf8Vector(['one two three', 'a much longer document with quite a few words in it']);
     const batch = new RecordBatch({ text: text.data[0]! });
-    const state = minWords.init(minWords.options.parse({ min: 5 }));
-    const result = minWords.apply(state, batch, { heartbeat: () => {} });
+    const state = await minWords.init(minWords.options.parse({ min: 5 }));
+    const result = await minWords.apply(state, batch, { heartbeat: () => {} });
     expect(result.drop).toEqual(['min_words:too_short', null]);
     expect([...(result.batch.getChild('word_count')!.toArray() as Int32Array)]).toEqual([3, 11]);
   });

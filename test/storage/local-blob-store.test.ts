@@ -45,7 +45,7 @@ describe('LocalBlobStore', () => {
     await store.delete('a/other');
     expect(await store.has('a/other')).toBe(false);
     await expect(store.getBytes('a/other')).rejects.toBeInstanceOf(BlobNotFoundError);
-    expect(() => store.list('../x/')).rejects.toThrow(/invalid blob key/);
+    await expect(store.list('../x/')).rejects.toThrow(/invalid blob key/);
   });
 
   it('stores an empty blob', async () => {
