@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { BLOCK_TAGS } from './hints.ts';
 import type { Deadline } from './limits.ts';
 
 /** An element of the light DOM the extractor works on; text children are plain strings. */
@@ -117,11 +118,14 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
         if (capture !== null) captured += data;
         return;
       }
+      const prev = cur.children.length === 0 ? null : cur.children[cur.children.length - 1]!;
       cur.children.push(data);
       const t = data.trim();
       // Whitespace counts as one character per run, as in Readability's space-normalized innerText,
-      // so link density and paragraph lengths match what its thresholds were tuned on.
-      if (t.length === 0) cur.ownText += 1;
+      // so link density and paragraph lengths match what its thresholds were tuned on. A
+      // whitespace-only node after a block (markup indentation) counts nothing: a box of empty
+      // decorative divs has no text, or its few links would look like a small share of it.
+      if (t.length === 0) cur.ownText += prev !== null && (typeof prev === 'string' || !BLOCK_TAGS.has(prev.tag)) ? 1 : 0;
       else {
         cur.ownText += t.length + (t.length === data.length ? 0 : 1);
         const commas = t.match(COMMA);

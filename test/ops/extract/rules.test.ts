@@ -35,6 +35,45 @@ const MOZILLA_2 = `<html><body><div class="outer-wrapper"><div class="wrapper"><
   FEATURES
 </main></div></div></body></html>`;
 
+/** mozilla-1: the "Keep your Firefox in Sync" promo closing the page's main element, markup verbatim. */
+const SYNC_PROMO = `            <section id="sync" class="ga-section" data-ga-label="Keep your Firefox in Sync">
+                <div class="container">
+                     <h2>Keep your Firefox in Sync</h2>
+
+                    <p class="lead">LEAD</p>
+                    <div class="sync-anim">
+                        <div class="device laptop">
+                            <div class="inner">
+                                <div class="logo"></div>
+                                <div class="icon history"></div>
+                                <div class="icon bookmarks"></div>
+                                <div class="icon passwords"></div>
+                            </div>
+                            <div class="arrows"></div>
+                        </div>
+                        <div class="device tablet">
+                            <div class="inner">
+                                <div class="logo"></div>
+                                <div class="icon history"></div>
+                                <div class="icon bookmarks"></div>
+                                <div class="icon passwords"></div>
+                            </div>
+                        </div>
+                        <div class="device phone">
+                            <div class="inner">
+                                <div class="logo"></div>
+                                <div class="icon history"></div>
+                                <div class="icon bookmarks"></div>
+                                <div class="icon passwords"></div>
+                            </div>
+                        </div>
+                    </div> <a class="button" id="sync-button" href="http://www.mozilla.org/mobile/sync/"><span></span>Learn more about Sync</a>
+
+                    <br/> <a class="more" rel="external" href="https://support.mozilla.org/kb/how-do-i-set-up-firefox-sync">Get help with Sync</a>
+
+                </div>
+            </section>`;
+
 describe('extraction rules on real page fragments', () => {
   it('a box that is nearly all list is judged as a list, not cut as link-dense (mozilla-2)', () => {
     const text = textOf(MOZILLA_2.replace('FEATURES', featureBox(4)));
@@ -157,5 +196,21 @@ describe('extraction rules on real page fragments', () => {
     expect(text.indexOf(lede)).toBeLessThan(text.indexOf('Eloise Parry, 21'));
     // Counterfactual: a box with an unrelated class is not a sibling item of the list.
     expect(textOf(page('hero_promo_box'))).not.toContain(lede);
+  });
+
+  it('markup indentation between blocks is not text: a promo of empty decorative boxes is link-dense (mozilla-1)', () => {
+    const sync = (lead: string): string => SYNC_PROMO.replace('LEAD', lead);
+    const page = (promo: string): string => `<html><body><main role="main" class="main-content">
+      <header><h1>Make Firefox your own</h1></header>
+      ${prose('There are tons of ways to customize your Firefox. Choose from thousands of themes and dress up your browser with a single click, or rearrange your toolbar to put the features you use most right at your fingertips.')}
+      ${prose('Add-ons are like apps that you install to add features to Firefox. They let you compare prices, check the weather, listen to music, send a tweet and more. Read the latest news, manage your downloads, watch videos.')}
+      ${prose('The Awesome Bar learns as you browse to make your version of Firefox unique. Find and return to your favorite sites without having to remember a URL, and search from the same place you type addresses.')}
+      ${promo}
+      </main></body></html>`;
+    const lead = 'Access your bookmarks, history, passwords and more from any device to\n                        <br\n                        class="wide-br"/>make Firefox your own wherever you use it.';
+    expect(textOf(page(sync(lead)))).not.toContain('Keep your Firefox in Sync');
+    // Counterfactual: the same box with a real paragraph of text is content.
+    const longer = `${lead} Sync encrypts everything before it leaves your device, so nobody else can read it, not even Mozilla.`;
+    expect(textOf(page(sync(longer)))).toContain('Keep your Firefox in Sync');
   });
 });
