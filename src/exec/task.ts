@@ -137,8 +137,9 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
   let units = 0;
   let emittedBatch = false;
 
-  const processUnit = async function* (item: ReadItem, silent: boolean): AsyncGenerator<TaskEvent> {
+  const processUnit = async function* (item: ReadItem, silent: boolean, readMs: number): AsyncGenerator<TaskEvent> {
     const counters = names.map(emptyCounters);
+    if (isScan) counters[0]!.cpuMs += readMs;
     const events: TaskEvent[] = [];
     let cur: RecordBatch | undefined;
     if ('bad' in item) {
@@ -212,16 +213,25 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
   };
 
   const exhausted = () => steps.some((s) => s.limit && s.limit.remaining <= 0);
-  const items = isScan ? readPartition(stage, partition, opts) : inputItems(opts.input, stage.id);
-  for await (const item of items) {
-    units++;
-    if (units <= skip) {
-      if (replaySkipped) for await (const _ of processUnit(item, true)) { /* replay only */ }
+  const items = (isScan ? readPartition(stage, partition, opts) : inputItems(opts.input, stage.id))[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      // Time spent in the reader (decompression, parsing, Arrow building) is the scan step's cost.
+      const t0 = performance.now();
+      const next = await items.next();
+      const readMs = performance.now() - t0;
+      if (next.done) break;
+      units++;
+      if (units <= skip) {
+        if (replaySkipped) for await (const _ of processUnit(next.value, true, readMs)) { /* replay only */ }
+        if (exhausted()) break;
+        continue;
+      }
+      yield* processUnit(next.value, false, readMs);
       if (exhausted()) break;
-      continue;
     }
-    yield* processUnit(item, false);
-    if (exhausted()) break;
+  } finally {
+    await items.return?.(undefined);
   }
   yield { type: 'done', counters: total };
 }
