@@ -40,7 +40,7 @@ export function cleanContent(page: Page, s: Stats, root: El, cfg: CleanConfig, d
     if (s.dead[i]) continue;
     const el = page.all[i]!;
     const tag = el.tag;
-    const weight = cfg.weightClasses ? classWeight(el.hint) : 0;
+    const weight = cfg.weightClasses ? classWeight(el) : 0;
     if ((tag === 'h1' || tag === 'h2') && weight < 0) { cut(page, s, i); continue; }
     if (el.hint !== '' && SHARE.test(el.hint) && s.text[i]! < 500) { cut(page, s, i); continue; }
     if (!cfg.cleanConditionally || !CONDITIONAL.has(tag)) continue;

@@ -85,7 +85,7 @@ function firstToken(hint: string): string {
  * `item item_text`), so the shared first class token earns the bonus too.
  */
 function sameClass(a: El, b: El): boolean {
-  return a.hint !== '' && (a.hint === b.hint || firstToken(a.hint) === firstToken(b.hint));
+  return a.hint !== '' && (a.hint === b.hint || (a.cls !== '' && firstToken(a.cls) === firstToken(b.cls)));
 }
 
 /** Readability's sibling step: neighbours of the top candidate that score well or read like prose. */

@@ -51,11 +51,15 @@ export const BLOCK_TAGS = new Set([
 /** HTML5 sectioning elements that mark page chrome; removed unless they hold most of the text. */
 export const CHROME_TAGS = new Set(['header', 'footer', 'aside', 'form']);
 
-/** +25 / -25 / 0 from the class/id hint, as Readability's `_getClassWeight`. */
-export function classWeight(hint: string): number {
-  if (hint === '') return 0;
-  let w = 0;
-  if (NEGATIVE.test(hint)) w -= 25;
-  if (POSITIVE.test(hint)) w += 25;
-  return w;
+function weightOf(name: string): number {
+  if (name === '') return 0;
+  return (NEGATIVE.test(name) ? -25 : 0) + (POSITIVE.test(name) ? 25 : 0);
+}
+
+/**
+ * Readability's `_getClassWeight`: ±25 from the class and ±25 from the id, each on its own, so a
+ * container named for the article both ways (`class="post"`, `id="post-…"`) outranks one named once.
+ */
+export function classWeight(el: { cls: string; id: string }): number {
+  return weightOf(el.cls) + weightOf(el.id);
 }

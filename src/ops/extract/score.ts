@@ -34,7 +34,7 @@ export function scoreCandidates(page: Page, s: Stats, cfg: ScoreConfig, deadline
   const n = page.all.length;
   const score = new Float64Array(n).fill(NaN);
   const init = (a: El): void => {
-    if (Number.isNaN(score[a.index]!)) score[a.index] = tagBase(a.tag) + (cfg.weightClasses ? classWeight(a.hint) : 0);
+    if (Number.isNaN(score[a.index]!)) score[a.index] = tagBase(a.tag) + (cfg.weightClasses ? classWeight(a) : 0);
   };
   const give = (from: El | null, contentScore: number): void => {
     let level = 0;

@@ -129,12 +129,25 @@ describe('extraction rules on real page fragments', () => {
       'First, let’s say what the Yahoo sale is not. It is not a sale of the publicly traded company. Instead, it is a sale of the Yahoo subsidiary and some related assets to Verizon.',
       'The sale is being done in two steps. The first step will be the transfer of any assets related to Yahoo business to a singular subsidiary.',
     ];
+    // The second chunk verbatim: on the real page it holds most of the story, which is why its own
+    // container, not the article around both chunks, is the top candidate.
     const chunk2 = [
-      'In the second step, at the closing, the shares of the subsidiary will be sold to Verizon, along with the odd assets like benefit plan rights.',
-      'Because it is a sale of a subsidiary, the $4.8 billion will be paid to Yahoo. Its shareholders will not receive the money directly, at least not yet.',
-      'Instead, Yahoo will be a company whose main assets are its stakes in Alibaba Group and Yahoo Japan, plus the cash from the sale, and patents.',
-      'This raises the question of whether shareholders should have a vote, since the law in Delaware requires one for a sale of substantially all assets.',
-      'The answer here, under Delaware law, is probably no, since the assets left behind are worth more than the business that is sold, by a wide margin.',
+      'In the second step, at the closing, Yahoo will sell the stock in the single subsidiary to Verizon. At that point, Yahoo will change its name to something without “Yahoo” in it. My favorite is simply Remain Co., the name Yahoo executives are using. Remain Co. will become a holding company for the Alibaba and Yahoo Japan stock. Included will also be $10 billion in cash, plus the Excalibur patent portfolio and a number of minority investments including Snapchat. Ahh, if only Yahoo had bought Snapchat instead of Tumblr (indeed, if only Yahoo had bought Google or Facebook when it had the chance).',
+      'Because it is a sale of a subsidiary, the $4.8 billion will be paid to Yahoo. Its shareholders will not receive any money unless Yahoo pays it out in a dividend (after paying taxes). Instead, Yahoo shareholders will be left holding shares in the renamed company.',
+      'Verizon’s Yahoo will then be run under the same umbrella as AOL. It is unclear whether there will be a further merger of the two businesses after the acquisition. Plans for Yahoo are still a bit in flux in part because of the abnormal sale process.',
+      'As for Remain Co., it will become a so-called investment company. This is a special designation for a company that holds securities for investment but does not operate a working business. Investment companies are subject to special regulation under the Investment Company Act of 1940. Remain Co. will probably just sit there, returning cash to shareholders and waiting for Alibaba to buy it in a tax-free transaction. (Alibaba says it has no plans to do this, but most people do not believe this).',
+      'The rights of Yahoo shareholders in this sale will be different from those in an ordinary sale, when an entire company is bought.',
+      'Ordinary sales are done in one of two ways: in a merger where the target is merged into a subsidiary of the buyer and the target shareholders receive the cash (or other consideration), or in a tender offer that gives the target shareholders a choice to tender into the offer or not. Then there will be a merger where the target is merged into the buyer’s subsidiary and the target shareholders are forcibly squeezed out, receiving the merger consideration. (if you want to know why you would choose one structure over another, I wrote a good primer in 2009.)',
+      'In either case, shareholders get a say. They either vote on the merger or decide whether to tender into the offer.',
+      'In both cases, there would be appraisal rights if the buyer pays cash. This means that shareholders can object to the deal by not voting for it or not tendering into the offer and instead asking a court to value their shares – this is what happened in Dell’s buyout in 2013.',
+      'The Yahoo deal, however, is not a sale of the public company. It is an asset sale, in which there is only a shareholder vote if there is a sale of “all” or “substantially all” of the assets of the company. Yahoo is not all of the assets or even “substantially all” – the Alibaba shares being left behind in Remain Co. are worth about $28 billion, or six times the value of the cash Verizon is paying for the Yahoo assets it is buying.',
+      'The courts have held that the definition of “substantially all” includes a change of business in a company because of an asset sale where the assets are “qualitatively vital.” And that certainly applies here. So there will be a vote – indeed, Yahoo has no problem with a vote – and shareholders are desperate to sell at this point.',
+      'There will be no appraisal rights, however. Again, in an asset sale, there are no appraisal rights. So anyone who votes against the deal and thinks this is a bum price is out of luck.',
+      'The different standards for voting and appraisal rights apply because the structure of the deal is a quirk of the law in Delaware, where Yahoo is incorporated, that allows lawyers to sometimes work around these issues simply by changing the way a deal is done.',
+      'In Yahoo’s case, this is not deliberate, though. It is simply the most expedient way to get rid of the assets.',
+      'Whether this is the most tax-efficient way is unclear to me as a nontax lawyer (email me if you know). Yahoo is likely to have a tax bill on the sale, possibly a substantial one. And I presume there were legal reasons for not using a Morris Trust structure, in which Yahoo would have been spun off and immediately sold to Verizon so that only Yahoo’s shareholders paid tax on the deal. In truth, the Yahoo assets being sold are only about 10 percent of the value of the company, so the time and logistics for such a sale when Yahoo is a melting ice cube may not have been worth it.',
+      'Finally, if another bidder still wants to acquire Yahoo, it has time. The agreement with Verizon allows Yahoo to terminate the deal and accept a superior offer by paying a $144 million breakup fee to Verizon. And if Yahoo shareholders change their minds and want to stick with Yahoo’s chief executive, Marissa Mayer, and vote down the deal, there is a so-called naked no-vote termination fee of $15 million payable to Verizon to reimburse expenses.',
+      'All in all, this was as hairy a deal as they come. There was the procedural and logistical complications of selling a company when the chief executive wanted to stay. Then there was the fact that this was an asset sale, including all of the challenges that go with it. Throw in all of the tax issues and the fact that this is a public company, and it is likely that the lawyers involved will have nightmares for years to come.',
     ];
     const page = (firstClass: string): string => `<html><body><main id="main" role="main"><article id="story" class="story theme-main">
       <header><h1>Yahoo’s Sale to Verizon Leaves Shareholders With Little Say</h1></header>
@@ -212,5 +225,26 @@ describe('extraction rules on real page fragments', () => {
     // Counterfactual: the same box with a real paragraph of text is content.
     const longer = `${lead} Sync encrypts everything before it leaves your device, so nobody else can read it, not even Mozilla.`;
     expect(textOf(page(sync(longer)))).toContain('Keep your Firefox in Sync');
+  });
+
+  it('class and id each weigh ±25: a post named for the article both ways outranks its body (tmz-1)', () => {
+    const page = (id: string): string => `<html><body><div id="main-content"><article class="news  single">
+      <div class="post single-post" id="${id}">
+        <div class="headline"><h2 class="hf1">Lupita Nyong'o</h2><h4 class="hf2">$150K Pearl Oscar Dress ... STOLEN!!!!</h4></div>
+        <h5 class="article-posted-date">2/26/2015 7:11 AM PST BY TMZ STAFF</h5>
+        <div itemprop="articleBody" class="all-post-body group article-content">
+          <div class="primary-image-swipe"><span>EXCLUSIVE</span></div>
+          <p><img alt="0225-lupita-nyongo-getty-01" src="lupita.jpg"/><strong>Lupita Nyong</strong>'<strong>o</strong>'s now-famous Oscar dress -- adorned in pearls -- was stolen right out of her hotel room ... TMZ has learned.</p>
+          <p>Law enforcement sources tell TMZ ... the dress was taken out of Lupita's room at The London West Hollywood. The dress is made of pearls ... 6,000 white Akoya pearls. It's valued at $150,000.</p>
+          <p>Our sources say Lupita told cops it was taken from her room sometime between 8 AM and 9 PM Wednesday ... while she was gone. &nbsp;</p>
+          <p>We're told there is security footage that cops are looking at that could catch the culprit right in the act.&nbsp;</p>
+          <p><strong>12:00 PM PT</strong> -- Sheriff's deputies were at The London Thursday morning. &nbsp;We know they were in the manager's office and we're told they have looked at security footage to determine if they can ID the culprit.</p>
+        </div></div></article></div></body></html>`;
+    const text = textOf(page('post-2015_02_26_lupita-nyongo-pearl-dress-stolen-oscars'));
+    expect(text).toContain('$150K Pearl Oscar Dress ... STOLEN!!!!');
+    expect(text).toContain('BY TMZ STAFF');
+    expect(text).toContain('valued at $150,000');
+    // Counterfactual: with a neutral id the body alone is the article, as before.
+    expect(textOf(page('item-1'))).not.toContain('BY TMZ STAFF');
   });
 });
