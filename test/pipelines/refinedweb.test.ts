@@ -39,7 +39,7 @@ const GOLDEN: [string, string, number, number, Record<string, number>, number][]
   ['s0', 'extract_text', 60, 59, { 'extract:no_text': 1 }, 0],
   ['s0', 'drop', 59, 59, {}, 0],
   ['s0', 'gopher_quality', 59, 32, {
-    'gopher_quality:gopher_below_alpha_threshold': 9, 'gopher_quality:gopher_below_avg_threshold': 8, 'gopher_quality:gopher_short_doc': 7,
+    'gopher_quality:gopher_below_alpha_threshold': 9, 'gopher_quality:gopher_below_avg_threshold': 9, 'gopher_quality:gopher_short_doc': 6,
     'gopher_quality:gopher_enough_stop_words': 2, 'gopher_quality:gopher_too_many_ellipsis': 1,
   }, 0],
   ['s0', 'language_id', 32, 32, {}, 0],
