@@ -12,7 +12,7 @@ import { makeBatch } from '../../src/dataframe/arrow/batch.ts';
 import { utf8Vector } from '../../src/dataframe/arrow/utf8.ts';
 import { languageId } from '../../src/ops/language-id.ts';
 import { parseOptions } from '../../src/ops/operator.ts';
-import { fastTextWasmPaths } from '../../src/ops/text/fasttext-wasm.ts';
+import { fastTextWasmPaths, singleLine } from '../../src/ops/text/fasttext-wasm.ts';
 
 const CORPUS = '/work/shared/data/corpus';
 
@@ -55,6 +55,22 @@ export default async function run(): Promise<void> {
   await raw.loadModel(pathToFileURL(fastTextWasmPaths().lid176).href);
 
   const state = await languageId.init(parseOptions(languageId, {}));
+  // Identity check: the operator (js engine, reading the column's UTF-8 bytes) must give exactly
+  // the labels and scores of the engine's string path, `predict(singleLine(text), 1)`, per document.
+  {
+    const labelState = await languageId.init(parseOptions(languageId, { labelOnly: true }));
+    const b = makeBatch([{ field: new Field('text', new Utf8(), true), data: utf8Vector(corpus) }], corpus.length);
+    const out = (languageId.apply(labelState, b, { heartbeat: () => {} }) as { batch: typeof b }).batch;
+    const langs = out.getChild('language')!.toArray() as string[];
+    const scores = out.getChild('language_score')!.toArray() as Float64Array;
+    let mismatches = 0;
+    for (let i = 0; i < corpus.length; i++) {
+      const top = labelState.model.predict(singleLine(corpus[i]!), 1)[0]!;
+      if (top.label !== langs[i] || top.score !== scores[i]) mismatches++;
+    }
+    console.log(JSON.stringify({ bench: 'ops/lid', case: 'corpus', check: 'operator == predict(singleLine(text))', docs: corpus.length, mismatches }));
+    if (mismatches > 0) throw new Error(`language_id: ${mismatches} documents differ between the byte and string paths`);
+  }
   const wasmState = await languageId.init(parseOptions(languageId, { engine: 'wasm' }));
   for (const [kase, texts] of [['corpus', corpus], ['udhr-paragraphs', udhr]] as const) {
     const bytes = texts.reduce((a, t) => a + Buffer.byteLength(t), 0);

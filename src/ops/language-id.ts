@@ -1,9 +1,12 @@
+import { Type } from 'apache-arrow';
 import { z } from 'zod';
 import { setColumn } from '../dataframe/arrow/batch.ts';
-import { utf8Vector } from '../dataframe/arrow/utf8.ts';
+import { utf8Parts, utf8Vector } from '../dataframe/arrow/utf8.ts';
+import type { Utf8Parts } from '../dataframe/arrow/utf8.ts';
 import { defineOperator } from './operator.ts';
 import { float64Column, readTextColumn } from './text/columns.ts';
 import { loadFastTextFtz } from './text/fasttext-ftz.ts';
+import type { FastTextUtf8Classifier } from './text/fasttext-ftz.ts';
 import { fastTextWasmPaths, loadFastTextWasm, singleLine } from './text/fasttext-wasm.ts';
 import type { FastTextClassifier } from './text/fasttext-wasm.ts';
 
@@ -47,6 +50,14 @@ export function loadLanguageModel(modelPath = fastTextWasmPaths().lid176, engine
   return m;
 }
 
+/** The text column's UTF-8 parts, after the same checks as `readTextColumn` (which it runs on error). */
+function utf8Column(batch: Parameters<typeof readTextColumn>[0], column: string): Utf8Parts {
+  const at = batch.schema.fields.findIndex((f) => f.name === column);
+  const data = at < 0 ? undefined : batch.data.children[at];
+  if (!data || data.typeId !== Type.Utf8) { readTextColumn(batch, column, 'language_id'); throw new Error('unreachable'); }
+  return utf8Parts(data);
+}
+
 /** Annotates each document with its fastText language and score; drops other languages and low scores. */
 export const languageId = defineOperator({
   name: 'language_id',
@@ -64,13 +75,19 @@ export const languageId = defineOperator({
   init: async (o) => ({ options: o, model: await loadLanguageModel(o.modelPath, o.engine), keep: new Set(o.languages) }),
   apply: (state, batch, ctx) => {
     const o = state.options;
-    const texts = readTextColumn(batch, o.column, 'language_id');
-    const labels = new Array<string>(texts.length);
-    const scores = new Float64Array(texts.length);
-    const drop = new Array<string | null>(texts.length).fill(null);
-    for (let i = 0; i < texts.length; i++) {
+    const model = state.model;
+    // The js engine reads the column's UTF-8 bytes directly: no string per document.
+    const utf8 = 'predictUtf8' in model ? utf8Column(batch, o.column) : null;
+    const texts = utf8 ? null : readTextColumn(batch, o.column, 'language_id');
+    const n = utf8 ? utf8.length : texts!.length;
+    const labels = new Array<string>(n);
+    const scores = new Float64Array(n);
+    const drop = new Array<string | null>(n).fill(null);
+    for (let i = 0; i < n; i++) {
       ctx.heartbeat(i);
-      const top = state.model.predict(singleLine(texts[i]!), 1)[0];
+      const top = utf8
+        ? (model as FastTextUtf8Classifier).predictUtf8(utf8.bytes, utf8.offsets[i]!, utf8.valid && !utf8.valid[i] ? utf8.offsets[i]! : utf8.offsets[i + 1]!, 1)[0]
+        : model.predict(singleLine(texts![i]!), 1)[0];
       labels[i] = top?.label ?? '';
       scores[i] = top?.score ?? 0;
       if (o.labelOnly) continue;

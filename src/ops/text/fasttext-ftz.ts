@@ -87,10 +87,14 @@ function fnv(bytes: Uint8Array, from: number, to: number): number {
   return h >>> 0;
 }
 
-interface TokenVector { sum: Float64Array; ids: number }
+/** A classifier that can also read a document straight from UTF-8 bytes (e.g. an Arrow Utf8 column). */
+export interface FastTextUtf8Classifier extends FastTextClassifier {
+  /** As `predict` on `bytes[start, end)` decoded; newlines count as spaces (no `singleLine` needed). */
+  predictUtf8(bytes: Uint8Array, start: number, end: number, k: number): LabelScore[];
+}
 
 /** Loads a fastText supervised model file into a pure-TypeScript classifier. */
-export function loadFastTextFtz(path: string, cacheLimit = 200_000): FastTextClassifier {
+export function loadFastTextFtz(path: string, cacheLimit = 200_000): FastTextUtf8Classifier {
   const r = new Reader(readFileSync(path));
   if (r.i32() !== 793712314) throw new Error(`${path}: not a fastText model (bad magic)`);
   const version = r.i32();
@@ -128,47 +132,125 @@ export function loadFastTextFtz(path: string, cacheLimit = 200_000): FastTextCla
   if (loss !== 1 && loss !== 3) throw new Error(`${path}: loss ${loss} not supported (hs and softmax are)`);
   if (nlabels !== labels.length) throw new Error(`${path}: dictionary lists ${labels.length} labels, header says ${nlabels}`);
 
-  const encoder = new TextEncoder();
+  // Per-token cache, keyed by the token's UTF-8 bytes: an open-addressing table over an arena of
+  // key bytes, so a document is scanned once as bytes with no substring or Map per word. Each
+  // entry holds the token's summed input rows (Float64, summed in fastText's order) and its row
+  // count; `-1` marks `__label__…` tokens, which getLine skips. Grows up to `cacheLimit`
+  // entries, then starts over (entries are pure functions of the token, so results never change).
+  const wordDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let scratch = new Uint8Array(256);
-  const cache = new Map<string, TokenVector>();
+  const LABEL_BYTES = new TextEncoder().encode(LABEL_PREFIX);
+  const EOS_BYTES = new TextEncoder().encode(EOS);
+  let entCap = Math.min(4096, Math.max(1, cacheLimit));
+  let count = 0;
+  let mask = 0;
+  let slots = new Int32Array(0);
+  let keyOff = new Int32Array(entCap), keyLen = new Int32Array(entCap), keyHash = new Int32Array(entCap);
+  let tokIds = new Int32Array(entCap);
+  let vecs = new Float64Array(entCap * dim);
+  let arena = new Uint8Array(1 << 16);
+  let arenaPos = 0;
+  const MAX_KEY = 4096;
+  let uncachedIds = 0;
+  const resizeSlots = (): void => {
+    let n = 16;
+    while (n < entCap * 2) n *= 2;
+    slots = new Int32Array(n).fill(-1);
+    mask = n - 1;
+    for (let e = 0; e < count; e++) {
+      let s = keyHash[e]! & mask;
+      while (slots[s] !== -1) s = (s + 1) & mask;
+      slots[s] = e;
+    }
+  };
+  resizeSlots();
+  const growEntries = (): void => {
+    const cap = Math.min(cacheLimit, entCap * 2);
+    const grow = <T extends Int32Array | Float64Array>(a: T, n: number): T => { const b = new (a.constructor as new (n: number) => T)(n); b.set(a); return b; };
+    keyOff = grow(keyOff, cap); keyLen = grow(keyLen, cap); keyHash = grow(keyHash, cap); tokIds = grow(tokIds, cap);
+    vecs = grow(vecs, cap * dim);
+    entCap = cap;
+    resizeSlots();
+  };
 
-  const pushNgram = (h: number, x: Float64Array): number => {
+  const tmp = new Float64Array(dim);
+  const pushNgram = (h: number): number => {
     let id = h % bucket;
     if (pruneSize === 0) return 0;
     if (pruneSize > 0) { const p = prune.get(id); if (p === undefined) return 0; id = p; }
-    input.addRow(x, nwords + id);
+    input.addRow(tmp, nwords + id);
     return 1;
   };
 
-  const tokenVector = (token: string): TokenVector => {
-    const sum = new Float64Array(dim);
+  /** Sums token `bytes[s, e)`'s word row and char n-gram rows into `tmp`; returns the row count. */
+  const tokenVector = (bytes: Uint8Array, s: number, e: number): number => {
+    tmp.fill(0);
+    const n = e - s;
     let ids = 0;
-    const wid = wordIds.get(token);
-    if (wid !== undefined) { input.addRow(sum, wid); ids++; }
-    if (token === EOS && wid !== undefined) return { sum, ids };
-    if (scratch.length < token.length * 3 + 2) scratch = new Uint8Array(token.length * 3 + 2);
+    const wid = wordIds.get(wordDecoder.decode(bytes.subarray(s, e)));
+    if (wid !== undefined) { input.addRow(tmp, wid); ids++; }
+    let isEos = n === EOS_BYTES.length;
+    for (let i = 0; isEos && i < n; i++) isEos = bytes[s + i] === EOS_BYTES[i];
+    if (isEos && wid !== undefined) return ids;
+    if (scratch.length < n + 2) scratch = new Uint8Array(2 * n + 2);
     scratch[0] = 60;
-    const len = encoder.encodeInto(token, scratch.subarray(1)).written + 2;
+    scratch.set(bytes.subarray(s, e), 1);
+    const len = n + 2;
     scratch[len - 1] = 62;
     for (let i = 0; i < len; i++) {
       if ((scratch[i]! & 0xc0) === 0x80) continue;
-      for (let j = i, n = 1; j < len && n <= maxn; n++) {
+      for (let j = i, m = 1; j < len && m <= maxn; m++) {
         j++;
         while (j < len && (scratch[j]! & 0xc0) === 0x80) j++;
-        if (n >= minn && !(n === 1 && (i === 0 || j === len))) ids += pushNgram(fnv(scratch, i, j), sum);
+        if (m >= minn && !(m === 1 && (i === 0 || j === len))) ids += pushNgram(fnv(scratch, i, j));
       }
     }
-    return { sum, ids };
+    return ids;
   };
 
-  const lookup = (token: string): TokenVector => {
-    let v = cache.get(token);
-    if (v === undefined) {
-      if (cache.size >= cacheLimit) cache.clear();
-      v = tokenVector(token);
-      cache.set(token, v);
+  /** The cache entry of token `bytes[s, e)` (hash `h`), computing it on a miss. */
+  const entryOf = (bytes: Uint8Array, s: number, e: number, h: number): number => {
+    const n = e - s;
+    let slot = h & mask;
+    for (;;) {
+      const at = slots[slot]!;
+      if (at === -1) break;
+      if (keyHash[at] === h && keyLen[at] === n) {
+        const o = keyOff[at]!;
+        let k = 0;
+        while (k < n && arena[o + k] === bytes[s + k]) k++;
+        if (k === n) return at;
+      }
+      slot = (slot + 1) & mask;
     }
-    return v;
+    return insert(bytes, s, e, h, slot);
+  };
+
+  /** A cache miss: computes token `bytes[s, e)`'s entry and stores it (free slot `slot`). */
+  const insert = (bytes: Uint8Array, s: number, e: number, h: number, slot: number): number => {
+    const n = e - s;
+    let isLabel = n >= LABEL_BYTES.length;
+    for (let i = 0; isLabel && i < LABEL_BYTES.length; i++) isLabel = bytes[s + i] === LABEL_BYTES[i];
+    const ids = isLabel ? -1 : tokenVector(bytes, s, e);
+    // A huge token (a megabyte without spaces) is answered from `tmp` and not kept.
+    if (n > MAX_KEY) { uncachedIds = ids; return -1; }
+    if (count === entCap) {
+      if (entCap < cacheLimit) growEntries();
+      else { count = 0; arenaPos = 0; slots.fill(-1); }
+      slot = h & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+    }
+    const at = count++;
+    tokIds[at] = ids;
+    vecs.set(tmp, at * dim);
+    if (arenaPos + n > arena.length) {
+      const b = new Uint8Array(Math.max(arena.length * 2, arenaPos + n)); b.set(arena.subarray(0, arenaPos)); arena = b;
+    }
+    arena.set(bytes.subarray(s, e), arenaPos);
+    keyOff[at] = arenaPos; keyLen[at] = n; keyHash[at] = h;
+    arenaPos += n;
+    slots[slot] = at;
+    return at;
   };
 
   // Huffman tree of HierarchicalSoftmaxLoss::buildTree over the label counts (sorted by count).
@@ -186,32 +268,40 @@ export function loadFastTextFtz(path: string, cacheLimit = 200_000): FastTextCla
   const stdLog = (x: number): number => Math.log(x + 1e-5);
 
   const hidden = new Float64Array(dim);
-  const computeHidden = (text: string): void => {
+  const eosVec = new Float64Array(dim);
+  const eosIds = tokenVector(EOS_BYTES, 0, EOS_BYTES.length);
+  eosVec.set(tmp);
+  // fastText's readWord delimiters: space \n \r \t \v \f \0 (a newline ends fastText's line; here,
+  // as in `singleLine`, it is only a space).
+  const DELIM = new Uint8Array(256);
+  for (const c of [32, 9, 10, 11, 12, 13, 0]) DELIM[c] = 1;
+  const computeHidden = (bytes: Uint8Array, start: number, end: number): void => {
     hidden.fill(0);
     let ids = 0;
-    const n = text.length;
-    let i = 0;
-    const add = (s: number, e: number): void => {
-      const tok = text.slice(s, e);
-      if (tok.startsWith(LABEL_PREFIX)) return;
-      const v = lookup(tok);
-      for (let d = 0; d < dim; d++) hidden[d]! += v.sum[d]!;
-      ids += v.ids;
-    };
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      // fastText's readWord delimiters: space \n \r \t \v \f \0.
-      if (c === 32 || (c >= 9 && c <= 13) || c === 0) { i++; continue; }
-      let j = i + 1;
-      while (j < n) { const d = text.charCodeAt(j); if (d === 32 || (d >= 9 && d <= 13) || d === 0) break; j++; }
-      add(i, j);
-      i = j;
+    let i = start;
+    while (i < end) {
+      let c = bytes[i]!;
+      if (DELIM[c] === 1) { i++; continue; }
+      const s = i;
+      let h = 2166136261 | 0;
+      do { h = Math.imul(h ^ c, 16777619); i++; } while (i < end && DELIM[c = bytes[i]!] === 0);
+      const at = entryOf(bytes, s, i, h);
+      if (at === -1) {
+        if (uncachedIds >= 0) { for (let d = 0; d < dim; d++) hidden[d]! += tmp[d]!; ids += uncachedIds; }
+        continue;
+      }
+      const t = tokIds[at]!;
+      if (t < 0) continue;
+      const o = at * dim;
+      for (let d = 0; d < dim; d++) hidden[d]! += vecs[o + d]!;
+      ids += t;
     }
-    const eos = lookup(EOS);
-    for (let d = 0; d < dim; d++) hidden[d]! += eos.sum[d]!;
-    ids += eos.ids;
+    for (let d = 0; d < dim; d++) hidden[d]! += eosVec[d]!;
+    ids += eosIds;
     if (ids > 0) for (let d = 0; d < dim; d++) hidden[d]! /= ids;
   };
+  const encoder = new TextEncoder();
+  let textBuf = new Uint8Array(1 << 16);
 
   const predictHs = (k: number): LabelScore[] => {
     const heap: [number, number][] = [];
@@ -245,7 +335,12 @@ export function loadFastTextFtz(path: string, cacheLimit = 200_000): FastTextCla
 
   return {
     predict(text: string, k: number): LabelScore[] {
-      computeHidden(text);
+      if (textBuf.length < text.length * 3) textBuf = new Uint8Array(text.length * 3);
+      computeHidden(textBuf, 0, encoder.encodeInto(text, textBuf).written);
+      return loss === 1 ? predictHs(k) : predictSoftmax(k);
+    },
+    predictUtf8(bytes: Uint8Array, start: number, end: number, k: number): LabelScore[] {
+      computeHidden(bytes, start, end);
       return loss === 1 ? predictHs(k) : predictSoftmax(k);
     },
   };
