@@ -285,6 +285,8 @@ export function loadFastTextFtz(path: string, cacheLimit = 200_000): FastTextUtf
       const s = i;
       let h = 2166136261 | 0;
       do { h = Math.imul(h ^ c, 16777619); i++; } while (i < end && DELIM[c = bytes[i]!] === 0);
+      // fastText's getLine stops at a literal `</s>`: the line ends there, with that token counted.
+      if (i - s === EOS_BYTES.length && isEosAt(bytes, s)) break;
       const at = entryOf(bytes, s, i, h);
       if (at === -1) {
         if (uncachedIds >= 0) { for (let d = 0; d < dim; d++) hidden[d]! += tmp[d]!; ids += uncachedIds; }
@@ -299,6 +301,10 @@ export function loadFastTextFtz(path: string, cacheLimit = 200_000): FastTextUtf
     for (let d = 0; d < dim; d++) hidden[d]! += eosVec[d]!;
     ids += eosIds;
     if (ids > 0) for (let d = 0; d < dim; d++) hidden[d]! /= ids;
+  };
+  const isEosAt = (bytes: Uint8Array, s: number): boolean => {
+    for (let k = 0; k < EOS_BYTES.length; k++) if (bytes[s + k] !== EOS_BYTES[k]) return false;
+    return true;
   };
   const encoder = new TextEncoder();
   let textBuf = new Uint8Array(1 << 16);
