@@ -36,6 +36,8 @@ const MANIFEST_SUFFIX = '.json';
 export class LocalBlobStore implements BlobStore {
   readonly chunkSize: number;
   private readonly fsync: boolean;
+  /** Directories this store has created or found, so commits skip the recursive mkdir. */
+  private readonly dirs = new Set<string>();
 
   constructor(readonly root: string, options: LocalBlobStoreOptions = {}) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -207,7 +209,7 @@ export class LocalBlobStore implements BlobStore {
 
   private async writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
     const tmpDir = join(this.root, 'tmp');
-    await mkdir(tmpDir, { recursive: true });
+    await this.ensureDir(tmpDir);
     const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
     const fh = await open(tmp, 'w');
     try {
@@ -216,8 +218,26 @@ export class LocalBlobStore implements BlobStore {
     } finally {
       await fh.close();
     }
-    await mkdir(dirname(path), { recursive: true });
-    await rename(tmp, path);
+    await this.ensureDir(dirname(path));
+    try {
+      await rename(tmp, path);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      // Someone removed the directory since we created it: create it again.
+      this.dirs.delete(dirname(path));
+      await this.ensureDir(dirname(path));
+      await rename(tmp, path);
+    }
+  }
+
+  /**
+   * `mkdir -p` once per directory and store: a task commits a dozen blobs per input batch, and
+   * repeating the recursive mkdir for each was most of the store's system calls on small inputs.
+   */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.dirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.dirs.add(dir);
   }
 }
 
