@@ -12,6 +12,8 @@ export interface PipelineArgs {
   output: string;
   pattern?: string | undefined;
   options: Record<string, string>;
+  /** Optimizer rules to skip (`--disable-rule`). */
+  disabledRules?: string[];
 }
 
 /**
@@ -22,7 +24,7 @@ export async function planPipeline(args: PipelineArgs): Promise<{ physical: Phys
   const ctx = pipelineContext(args.input, args.output, args.options, args.pattern);
   const { plan, module } = await loadPipeline(args.pipeline, ctx);
   const logical = await analyzePlan(plan);
-  const { plan: optimized, fired } = optimize(logical);
+  const { plan: optimized, fired } = optimize(logical, { disabledRules: args.disabledRules ?? [] });
   const physical = await planPhysical(optimized, { partition: partitionSource, modules: [module] });
   return { physical, explain: () => explainText({ logical, optimized, fired, physical }) };
 }

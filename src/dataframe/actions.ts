@@ -12,6 +12,8 @@ import { partitionSource } from './sources/index.ts';
 export interface RunOptions {
   /** Run the optimizer (default true); `false` executes the plan as written. */
   optimize?: boolean;
+  /** Optimizer rules to skip, e.g. `['reorder-filters']` to keep filters in the written order. */
+  disabledRules?: string[];
   /** Rows per batch to aim for. */
   batchSize?: number;
   /** Keep the `__file`/`__pos` identity columns in collected results (default false). */
@@ -23,6 +25,7 @@ export async function runPlan(plan: LogicalPlan, options: RunOptions): Promise<{
   const analyzed = await analyzePlan(plan);
   const { table } = await executePlan(analyzed, {
     optimize: options.optimize ?? true,
+    ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
   });
   if (options.withSystemColumns) return { table };
@@ -33,7 +36,10 @@ export async function runPlan(plan: LogicalPlan, options: RunOptions): Promise<{
 /** The three plans of `explain()` as text. */
 export async function explainPlan(plan: LogicalPlan, options: RunOptions): Promise<string> {
   const logical = await analyzePlan(plan);
-  const { plan: optimized, fired } = optimize(logical, { enabled: options.optimize ?? true });
+  const { plan: optimized, fired } = optimize(logical, {
+    enabled: options.optimize ?? true,
+    ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
+  });
   const physical = await planPhysical(optimized, { partition: partitionSource });
   return explainText({ logical, optimized, fired, physical });
 }

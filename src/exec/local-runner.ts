@@ -16,6 +16,8 @@ import type { QuarantinedDoc } from './task.ts';
 export interface LocalRunOptions {
   /** Run the optimizer (default true). */
   optimize?: boolean;
+  /** Optimizer rules to skip (see `RULE_NAMES` in src/planner/optimize.ts). */
+  disabledRules?: string[];
   /** Rows per batch (default: the task runner's). */
   batchSize?: number;
   /** Partition size to aim for (default {@link DEFAULT_PARTITION_BYTES}). */
@@ -40,7 +42,7 @@ export interface LocalRunResult {
  * and benchmarks; the worker-pool executor in src/exec runs the same tasks for real jobs.
  */
 export async function executePlan(plan: LogicalPlan, opts: LocalRunOptions = {}): Promise<LocalRunResult> {
-  const optimized = optimize(plan, { enabled: opts.optimize ?? true }).plan;
+  const optimized = optimize(plan, { enabled: opts.optimize ?? true, ...(opts.disabledRules ? { disabledRules: opts.disabledRules } : {}) }).plan;
   const physical = await planPhysical(optimized, {
     partition: (source, scan) => partitionSource(source, scan, opts.partitionBytes ?? DEFAULT_PARTITION_BYTES),
   });

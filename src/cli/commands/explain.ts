@@ -8,6 +8,7 @@ const ExplainOptions = z.object({
   output: z.string().default('out'),
   pattern: z.string().optional(),
   option: keyValues,
+  disableRule: z.array(z.string()).default([]),
 });
 
 /** `sluice explain <pipeline.ts> --input <dir>`: the logical, optimized and physical plans. */
@@ -19,9 +20,10 @@ export function registerExplain(program: Command): void {
     .option('--output <dir>', 'output directory the plan would write to', 'out')
     .option('--pattern <glob>', 'default glob for ctx.files() in the pipeline')
     .option('--option <key=value>', 'pipeline option (repeatable)', collectOption)
+    .option('--disable-rule <name>', 'skip an optimizer rule, e.g. reorder-filters (repeatable)', collectOption)
     .action(async (pipeline: string, raw: Record<string, unknown>) => {
       const o = parseCliOptions(ExplainOptions, raw);
-      const { explain } = await planPipeline({ pipeline, input: o.input, output: o.output, pattern: o.pattern, options: o.option });
+      const { explain } = await planPipeline({ pipeline, input: o.input, output: o.output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
       process.stdout.write(explain() + '\n');
     });
 }

@@ -18,6 +18,7 @@ const RunOptions = z.object({
   task: z.string().regex(/^\d+$/, 'must be a task index (0, 1, ...)').transform(Number).optional(),
   planOnly: z.boolean().default(false),
   option: keyValues,
+  disableRule: z.array(z.string()).default([]),
   batchSize: positiveInt('--batch-size').optional(),
   docTimeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
   retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
@@ -40,6 +41,7 @@ export function registerRun(program: Command): void {
     .option('--task <i>', 'task index within --stage')
     .option('--plan-only', 'write the physical plan to <output>/plan.json and exit')
     .option('--option <key=value>', 'pipeline option (repeatable), available as ctx.options', collectOption)
+    .option('--disable-rule <name>', 'skip an optimizer rule, e.g. reorder-filters to keep filters in the written order (repeatable)', collectOption)
     .option('--batch-size <rows>', 'rows per batch (default 8192)')
     .option('--doc-timeout <seconds>', 'quarantine a document an operator spends longer on (default 120)')
     .option('--retries <n>', 'retries of a task whose worker crashed or ran out of memory (default 2)')
@@ -47,7 +49,7 @@ export function registerRun(program: Command): void {
     .action(async (pipeline: string, raw: Record<string, unknown>) => {
       const o = parseCliOptions(RunOptions, raw);
       const output = resolve(o.output);
-      const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option });
+      const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
       if (o.planOnly) {
         const { fingerprint } = await claimRun(physical, { outDir: output, resume: o.resume, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
         for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
