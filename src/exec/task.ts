@@ -9,7 +9,7 @@ import type { StepCounters } from './stats.ts';
 import { applyStep, prepareApply } from './task/apply.ts';
 import type { QuarantinedDoc, TaskEvent } from './task/events.ts';
 import { stageStepNames } from './task/names.ts';
-import { dropStep, filterStep, limitStep, selectStep, withColumnsStep } from './task/steps.ts';
+import { dropStep, filterStep, filterReason, limitStep, selectStep, withColumnsStep } from './task/steps.ts';
 import type { StepResult } from './task/steps.ts';
 
 export type { QuarantinedDoc, TaskEvent } from './task/events.ts';
@@ -58,7 +58,11 @@ async function buildSteps(stage: PhysicalStage, names: string[], opts: RunTaskOp
   for (const s of stage.steps) {
     const name = names[k++]!;
     switch (s.kind) {
-      case 'filter': steps.push({ name, run: (b) => filterStep(b, s.predicate) }); break;
+      case 'filter': {
+        const reason = filterReason(s.predicate);
+        steps.push({ name, run: (b) => filterStep(b, s.predicate, reason) });
+        break;
+      }
       case 'select': steps.push({ name, run: (b) => selectStep(b, s.columns) }); break;
       case 'withColumns': steps.push({ name, run: (b) => withColumnsStep(b, s.columns) }); break;
       case 'drop': steps.push({ name, run: (b) => dropStep(b, s.columns) }); break;

@@ -119,7 +119,7 @@ describe('runTask', () => {
     const input: RecordBatch[] = [rowsToBatch([{ x: 1 }, { x: 2 }, { x: 5 }], [{ name: 'x', type: 'Float64' }]), rowsToBatch([{ x: 3 }], [{ name: 'x', type: 'Float64' }])];
     const { rows, counters } = await collect(runTask(stage, { index: 0 }, { input }));
     expect(rows.map((r) => r.x)).toEqual([2, 3]);
-    expect(counters).toMatchObject([{ documentsIn: 4, documentsOut: 3, dropped: { filter: 1 } }, { documentsIn: 3, documentsOut: 2, dropped: { filter: 1 } }]);
+    expect(counters).toMatchObject([{ documentsIn: 4, documentsOut: 3, dropped: { 'filter:x > 1': 1 } }, { documentsIn: 3, documentsOut: 2, dropped: { 'filter:x < 4': 1 } }]);
     await expect(collect(runTask(stage, { index: 0 }))).rejects.toThrow(/needs opts.input/);
   });
 

@@ -4,6 +4,7 @@ import { columnsOf, dropColumns, makeBatch, setColumn } from '../../dataframe/ar
 import { evalSelection, evaluate } from '../../dataframe/eval/evaluate.ts';
 import type { ExprNode } from '../../dataframe/expr.ts';
 import { SYSTEM_COLUMNS } from '../../planner/logical-plan.ts';
+import { formatExpr } from '../../planner/format-plan.ts';
 
 /** Rows removed for one reason: the count, and their indices only when asked (they cost a pass). */
 export interface DropSet {
@@ -32,12 +33,12 @@ export interface StepResult {
 
 export const kept = (full: RecordBatch): StepResult => ({ full, keep: null, drops: new Map(), quarantines: [] });
 
-/** Drop reason of rows a `filter` step removes. */
-export const FILTER_REASON = 'filter';
+/** Drop reason of rows a `filter` step removes: the predicate they failed, as `explain` prints it. */
+export const filterReason = (predicate: ExprNode): string => `filter:${formatExpr(predicate)}`;
 /** Drop reason of rows past a partition's `limit`. */
 export const LIMIT_REASON = 'limit';
 
-export function filterStep(batch: RecordBatch, predicate: ExprNode): StepResult {
+export function filterStep(batch: RecordBatch, predicate: ExprNode, reason: string = filterReason(predicate)): StepResult {
   const selected = evalSelection(predicate, batch);
   const n = batch.numRows;
   const count = n - selected.length;
@@ -47,7 +48,7 @@ export function filterStep(batch: RecordBatch, predicate: ExprNode): StepResult 
     for (let i = 0, j = 0, k = 0; i < n; i++) { if (selected[k] === i) k++; else out[j++] = i; }
     return out;
   };
-  return { full: batch, keep: null, selected, drops: new Map([[FILTER_REASON, { count, rows }]]), quarantines: [] };
+  return { full: batch, keep: null, selected, drops: new Map([[reason, { count, rows }]]), quarantines: [] };
 }
 
 /** Keeps exactly the given columns, plus the system columns (document identity travels with every row). */
