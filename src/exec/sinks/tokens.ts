@@ -69,13 +69,19 @@ registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
 }, async (sink, ctx) => {
   const o = sinkOptions(sink);
   const partsDir = join(sink.path, PARTS_DIR);
-  const parts = (await readdir(partsDir).catch(() => [] as string[])).filter((n) => n.endsWith('.arrow')).sort();
-  if (parts.length === 0) {
-    // Rerun of a finished run: the parts were consumed by the manifest this fingerprint wrote.
-    const m = await readTokenShardManifest(sink.path).catch(() => undefined);
-    if (m?.fingerprint === ctx.fingerprint) return;
-    throw new Error(`tokens sink: no token parts in ${partsDir} and no manifest of this run in ${sink.path}`);
+  // The manifest is committed before the parts are removed: if this run's manifest exists, the
+  // shards are complete, and any parts left (a crash during the removal) are only garbage. Never
+  // rebuild shards from such leftovers: they may be a subset.
+  const done = await readTokenShardManifest(sink.path).catch(() => undefined);
+  if (done?.fingerprint === ctx.fingerprint) {
+    await rm(partsDir, { recursive: true, force: true });
+    return;
   }
+  // Partition order, numerically: names are zero-padded, but a run may exceed the padding.
+  const parts = (await readdir(partsDir).catch(() => [] as string[]))
+    .filter((n) => n.endsWith('.arrow'))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  // No parts: every document was dropped (or the input was empty); the manifest says 0 shards.
   const backend = await loadTokenizer(o.tokenizer);
   const writer = createTokenShardWriter(sink.path, {
     tokenizer: { name: backend.name, hash: backend.hash },
