@@ -41,6 +41,9 @@ export interface RunTaskOptions {
   collectDropped?: boolean;
 }
 
+/** Bad and skipped records grouped into one unit at most (bounds a unit's quarantine list). */
+const MAX_RECORDS_PER_UNIT = 4096;
+
 type StepRunner = (batch: RecordBatch, step: number) => StepResult | Promise<StepResult>;
 
 interface TaskStep { name: string; run: StepRunner; limit?: { remaining: number } }
@@ -141,26 +144,28 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
   let units = 0;
   let emittedBatch = false;
 
-  const processUnit = async function* (item: ReadItem, silent: boolean, readMs: number): AsyncGenerator<TaskEvent> {
+  const processUnit = async function* (group: readonly ReadItem[], silent: boolean, readMs: number): AsyncGenerator<TaskEvent> {
     const counters = names.map(emptyCounters);
     if (isScan) counters[0]!.cpuMs += readMs;
     const events: TaskEvent[] = [];
     let cur: RecordBatch | undefined;
-    if ('bad' in item) {
-      const c = counters[0]!;
-      c.documentsIn++; c.quarantined++;
-      const fileIndex = paths ? paths.indexOf(item.bad.file) : -1;
-      events.push({ type: 'quarantined', step: 0, stepName: names[0]!, docs: [{ fileIndex, file: item.bad.file, pos: item.bad.pos, error: item.bad.reason, ...(item.bad.sample !== undefined ? { sample: item.bad.sample } : {}) }] });
-    } else if ('skipped' in item) {
-      const c = counters[0]!;
-      c.documentsIn += item.skipped.count;
-      c.dropped[item.skipped.reason] = (c.dropped[item.skipped.reason] ?? 0) + item.skipped.count;
-      events.push({ type: 'dropped', step: 0, stepName: names[0]!, reason: item.skipped.reason, count: item.skipped.count });
-    } else {
-      cur = item.batch;
-      if (isScan) {
-        const c = counters[0]!, bytes = batchByteSize(cur);
-        c.documentsIn += cur.numRows; c.documentsOut += cur.numRows; c.bytesIn += bytes; c.bytesOut += bytes;
+    for (const item of group) {
+      if ('bad' in item) {
+        const c = counters[0]!;
+        c.documentsIn++; c.quarantined++;
+        const fileIndex = paths ? paths.indexOf(item.bad.file) : -1;
+        events.push({ type: 'quarantined', step: 0, stepName: names[0]!, docs: [{ fileIndex, file: item.bad.file, pos: item.bad.pos, error: item.bad.reason, ...(item.bad.sample !== undefined ? { sample: item.bad.sample } : {}) }] });
+      } else if ('skipped' in item) {
+        const c = counters[0]!;
+        c.documentsIn += item.skipped.count;
+        c.dropped[item.skipped.reason] = (c.dropped[item.skipped.reason] ?? 0) + item.skipped.count;
+        events.push({ type: 'dropped', step: 0, stepName: names[0]!, reason: item.skipped.reason, count: item.skipped.count });
+      } else {
+        cur = item.batch;
+        if (isScan) {
+          const c = counters[0]!, bytes = batchByteSize(cur);
+          c.documentsIn += cur.numRows; c.documentsOut += cur.numRows; c.bytesIn += bytes; c.bytesOut += bytes;
+        }
       }
     }
     if (cur) {
@@ -219,19 +224,29 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
   const exhausted = () => steps.some((s) => s.limit && s.limit.remaining <= 0);
   const items = (isScan ? readPartition(stage, partition, opts) : inputItems(opts.input, stage.id))[Symbol.asyncIterator]();
   try {
-    for (;;) {
-      // Time spent in the reader (decompression, parsing, Arrow building) is the scan step's cost.
-      const t0 = performance.now();
-      const next = await items.next();
-      const readMs = performance.now() - t0;
-      if (next.done) break;
+    for (let ended = false; !ended;) {
+      // One unit = the bad and skipped records before a batch, plus that batch. A unit is what a
+      // checkpoint covers, so a run of malformed lines costs one commit, not one each. Grouping
+      // follows read order only, so a resumed task regroups identically.
+      const group: ReadItem[] = [];
+      let readMs = 0;
+      for (;;) {
+        // Time spent in the reader (decompression, parsing, Arrow building) is the scan step's cost.
+        const t0 = performance.now();
+        const next = await items.next();
+        readMs += performance.now() - t0;
+        if (next.done) { ended = true; break; }
+        group.push(next.value);
+        if ('batch' in next.value || group.length >= MAX_RECORDS_PER_UNIT) break;
+      }
+      if (group.length === 0) break;
       units++;
       if (units <= skip) {
-        if (replaySkipped) for await (const _ of processUnit(next.value, true, readMs)) { /* replay only */ }
+        if (replaySkipped) for await (const _ of processUnit(group, true, readMs)) { /* replay only */ }
         if (exhausted()) break;
         continue;
       }
-      yield* processUnit(next.value, false, readMs);
+      yield* processUnit(group, false, readMs);
       if (exhausted()) break;
     }
   } finally {
