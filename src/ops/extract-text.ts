@@ -40,7 +40,7 @@ function readPages(batch: RecordBatch, column: string): Array<string | Uint8Arra
  * Main-text extraction (RefinedWeb §3.1: trafilatura on the HTML of each response). Keeps the
  * article and drops menus, footers, cookie banners, comments and share bars; see `extract/`.
  * Pages with no text are dropped (`extract:no_text`); pages over a hard limit or that are not
- * text are quarantined with the reason (`extract:too_large`, `extract:timeout`, `extract:binary`).
+ * text are quarantined with the reason (`extract:too_large`, `extract:too_complex`, `extract:timeout`, `extract:binary`).
  */
 export const extractText = defineOperator({
   name: 'extract_text',

@@ -202,7 +202,7 @@ export function extractMainText(input: string | Uint8Array, opts: ExtractOptions
     if (size > opts.maxInputBytes) {
       throw new ExtractLimitError('extract:too_large', `${size} bytes > maxInputBytes ${opts.maxInputBytes}`);
     }
-    const deadline = new Deadline(opts.timeBudgetMs);
+    const deadline = new Deadline(opts.timeBudgetMs, opts.maxWork);
     if (typeof input !== 'string' && bytesLookBinary(input)) throw new ExtractLimitError('extract:binary', 'content is not text');
     const html = typeof input === 'string' ? input : decodeHtml(input, charset);
     if (looksBinary(html)) throw new ExtractLimitError('extract:binary', 'content is not text');

@@ -1,5 +1,5 @@
 /** Why a document could not be extracted; becomes the row's quarantine reason. */
-export type ExtractFailure = 'extract:too_large' | 'extract:timeout' | 'extract:binary' | 'extract:error';
+export type ExtractFailure = 'extract:too_large' | 'extract:too_complex' | 'extract:timeout' | 'extract:binary' | 'extract:error';
 
 /** Thrown inside the extractor when a hard limit is hit; caught at the top level, never escapes. */
 export class ExtractLimitError extends Error {
@@ -10,20 +10,25 @@ export class ExtractLimitError extends Error {
 }
 
 /**
- * A per-document wall-clock budget. Loops call `tick()` on every step; reading the clock costs
- * ~25 ns, so it is read once every 1024 ticks, which keeps the check under 1% of extraction time
- * while still stopping a runaway document within microseconds of its budget.
+ * A per-document budget: a count of loop steps (deterministic) and a wall-clock safety net. Loops
+ * call `tick()` on every step; reading the clock costs ~25 ns, so it is read once every 1024
+ * ticks, which keeps the check under 1% of extraction time.
  */
 export class Deadline {
   private ticks = 0;
   private readonly end: number;
 
-  constructor(private readonly budgetMs: number) {
+  constructor(private readonly budgetMs: number, private readonly maxWork: number = Infinity) {
     this.end = performance.now() + budgetMs;
   }
 
   tick(): void {
-    if ((++this.ticks & 1023) === 0) this.check();
+    if ((++this.ticks & 1023) === 0) {
+      if (this.ticks > this.maxWork) {
+        throw new ExtractLimitError('extract:too_complex', `over the ${this.maxWork}-step work budget`);
+      }
+      this.check();
+    }
   }
 
   check(): void {

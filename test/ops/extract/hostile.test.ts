@@ -50,6 +50,13 @@ describe('hostile inputs', () => {
     expect(r).toMatchObject({ ok: false, reason: 'extract:timeout' });
   });
 
+  it('over the work budget: extract:too_complex, decided by counting steps, not by the clock', () => {
+    const html = `<html><body>${`<div class="c"><p>${PROSE}</p></div>`.repeat(5_000)}</body></html>`;
+    const counted = [1, 2, 3].map(() => extractMainText(html, defaultExtractOptions({ maxWork: 20_000 })));
+    for (const r of counted) expect(r).toMatchObject({ ok: false, reason: 'extract:too_complex' });
+    expect(extractMainText(html, defaultExtractOptions()).ok).toBe(true);
+  });
+
   it('binary junk with an HTML content type: extract:binary', () => {
     const junk = new Uint8Array(8192);
     let x = 12345;
