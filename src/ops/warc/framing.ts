@@ -139,8 +139,12 @@ function isPlainRecordAt(win: FileWindow, pos: number): boolean {
   return true;
 }
 
-/** Finds the next plausible record start (`WARC/` at a line start) in `[from, limit)`, or `limit`. */
-export function nextPlainRecord(win: FileWindow, from: number, limit: number): number {
+/**
+ * Finds the next record start (`WARC/` at a line start) in `[from, limit)`, or `limit`. With
+ * `validate`, the candidate's Content-Length must land on another record or the end of the file,
+ * which skips headers quoted inside a block (partition splitting needs that).
+ */
+export function nextPlainRecord(win: FileWindow, from: number, limit: number, validate = true): number {
   let p = from;
   while (p < limit) {
     const avail = win.ensure(p, 1 << 20);
@@ -153,7 +157,7 @@ export function nextPlainRecord(win: FileWindow, from: number, limit: number): n
       continue;
     }
     const at = p + hit;
-    if ((at === 0 || win.byte(at - 1) === 0x0a) && isPlainRecordAt(win, at)) return at;
+    if ((at === 0 || win.byte(at - 1) === 0x0a) && (!validate || isPlainRecordAt(win, at))) return at;
     p = at + 1;
   }
   return limit;
@@ -161,8 +165,8 @@ export function nextPlainRecord(win: FileWindow, from: number, limit: number): n
 
 /**
  * Frames the records that start in `[start, end)` of an uncompressed `.warc` file by Content-Length.
- * A malformed header is reported and reading resumes at the next line starting with `WARC/`; a
- * record cut short by the end of the file is reported and ends the read.
+ * A malformed header, or a Content-Length that does not land on the next record, is reported and
+ * reading resumes at the next `WARC/` record start, so one corrupt length loses one record.
  */
 export function* framePlain(win: FileWindow, start: number, end: number, limits: FramingLimits): Generator<FramedItem> {
   let p = start;
@@ -192,13 +196,21 @@ export function* framePlain(win: FileWindow, start: number, end: number, limits:
     const total = header.headerBytes + header.contentLength;
     if (total > limits.maxRecordBytes) {
       yield { bad: { pos: p, reason: `WARC record of ${total} bytes exceeds maxRecordBytes (${limits.maxRecordBytes})`, sample: sample(view, 0) } };
-      p += total;
+      // Jump over it only if its Content-Length lands on the next record (or the end of the file);
+      // a corrupt length must not swallow the records behind it.
+      p = isPlainRecordAt(win, p) ? p + total : nextPlainRecord(win, p + header.headerBytes, end, false);
       continue;
     }
     const got = win.ensure(p, total);
     if (got < total) {
-      yield { bad: { pos: p, reason: `truncated WARC record: Content-Length ${header.contentLength} but the file ends ${got - header.headerBytes} bytes into the block`, sample: sample(win.view(p, got), 0) } };
-      return;
+      const reason = `truncated WARC record: Content-Length ${header.contentLength} but the file ends ${got - header.headerBytes} bytes into the block`;
+      yield { bad: { pos: p, reason, sample: sample(win.view(p, got), 0) } };
+      // A Content-Length past the end of the file is either a cut file or a corrupt length: in the
+      // second case the records after this header are still there, so look for the next one.
+      // The next record header is not validated: it may carry a corrupt length too, and must then
+      // be reported, not skipped over.
+      p = nextPlainRecord(win, p + header.headerBytes, end, false);
+      continue;
     }
     const rec = win.view(p, total);
     yield { record: { pos: p, header, block: rec.subarray(header.headerBytes) } };

@@ -111,6 +111,20 @@ describe('bad input', () => {
     expect(r.bad).toEqual([expect.objectContaining({ pos: a.length, reason: expect.stringMatching(/^truncated WARC record/) })]);
   });
 
+  it('a corrupt Content-Length in a .warc loses only its own record', async () => {
+    const rec = (name: string) => responseRecord({ uri: `http://e.example/${name}`, headers: ['Content-Type: text/html'], body: html(name) });
+    const withLength = (r: Buffer, length: string) => Buffer.from(r.toString('latin1').replace(/Content-Length: \d+/, `Content-Length: ${length}`), 'latin1');
+    const a = rec('a'), b = rec('b'), c = rec('c'), d = rec('d');
+    // Past the end of the file (not a cut file: records follow), and over maxRecordBytes.
+    const pastEnd = withLength(b, '99999999');
+    const huge = withLength(c, '999999999999');
+    const r = await readAll([tempFile('corrupt-length.warc', Buffer.concat([a, pastEnd, huge, d]))]);
+    expect(r.rows.map((x) => x.url)).toEqual(['http://e.example/a', 'http://e.example/d']);
+    expect(r.bad.map((x) => x.pos)).toEqual([a.length, a.length + pastEnd.length]);
+    expect(r.bad[0]!.reason).toMatch(/^truncated WARC record/);
+    expect(r.bad[1]!.reason).toMatch(/exceeds maxRecordBytes/);
+  });
+
   it('quarantines a corrupt gzip member mid-file and resumes at the next member', async () => {
     const members = [1, 2, 3].map((i) => gzipSync(responseRecord({ uri: `http://e.example/${i}`, headers: ['Content-Type: text/html'], body: html(`page ${i} `.repeat(200)) })));
     const broken = Buffer.from(members[1]!);
