@@ -61,7 +61,7 @@ export function sumDropped(c: { dropped: Record<string, number> }): number {
 /**
  * The accounting invariant: each step's input is its output plus its drops and quarantines, and
  * each step's input is the previous step's output (a stage's first step receives what the stages it
- * reads produced). Returns one message per violation; an empty list means every document is
+ * reads produced); and for the whole run, input = output + drops + quarantines. Returns one message per violation; an empty list means every document is
  * accounted for.
  */
 export function checkInvariant(stats: RunStats, stageInputs: Map<string, string[]>): string[] {
@@ -93,6 +93,11 @@ export function checkInvariant(stats: RunStats, stageInputs: Map<string, string[
       }
     }
     if (steps.length) stageOut.set(stage, steps[steps.length - 1]!.documentsOut);
+  }
+  // End to end, whatever the stage structure: every document read is output, dropped or quarantined.
+  const t = stats.totals;
+  if (t.documentsIn !== t.documentsOut + sumDropped(t) + t.quarantined) {
+    problems.push(`run totals: documentsIn ${t.documentsIn} != out ${t.documentsOut} + dropped ${sumDropped(t)} + quarantined ${t.quarantined}`);
   }
   return problems;
 }
