@@ -2,6 +2,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { maskToIndices, takeBatch } from '../dataframe/arrow/batch.ts';
 import { DOC_FILE, DOC_POS } from '../planner/logical-plan.ts';
 import type { PhysicalPlan, PhysicalStage, WideStep } from '../planner/physical-plan.ts';
+import { fmix32 } from '../ops/dedup/hash32.ts';
 
 /**
  * The shuffle seam. A stage whose output feeds a wide stage writes each output batch split into
@@ -99,11 +100,5 @@ registerShuffle('repartition', {
 
 /** A 32-bit integer hash of two numbers (murmur3 finalizer over their combination). */
 function mix(a: number, b: number): number {
-  let h = Math.imul(a | 0, 0x9e3779b1) ^ (b >>> 0) ^ Math.imul(Math.floor(b / 4294967296) | 0, 0x85ebca6b);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(Math.imul(a | 0, 0x9e3779b1) ^ (b >>> 0) ^ Math.imul(Math.floor(b / 4294967296) | 0, 0x85ebca6b));
 }
