@@ -7,11 +7,11 @@ import type { RecordBatch } from 'apache-arrow';
 import * as aq from 'arquero';
 import { DuckDBInstance } from '@duckdb/node-api';
 import * as pw from 'parquet-wasm/node';
-import { makeBatch } from '../src/dataframe/arrow/batch.ts';
-import { col } from '../src/dataframe/expr.ts';
+import { makeBatch } from '../src/arrow/batch.ts';
+import { col } from '../src/plan/expr.ts';
 import { readParquet } from '../src/dataframe/read.ts';
-import { writeParquet } from '../src/dataframe/sinks/parquet.ts';
-import { openParquet } from '../src/dataframe/sources/parquet.ts';
+import { writeParquet } from '../src/io/parquet/write.ts';
+import { openParquet } from '../src/io/parquet/read.ts';
 
 /**
  * `npm run bench -- engine`: a generated Parquet file (ROWS rows: `s` ~500-byte text, `i` Int32,

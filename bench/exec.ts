@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { Field, Utf8 } from 'apache-arrow';
-import { makeBatch } from '../src/dataframe/arrow/batch.ts';
-import { utf8Vector } from '../src/dataframe/arrow/utf8.ts';
-import { analyzePlan } from '../src/dataframe/analyze.ts';
+import { makeBatch } from '../src/arrow/batch.ts';
+import { utf8Vector } from '../src/arrow/utf8.ts';
+import { analyzePlan } from '../src/planner/analyze.ts';
 import { readJsonl } from '../src/dataframe/read.ts';
-import { partitionSource } from '../src/dataframe/sources/index.ts';
-import { runStages } from '../src/exec/stage-runner.ts';
-import { writeSinkPart } from '../src/exec/sink-parts.ts';
-import { gopherRepetition } from '../src/ops/gopher-repetition.ts';
+import { partitionSource } from '../src/io/sources.ts';
+import { runStages } from '../src/exec/driver/run-stages.ts';
+import { writeSinkPart } from '../src/io/sinks.ts';
+import { gopherRepetition } from '../src/ops/filters/gopher-repetition.ts';
 import { parseOptions } from '../src/ops/operator.ts';
 import { optimize } from '../src/planner/optimize.ts';
 import { planPhysical } from '../src/planner/physical-planner.ts';
@@ -180,7 +180,7 @@ async function sluice(files: string[], out: string, workers: number): Promise<vo
   const frame = readJsonl(files).apply(gopherRepetition, {});
   const logical = await analyzePlan({ kind: 'sink', input: frame.plan, sink: { format: 'parquet', path: join(out, 'documents') } });
   // Workers import the operator's module (the built-in registry does not list it).
-  const modules = [fileURLToPath(new URL('../src/ops/gopher-repetition.ts', import.meta.url))];
+  const modules = [fileURLToPath(new URL('../src/ops/filters/gopher-repetition.ts', import.meta.url))];
   const physical = await planPhysical(optimize(logical).plan, { partition: partitionSource, modules });
   await runStages(physical, { outDir: out, workers, batchSize: BATCH });
 }

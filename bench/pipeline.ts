@@ -2,9 +2,9 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { planPipeline } from '../src/cli/plan-pipeline.ts';
-import { writeReport } from '../src/exec/report/index.ts';
-import { runStages } from '../src/exec/stage-runner.ts';
-import type { RunStats } from '../src/exec/stats.ts';
+import { writeReport } from '../src/report/index.ts';
+import { runStages } from '../src/exec/driver/run-stages.ts';
+import type { RunStats } from '../src/exec/accounting/counters.ts';
 
 /**
  * `npm run bench -- pipeline`: end-to-end `sluice run pipelines/refinedweb.ts` (WARC → … → MinHash

@@ -20,10 +20,10 @@ import type { RecordBatch } from 'apache-arrow';
 import { Tiktoken as JsTiktoken } from 'js-tiktoken/lite';
 import type { TiktokenBPE } from 'js-tiktoken/lite';
 import { Tiktoken } from 'tiktoken/lite';
-import { makeBatch } from '../src/dataframe/arrow/batch.ts';
-import { utf8Vector } from '../src/dataframe/arrow/utf8.ts';
+import { makeBatch } from '../src/arrow/batch.ts';
+import { utf8Vector } from '../src/arrow/utf8.ts';
 import { parseOptions } from '../src/ops/operator.ts';
-import { tokenize } from '../src/ops/tokenize.ts';
+import { tokenize } from '../src/ops/tokenize/tokenize.ts';
 import { loadHuggingFaceBackend } from '../src/ops/tokenize/huggingface.ts';
 
 const REPS = 2;

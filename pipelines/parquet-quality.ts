@@ -9,10 +9,10 @@
  * are skipped); the scan reads only `id`, `text` and `chars`.
  */
 import { definePipeline } from '../src/cli/pipeline-module.ts';
-import { col } from '../src/dataframe/expr.ts';
+import { col } from '../src/plan/expr.ts';
 import { readParquet } from '../src/dataframe/read.ts';
-import { regexLineFilter } from '../src/ops/regex-line-filter.ts';
-import { textLength } from '../src/ops/text-length.ts';
+import { regexLineFilter } from '../src/ops/transforms/regex-line-filter.ts';
+import { textLength } from '../src/ops/filters/text-length.ts';
 
 export default definePipeline((ctx) =>
   readParquet(ctx.files('**/*.parquet'))

@@ -1,15 +1,15 @@
 import { definePipeline, type PipelineContext } from '../src/cli/pipeline-module.ts';
 import { readWarc } from '../src/dataframe/read.ts';
-import { tokensSink } from '../src/exec/sinks/tokens.ts';
+import { tokensSink } from '../src/io/token-shards/sink.ts';
 import { minhash } from '../src/ops/dedup/specs.ts';
-import { extractText } from '../src/ops/extract-text.ts';
-import { gopherQuality } from '../src/ops/gopher-quality.ts';
-import { gopherRepetition } from '../src/ops/gopher-repetition.ts';
-import { languageId } from '../src/ops/language-id.ts';
-import { lineCorrections } from '../src/ops/line-corrections.ts';
+import { extractText } from '../src/ops/extract/extract-text.ts';
+import { gopherQuality } from '../src/ops/filters/gopher-quality.ts';
+import { gopherRepetition } from '../src/ops/filters/gopher-repetition.ts';
+import { languageId } from '../src/ops/filters/language-id.ts';
+import { lineCorrections } from '../src/ops/transforms/line-corrections.ts';
 import { TIKTOKEN_ENCODINGS, type TokenizerSpec } from '../src/ops/tokenize/backend.ts';
-import { tokenize } from '../src/ops/tokenize.ts';
-import { urlFilter } from '../src/ops/url-filter.ts';
+import { tokenize } from '../src/ops/tokenize/tokenize.ts';
+import { urlFilter } from '../src/ops/filters/url-filter/url-filter.ts';
 
 /**
  * RefinedWeb's Macrodata Refinement (Penedo et al. 2023, arXiv 2306.01116, §3 and App. G) from WARC

@@ -8,7 +8,7 @@
  */
 export { DataFrame, type CollectOptions, type SelectArg } from './dataframe/dataframe.ts';
 export { readJsonl, readParquet, readArrow, readWarc, fromRecords, type PathsArg, type WarcReadOptions } from './dataframe/read.ts';
-export { col, lit, and, or, not, Expr, type ExprLike, type ExprNode, type Scalar } from './dataframe/expr.ts';
+export { col, lit, and, or, not, Expr, type ExprLike, type ExprNode, type Scalar } from './plan/expr.ts';
 export type { RunOptions } from './dataframe/actions.ts';
 export {
   defineOperator, getOperator, parseOptions,
@@ -16,8 +16,8 @@ export {
 } from './ops/operator.ts';
 export * from './ops/index.ts';
 export { minhash, exact, byUrl } from './ops/dedup/specs.ts';
-export { setColumn, dropColumns, selectColumns } from './dataframe/arrow/batch.ts';
-export { utf8Vector, Utf8Builder } from './dataframe/arrow/utf8.ts';
+export { setColumn, dropColumns, selectColumns } from './arrow/batch.ts';
+export { utf8Vector, Utf8Builder } from './arrow/utf8.ts';
 export { definePipeline, type Pipeline, type PipelineContext, type PipelineResult } from './cli/pipeline-module.ts';
 export { optimize, planPhysical, explainText } from './planner/index.ts';
 export type { LogicalPlan, PhysicalPlan } from './planner/index.ts';

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { Field, Utf8 } from 'apache-arrow';
-import { makeBatch } from '../../src/dataframe/arrow/batch.ts';
-import { utf8Vector } from '../../src/dataframe/arrow/utf8.ts';
-import { languageId } from '../../src/ops/language-id.ts';
+import { makeBatch } from '../../src/arrow/batch.ts';
+import { utf8Vector } from '../../src/arrow/utf8.ts';
+import { languageId } from '../../src/ops/filters/language-id.ts';
 import { parseOptions } from '../../src/ops/operator.ts';
 import { fastTextWasmPaths, singleLine } from '../../src/ops/text/fasttext-wasm.ts';
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { WARCParser } from 'warcio';
-import { warcReader } from '../../src/dataframe/sources/warc.ts';
+import { warcReader } from '../../src/io/warc/read.ts';
 
 const DATA = '/work/shared/data/warc';
 const REPEAT = Number(process.env.WARC_BENCH_REPEAT ?? 8);

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
 import { DataFrame } from '../dataframe/dataframe.ts';
-import type { LogicalPlan, SinkSpec } from '../planner/logical-plan.ts';
+import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 
 /**
  * What a pipeline script receives. A pipeline script is a TypeScript module (conventionally in

@@ -1,12 +1,12 @@
 import type { Table } from 'apache-arrow';
-import type { LogicalPlan } from '../planner/logical-plan.ts';
-import { SYSTEM_COLUMNS } from '../planner/logical-plan.ts';
+import type { LogicalPlan } from '../plan/logical-plan.ts';
+import { SYSTEM_COLUMNS } from '../plan/logical-plan.ts';
 import { optimize } from '../planner/optimize.ts';
 import { planPhysical } from '../planner/physical-planner.ts';
 import { explainText } from '../planner/explain.ts';
-import { executePlan } from '../exec/local-runner.ts';
-import { analyzePlan } from './analyze.ts';
-import { partitionSource } from './sources/index.ts';
+import { executePlan } from '../exec/driver/collect.ts';
+import { analyzePlan } from '../planner/analyze.ts';
+import { partitionSource } from '../io/sources.ts';
 
 /** Options shared by the DataFrame actions. */
 export interface RunOptions {

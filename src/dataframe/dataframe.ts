@@ -1,8 +1,8 @@
 import type { Table } from 'apache-arrow';
 import type { z } from 'zod';
-import { toNode, type ExprLike } from './expr.ts';
+import { toNode, type ExprLike } from '../plan/expr.ts';
 import { parseOptions, type Operator } from '../ops/operator.ts';
-import type { DedupSpec, LogicalPlan, SinkSpec } from '../planner/logical-plan.ts';
+import type { DedupSpec, LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 import { explainPlan, runPlan, type RunOptions } from './actions.ts';
 
 /** Options of `collect()` and the other actions. */

@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fg from 'fast-glob';
 import { DataFrame } from './dataframe.ts';
-import type { Scalar } from './expr.ts';
-import type { SourceSpec } from '../planner/logical-plan.ts';
+import type { Scalar } from '../plan/expr.ts';
+import type { SourceSpec } from '../plan/logical-plan.ts';
 
 /** Files, a directory, or glob patterns (fast-glob syntax). */
 export type PathsArg = string | readonly string[];

@@ -3,16 +3,16 @@
  * this before running tasks), and re-exports them for pipeline scripts. Importing is cheap: models,
  * ranks and word lists load in each operator's `init`, once per worker.
  */
-export { textLength } from './text-length.ts';
-export { regexLineFilter } from './regex-line-filter.ts';
-export { urlFilter } from './url-filter.ts';
-export { extractText } from './extract-text.ts';
-export { languageId } from './language-id.ts';
-export { gopherRepetition } from './gopher-repetition.ts';
-export { gopherQuality } from './gopher-quality.ts';
-export { c4Quality } from './c4-filters.ts';
-export { finewebQuality } from './fineweb-quality.ts';
-export { lineCorrections } from './line-corrections.ts';
-export { tokenize } from './tokenize.ts';
-export { dedupFilter } from './dedup/filter-op.ts';
+export { textLength } from './filters/text-length.ts';
+export { regexLineFilter } from './transforms/regex-line-filter.ts';
+export { urlFilter } from './filters/url-filter/url-filter.ts';
+export { extractText } from './extract/extract-text.ts';
+export { languageId } from './filters/language-id.ts';
+export { gopherRepetition } from './filters/gopher-repetition.ts';
+export { gopherQuality } from './filters/gopher-quality.ts';
+export { c4Quality } from './filters/c4-quality.ts';
+export { finewebQuality } from './filters/fineweb-quality.ts';
+export { lineCorrections } from './transforms/line-corrections.ts';
+export { tokenize } from './tokenize/tokenize.ts';
+export { dedupFilter } from './dedup/dedup-filter.ts';
 export { minhash, exact, byUrl } from './dedup/specs.ts';

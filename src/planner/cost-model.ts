@@ -1,4 +1,4 @@
-import type { ExprNode } from '../dataframe/expr.ts';
+import type { ExprNode } from '../plan/expr.ts';
 
 /**
  * A deliberately simple cost model for filter expressions, used to order filtering steps against

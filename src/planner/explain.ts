@@ -1,5 +1,5 @@
-import type { LogicalPlan } from './logical-plan.ts';
-import type { PhysicalPlan } from './physical-plan.ts';
+import type { LogicalPlan } from '../plan/logical-plan.ts';
+import type { PhysicalPlan } from '../plan/physical-plan.ts';
 import type { RuleFiring } from './rule-executor.ts';
 import { formatLogical, formatPhysical } from './format-plan.ts';
 

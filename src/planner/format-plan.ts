@@ -1,7 +1,7 @@
-import type { ExprNode, Scalar } from '../dataframe/expr.ts';
-import type { LogicalPlan, SinkSpec, SourceSpec } from './logical-plan.ts';
-import type { OperatorDecl } from '../ops/operator.ts';
-import type { PhysicalPlan, PhysicalStage, PhysicalStep, StageInput } from './physical-plan.ts';
+import type { ExprNode, Scalar } from '../plan/expr.ts';
+import type { LogicalPlan, SinkSpec, SourceSpec } from '../plan/logical-plan.ts';
+import type { OperatorDecl } from '../plan/operator-decl.ts';
+import type { PhysicalPlan, PhysicalStage, PhysicalStep, StageInput } from '../plan/physical-plan.ts';
 import { children } from './plan-utils.ts';
 
 const CMP = { eq: '=', neq: '!=', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;

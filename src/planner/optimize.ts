@@ -1,4 +1,4 @@
-import type { LogicalPlan } from './logical-plan.ts';
+import type { LogicalPlan } from '../plan/logical-plan.ts';
 import { runBatches, type RuleBatch, type RuleFiring } from './rule-executor.ts';
 import { combineFiltersRule } from './rules/combine-filters.ts';
 import { foldConstantsRule } from './rules/fold-constants.ts';

@@ -1,6 +1,6 @@
-import type { ExprNode } from '../dataframe/expr.ts';
-import type { LogicalPlan, SourceSpec } from './logical-plan.ts';
-import type { PartitionSpec, PhysicalPlan, PhysicalStage, PhysicalStep, WideStep } from './physical-plan.ts';
+import type { ExprNode } from '../plan/expr.ts';
+import type { LogicalPlan, SourceSpec } from '../plan/logical-plan.ts';
+import type { PartitionSpec, PhysicalPlan, PhysicalStage, PhysicalStep, WideStep } from '../plan/physical-plan.ts';
 
 /** What physical planning needs from the outside world. */
 export interface PhysicalPlanningContext {

@@ -1,5 +1,5 @@
-import type { ExprNode } from '../dataframe/expr.ts';
-import type { LogicalPlan } from './logical-plan.ts';
+import type { ExprNode } from '../plan/expr.ts';
+import type { LogicalPlan } from '../plan/logical-plan.ts';
 
 /** The inputs of a plan node, in order. */
 export function children(plan: LogicalPlan): LogicalPlan[] {

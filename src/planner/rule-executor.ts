@@ -1,4 +1,4 @@
-import type { LogicalPlan } from './logical-plan.ts';
+import type { LogicalPlan } from '../plan/logical-plan.ts';
 
 /**
  * An optimizer rule: a pure function from plan to plan. It must return the very same object when it

@@ -1,2 +1,3 @@
 export * from './blob-store.ts';
 export { LocalBlobStore, DEFAULT_CHUNK_SIZE, type LocalBlobStoreOptions } from './local-blob-store.ts';
+export { writeAtomically, writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { mkdir, readFile, readdir, stat, unlink, utimes } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write.ts';
+import { join, relative, sep } from 'node:path';
 import {
   BlobCorruptError, BlobNotFoundError, checkKey,
   type BlobData, type BlobManifest, type BlobStore, type ChunkRef, type GcOptions, type GcReport,
@@ -208,26 +208,12 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private async writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
-    const tmpDir = join(this.root, 'tmp');
-    await this.ensureDir(tmpDir);
-    const tmp = join(tmpDir, `${process.pid}-${randomBytes(6).toString('hex')}`);
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(data);
-      if (this.fsync) await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await this.ensureDir(dirname(path));
-    try {
-      await rename(tmp, path);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      // Someone removed the directory since we created it: create it again.
-      this.dirs.delete(dirname(path));
-      await this.ensureDir(dirname(path));
-      await rename(tmp, path);
-    }
+    await writeFileAtomic(path, data, {
+      tmpDir: join(this.root, 'tmp'),
+      fsync: this.fsync,
+      ensureDir: (dir) => this.ensureDir(dir),
+      forgetDir: (dir) => { this.dirs.delete(dir); },
+    });
   }
 
   /**

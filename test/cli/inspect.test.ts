@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectRun } from '../../src/exec/report/inspect.ts';
+import { inspectRun } from '../../src/report/inspect.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let tmp: string;

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadReportData, renderReport, renderSummary } from '../../src/exec/report/index.ts';
+import { loadReportData, renderReport, renderSummary } from '../../src/report/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let tmp: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Field, Float64, Int32, makeVector, Schema, tableFromIPC, tableToIPC, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { rowsToBatch, inferFields } from '../../src/dataframe/arrow/from-rows.ts';
-import { concatBatches, dropColumns, filterBatch, selectColumns, setColumn, takeBatch } from '../../src/dataframe/arrow/batch.ts';
-import { conformBatch, unifySchemas } from '../../src/dataframe/arrow/schema.ts';
-import { decodeUtf8, utf8Parts, utf8Vector } from '../../src/dataframe/arrow/utf8.ts';
+import { rowsToBatch, inferFields } from '../../src/arrow/from-rows.ts';
+import { concatBatches, dropColumns, filterBatch, selectColumns, setColumn, takeBatch } from '../../src/arrow/batch.ts';
+import { conformBatch, unifySchemas } from '../../src/arrow/schema.ts';
+import { decodeUtf8, utf8Parts, utf8Vector } from '../../src/arrow/utf8.ts';
 
 const rows = [
   { id: 1, s: 'a', f: true }, { id: 2, s: null, f: false }, { id: null, s: 'ccc', f: null }, { id: 4, s: 'dé', f: true },

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { col, lit, and, or, not } from '../../src/dataframe/expr.ts';
-import type { ExprNode, Scalar } from '../../src/dataframe/expr.ts';
-import { evaluate, evalPredicate, evalSelection } from '../../src/dataframe/eval/evaluate.ts';
-import { rowsToBatch } from '../../src/dataframe/arrow/from-rows.ts';
-import type { Row } from '../../src/dataframe/arrow/from-rows.ts';
+import { col, lit, and, or, not } from '../../src/plan/expr.ts';
+import type { ExprNode, Scalar } from '../../src/plan/expr.ts';
+import { evaluate, evalPredicate, evalSelection } from '../../src/eval/evaluate.ts';
+import { rowsToBatch } from '../../src/arrow/from-rows.ts';
+import type { Row } from '../../src/arrow/from-rows.ts';
 
 const fields = [
   { name: 'n', type: 'Float64' }, { name: 'i', type: 'Int32' }, { name: 's', type: 'Utf8' }, { name: 'b', type: 'Bool' },

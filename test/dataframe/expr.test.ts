@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { col, columnsOf, lit, toNode } from '../../src/dataframe/expr.ts';
+import { col, columnsOf, lit, toNode } from '../../src/plan/expr.ts';
 
 describe('expressions', () => {
   it('are plain JSON that survives a round trip', () => {

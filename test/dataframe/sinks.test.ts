@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordBatch } from 'apache-arrow';
-import { rowsToBatch } from '../../src/dataframe/arrow/from-rows.ts';
-import { writeJsonl } from '../../src/dataframe/sinks/jsonl.ts';
-import { writeParquet } from '../../src/dataframe/sinks/parquet.ts';
-import { getReader } from '../../src/dataframe/sources/index.ts';
-import { addSystemColumns, rowPositions } from '../../src/dataframe/sources/system-columns.ts';
+import { rowsToBatch } from '../../src/arrow/from-rows.ts';
+import { writeJsonl } from '../../src/io/jsonl/write.ts';
+import { writeParquet } from '../../src/io/parquet/write.ts';
+import { getReader } from '../../src/io/sources.ts';
+import { addSystemColumns, rowPositions } from '../../src/io/system-columns.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-sink-'));
 const fields = [{ name: 'id', type: 'Float64' }, { name: 'text', type: 'Utf8' }, { name: 'ok', type: 'Bool' }];

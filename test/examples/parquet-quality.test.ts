@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planPipeline } from '../../src/cli/plan-pipeline.ts';
-import { col } from '../../src/dataframe/expr.ts';
+import { col } from '../../src/plan/expr.ts';
 import { readParquet } from '../../src/dataframe/read.ts';
-import { regexLineFilter } from '../../src/ops/regex-line-filter.ts';
-import { textLength } from '../../src/ops/text-length.ts';
+import { regexLineFilter } from '../../src/ops/transforms/regex-line-filter.ts';
+import { textLength } from '../../src/ops/filters/text-length.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'sluice-example-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

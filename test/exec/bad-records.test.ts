@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunStats } from '../../src/exec/stats.ts';
+import type { RunStats } from '../../src/exec/accounting/counters.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let tmp: string;

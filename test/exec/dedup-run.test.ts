@@ -4,10 +4,10 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCheckpoint } from '../../src/exec/checkpoint.ts';
+import { readCheckpoint } from '../../src/exec/state/checkpoint.ts';
 import { dedupKeys } from '../../src/exec/dedup/layout.ts';
-import { keys } from '../../src/exec/layout.ts';
-import type { RunStats } from '../../src/exec/stats.ts';
+import { keys } from '../../src/exec/state/layout.ts';
+import type { RunStats } from '../../src/exec/accounting/counters.ts';
 import { readJsonl } from '../../src/dataframe/read.ts';
 import { exactDedupLocal, fuzzyDedupLocal, urlDedupLocal, type Assignments } from '../../src/ops/dedup/index.ts';
 import { byUrl, exact, minhash } from '../../src/ops/dedup/specs.ts';

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { col } from '../../src/dataframe/expr.ts';
-import { rowsToBatch } from '../../src/dataframe/arrow/from-rows.ts';
-import { writeParquet } from '../../src/dataframe/sinks/parquet.ts';
-import { executePlan } from '../../src/exec/local-runner.ts';
+import { col } from '../../src/plan/expr.ts';
+import { rowsToBatch } from '../../src/arrow/from-rows.ts';
+import { writeParquet } from '../../src/io/parquet/write.ts';
+import { executePlan } from '../../src/exec/driver/collect.ts';
 import { parseOptions } from '../../src/ops/operator.ts';
-import { textLength } from '../../src/ops/text-length.ts';
-import type { LogicalPlan, SourceSpec } from '../../src/planner/logical-plan.ts';
+import { textLength } from '../../src/ops/filters/text-length.ts';
+import type { LogicalPlan, SourceSpec } from '../../src/plan/logical-plan.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-local-'));
 const jsonl: SourceSpec = {

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunStats } from '../../src/exec/stats.ts';
+import type { RunStats } from '../../src/exec/accounting/counters.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const INPUT = join(ROOT, 'fixtures/corpus');

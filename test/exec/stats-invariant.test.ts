@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkInvariant, emptyCounters, type RunStats, type StepStats } from '../../src/exec/stats.ts';
+import { checkInvariant, emptyCounters, type RunStats, type StepStats } from '../../src/exec/accounting/counters.ts';
 
 function step(stage: string, step: number, name: string, documentsIn: number, documentsOut: number, dropped: Record<string, number> = {}): StepStats {
   return { ...emptyCounters(name), stage, step, documentsIn, documentsOut, dropped };

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { RecordBatch } from 'apache-arrow';
-import { setColumn } from '../../src/dataframe/arrow/batch.ts';
-import { rowsToBatch } from '../../src/dataframe/arrow/from-rows.ts';
-import { utf8Vector } from '../../src/dataframe/arrow/utf8.ts';
-import { col } from '../../src/dataframe/expr.ts';
-import { runTask, stageStepNames } from '../../src/exec/task.ts';
-import type { TaskEvent } from '../../src/exec/task.ts';
-import type { StepCounters } from '../../src/exec/stats.ts';
+import { setColumn } from '../../src/arrow/batch.ts';
+import { rowsToBatch } from '../../src/arrow/from-rows.ts';
+import { utf8Vector } from '../../src/arrow/utf8.ts';
+import { col } from '../../src/plan/expr.ts';
+import { runTask, stageStepNames } from '../../src/exec/task/run-steps.ts';
+import type { TaskEvent } from '../../src/exec/task/run-steps.ts';
+import type { StepCounters } from '../../src/exec/accounting/counters.ts';
 import { defineOperator } from '../../src/ops/operator.ts';
 import '../../src/ops/index.ts';
-import type { PhysicalStage } from '../../src/planner/physical-plan.ts';
-import type { SourceSpec } from '../../src/planner/logical-plan.ts';
-import { getReader } from '../../src/dataframe/sources/index.ts';
+import type { PhysicalStage } from '../../src/plan/physical-plan.ts';
+import type { SourceSpec } from '../../src/plan/logical-plan.ts';
+import { getReader } from '../../src/io/sources.ts';
 
 // Upper-cases `text`, throws on documents containing "POISON", drops those containing "spam".
 let inits = 0;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { c4Quality, c4QualityCheck, c4QualityOptions } from '../../src/ops/c4-filters.ts';
+import { c4Quality, c4QualityCheck, c4QualityOptions } from '../../src/ops/filters/c4-quality.ts';
 import { countSentences } from '../../src/ops/text/sentences.ts';
 import { oneMegabyteLine, readCorpus, runOperator, textBatch } from './text-fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finewebQuality, finewebQualityCheck, finewebQualityOptions, finewebScratch } from '../../src/ops/fineweb-quality.ts';
+import { finewebQuality, finewebQualityCheck, finewebQualityOptions, finewebScratch } from '../../src/ops/filters/fineweb-quality.ts';
 import { oneMegabyteLine, readCorpus, runOperator, textBatch } from './text-fixtures.ts';
 
 const defaults = finewebQualityOptions.parse({});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gopherQuality, gopherQualityCheck, gopherQualityOptions, gopherQualityScratch } from '../../src/ops/gopher-quality.ts';
+import { gopherQuality, gopherQualityCheck, gopherQualityOptions, gopherQualityScratch } from '../../src/ops/filters/gopher-quality.ts';
 import { oneMegabyteLine, readCorpus, runOperator, textBatch } from './text-fixtures.ts';
 
 const defaults = gopherQualityOptions.parse({});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { gopherRepetition, gopherRepetitionCheck, gopherRepetitionOptions, gopherRepetitionScratch } from '../../src/ops/gopher-repetition.ts';
+import { gopherRepetition, gopherRepetitionCheck, gopherRepetitionOptions, gopherRepetitionScratch } from '../../src/ops/filters/gopher-repetition.ts';
 import { NgramStats } from '../../src/ops/text/ngrams.ts';
 import { WordTokens } from '../../src/ops/text/words.ts';
 import { oneMegabyteLine, readCorpus, runOperator, textBatch } from './text-fixtures.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { languageId, loadLanguageModel } from '../../src/ops/language-id.ts';
+import { languageId, loadLanguageModel } from '../../src/ops/filters/language-id.ts';
 import { loadFastTextFtz } from '../../src/ops/text/fasttext-ftz.ts';
 import { fastTextWasmPaths, singleLine } from '../../src/ops/text/fasttext-wasm.ts';
 import { oneMegabyteLine, readCorpus, runOperator, textBatch } from './text-fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correctLines, lineCorrections, lineCorrectionsOptions, lineRule } from '../../src/ops/line-corrections.ts';
+import { correctLines, lineCorrections, lineCorrectionsOptions, lineRule } from '../../src/ops/transforms/line-corrections.ts';
 import { oneMegabyteLine, readCorpus, runOperator, textBatch } from './text-fixtures.ts';
 
 const o = lineCorrectionsOptions.parse({});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rowsToBatch } from '../../src/dataframe/arrow/from-rows.ts';
+import { rowsToBatch } from '../../src/arrow/from-rows.ts';
 import { parseOptions } from '../../src/ops/operator.ts';
-import { REGEX_LINE_FILTER_EMPTY, regexLineFilter } from '../../src/ops/regex-line-filter.ts';
+import { REGEX_LINE_FILTER_EMPTY, regexLineFilter } from '../../src/ops/transforms/regex-line-filter.ts';
 
 const ctx = { heartbeat: () => {} };
 async function run(texts: (string | null)[], options: Record<string, unknown>) {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Field, Utf8 } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
-import { makeBatch } from '../../src/dataframe/arrow/batch.ts';
-import { utf8Vector } from '../../src/dataframe/arrow/utf8.ts';
+import { makeBatch } from '../../src/arrow/batch.ts';
+import { utf8Vector } from '../../src/arrow/utf8.ts';
 import type { AnyOperator, OperatorResult } from '../../src/ops/operator.ts';
 import { parseOptions } from '../../src/ops/operator.ts';
 

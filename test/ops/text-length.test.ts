@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { rowsToBatch } from '../../src/dataframe/arrow/from-rows.ts';
+import { rowsToBatch } from '../../src/arrow/from-rows.ts';
 import { parseOptions } from '../../src/ops/operator.ts';
-import { textLength } from '../../src/ops/text-length.ts';
+import { textLength } from '../../src/ops/filters/text-length.ts';
 
 const ctx = { heartbeat: () => {} };
 const docs = readFileSync('fixtures/jsonl/dolma-40.jsonl', 'utf8').split('\n').filter(Boolean).slice(0, 10).map((l) => ({ text: JSON.parse(l).text as string }));

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readParquet } from '../../src/dataframe/read.ts';
-import { readTokenShardManifest, readTokenShards } from '../../src/dataframe/sinks/token-shards.ts';
-import type { DropLog } from '../../src/exec/drop-log.ts';
-import { sumDropped, type RunStats } from '../../src/exec/stats.ts';
+import { readTokenShardManifest, readTokenShards } from '../../src/io/token-shards/writer.ts';
+import type { DropLog } from '../../src/exec/accounting/drop-log.ts';
+import { sumDropped, type RunStats } from '../../src/exec/accounting/counters.ts';
 import { loadTokenizer } from '../../src/ops/tokenize/backend.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

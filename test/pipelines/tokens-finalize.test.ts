@@ -3,8 +3,8 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTokenShardManifest } from '../../src/dataframe/sinks/token-shards.ts';
-import type { RunStats } from '../../src/exec/stats.ts';
+import { readTokenShardManifest } from '../../src/io/token-shards/writer.ts';
+import type { RunStats } from '../../src/exec/accounting/counters.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let tmp: string;

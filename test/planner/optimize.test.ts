@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainText } from '../../src/planner/explain.ts';
 import { formatLogical } from '../../src/planner/format-plan.ts';
-import type { SourceSpec } from '../../src/planner/logical-plan.ts';
+import type { SourceSpec } from '../../src/plan/logical-plan.ts';
 import { optimize } from '../../src/planner/optimize.ts';
 import { planPhysical } from '../../src/planner/physical-planner.ts';
 import { col, extract, filter, gopherRepetition, langId, limit, lit, scan, select } from './plans.ts';

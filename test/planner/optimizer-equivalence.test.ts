@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { analyzePlan } from '../../src/dataframe/analyze.ts';
+import { analyzePlan } from '../../src/planner/analyze.ts';
 import { fromRecords } from '../../src/dataframe/read.ts';
-import { executePlan } from '../../src/exec/local-runner.ts';
+import { executePlan } from '../../src/exec/driver/collect.ts';
 import { parseOptions, type AnyOperator } from '../../src/ops/operator.ts';
-import { regexLineFilter } from '../../src/ops/regex-line-filter.ts';
-import { textLength } from '../../src/ops/text-length.ts';
+import { regexLineFilter } from '../../src/ops/transforms/regex-line-filter.ts';
+import { textLength } from '../../src/ops/filters/text-length.ts';
 import { formatLogical } from '../../src/planner/format-plan.ts';
 import { optimize } from '../../src/planner/optimize.ts';
 import { randomPipeline, tableArb, TABLE_COLUMNS, type OpChoice } from './random-pipelines.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
-import type { OperatorDecl } from '../../src/ops/operator.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
+import type { OperatorDecl } from '../../src/plan/operator-decl.ts';
 import { formatLogical } from '../../src/planner/format-plan.ts';
 import { optimize } from '../../src/planner/optimize.ts';
 import { interpret, type Row, type TestOp } from './reference-interpreter.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatPhysical } from '../../src/planner/format-plan.ts';
-import type { LogicalPlan, SourceSpec } from '../../src/planner/logical-plan.ts';
-import type { PartitionSpec } from '../../src/planner/physical-plan.ts';
+import type { LogicalPlan, SourceSpec } from '../../src/plan/logical-plan.ts';
+import type { PartitionSpec } from '../../src/plan/physical-plan.ts';
 import { planPhysical } from '../../src/planner/physical-planner.ts';
 import { apply, col, extract, filter, langId, limit, scan, select, webSource } from './plans.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
 import { children, mapChildren, outputColumns, transformDown, transformUp } from '../../src/planner/plan-utils.ts';
 import { formatExpr } from '../../src/planner/format-plan.ts';
 import { col, drop, extract, filter, langId, lit, scan, select, webSource, withColumns } from './plans.ts';

@@ -1,6 +1,6 @@
-import { col, lit, type Expr } from '../../src/dataframe/expr.ts';
-import type { LogicalPlan, SourceSpec } from '../../src/planner/logical-plan.ts';
-import type { OperatorDecl } from '../../src/ops/operator.ts';
+import { col, lit, type Expr } from '../../src/plan/expr.ts';
+import type { LogicalPlan, SourceSpec } from '../../src/plan/logical-plan.ts';
+import type { OperatorDecl } from '../../src/plan/operator-decl.ts';
 
 /** Plan-building helpers for planner tests: plans are plain JSON, these only save typing. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatLogical } from '../../src/planner/format-plan.ts';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
 import { outputColumns } from '../../src/planner/plan-utils.ts';
 import { pruneColumns } from '../../src/planner/rules/prune-columns.ts';
 import { col, drop, extract, filter, langId, scan, select, webSource, withColumns } from './plans.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatLogical } from '../../src/planner/format-plan.ts';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
 import { pushDownLimit } from '../../src/planner/rules/push-down-limit.ts';
 import { apply, col, drop, extract, filter, langId, limit, scan, select, webSource } from './plans.ts';
 

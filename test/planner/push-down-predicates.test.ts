@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatLogical } from '../../src/planner/format-plan.ts';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
 import { pushDownPredicates } from '../../src/planner/rules/push-down-predicates.ts';
 import { apply, col, drop, extract, filter, langId, limit, scan, select, webSource, withColumns } from './plans.ts';
 

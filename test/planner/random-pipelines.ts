@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { ExprNode, Scalar } from '../../src/dataframe/expr.ts';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
-import type { OperatorDecl } from '../../src/ops/operator.ts';
+import type { ExprNode, Scalar } from '../../src/plan/expr.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
+import type { OperatorDecl } from '../../src/plan/operator-decl.ts';
 
 /** Random tables and pipelines for optimizer-equivalence properties. */
 

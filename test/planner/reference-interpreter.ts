@@ -1,5 +1,5 @@
-import type { ExprNode, Scalar } from '../../src/dataframe/expr.ts';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
+import type { ExprNode, Scalar } from '../../src/plan/expr.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
 
 /**
  * A deliberately naive row-at-a-time interpreter of logical plans, written from the plan contract

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogicalPlan } from '../../src/planner/logical-plan.ts';
+import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
 import { runBatches, type Rule } from '../../src/planner/rule-executor.ts';
 import { limit, scan } from './plans.ts';
 

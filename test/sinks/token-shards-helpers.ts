@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { parseOptions } from '../../src/ops/operator.ts';
-import { tokenize } from '../../src/ops/tokenize.ts';
+import { tokenize } from '../../src/ops/tokenize/tokenize.ts';
 import type { TokenizerBackend } from '../../src/ops/tokenize/backend.ts';
-import type { TokenShardWriterOptions } from '../../src/dataframe/sinks/token-shards.ts';
+import type { TokenShardWriterOptions } from '../../src/io/token-shards/writer.ts';
 import { noHeartbeat, realDocs, textBatch } from '../ops/tokenize/helpers.ts';
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sluice-shards-'));

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTokenShardWriter, readTokenShards } from '../../src/dataframe/sinks/token-shards.ts';
+import { createTokenShardWriter, readTokenShards } from '../../src/io/token-shards/writer.ts';
 import { tempDir, tokenizedBatches, writerOptions } from './token-shards-helpers.ts';
 
 const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   BlobStoreOutput, createTokenShardWriter, readTokenShardManifest, readTokenShards, type TokenShardManifest,
-} from '../../src/dataframe/sinks/token-shards.ts';
-import { permutation } from '../../src/dataframe/sinks/token-shards/shuffle.ts';
+} from '../../src/io/token-shards/writer.ts';
+import { permutation } from '../../src/io/token-shards/shuffle.ts';
 import { LocalBlobStore } from '../../src/storage/index.ts';
 import { textBatch } from '../ops/tokenize/helpers.ts';
-import { tokenize } from '../../src/ops/tokenize.ts';
+import { tokenize } from '../../src/ops/tokenize/tokenize.ts';
 import { parseOptions } from '../../src/ops/operator.ts';
 import { tempDir, tokenizedBatches, writerOptions } from './token-shards-helpers.ts';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { inspectRun } from '../../exec/report/inspect.ts';
+import { inspectRun } from '../../report/inspect.ts';
 import { parseCliOptions, positiveInt } from '../options.ts';
 
 const InspectOptions = z.object({

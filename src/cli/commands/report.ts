@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeReport } from '../../exec/report/index.ts';
+import { writeReport } from '../../report/index.ts';
 
 /** `sluice report <output dir>`: regenerates `report.html` and prints the summary table. */
 export function registerReport(program: Command): void {

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { files } from '../../exec/layout.ts';
-import { defaultProgress } from '../../exec/progress.ts';
-import { writeReport } from '../../exec/report/index.ts';
-import { claimRun, runStages } from '../../exec/stage-runner.ts';
+import { files } from '../../exec/state/layout.ts';
+import { defaultProgress } from '../../exec/driver/progress.ts';
+import { writeReport } from '../../report/index.ts';
+import { claimRun, runStages } from '../../exec/driver/run-stages.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
 

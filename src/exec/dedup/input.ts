@@ -1,8 +1,8 @@
 import type { RecordBatch } from 'apache-arrow';
-import type { PartitionSpec, PhysicalPlan, PhysicalStage } from '../../planner/physical-plan.ts';
+import type { PartitionSpec, PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { fromIpc } from '../ipc.ts';
-import { keys } from '../layout.ts';
+import { fromIpc } from '../../arrow/ipc.ts';
+import { keys } from '../state/layout.ts';
 import { dedupKeys } from './layout.ts';
 import { parentLayout } from './parent.ts';
 import { dedupRuntime, dedupSpecOf } from './strategy.ts';

@@ -1,4 +1,4 @@
-import { keys, pad } from '../layout.ts';
+import { keys, pad } from '../state/layout.ts';
 
 /** Blob keys of the dedup phases (see src/exec/dedup/index.ts), next to the stages they belong to. */
 export const dedupKeys = {

@@ -1,7 +1,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { ComponentMerger } from '../../ops/dedup/components.ts';
 import { partitionRecords, type BandRecords } from '../../ops/dedup/lsh.ts';
-import type { PhysicalStage } from '../../planner/physical-plan.ts';
+import type { PhysicalStage } from '../../plan/physical-plan.ts';
 import { bandPartitionsOf, dedupRuntime, dedupSpecOf, starsOf } from './strategy.ts';
 import { markBatch } from './verdicts.ts';
 

@@ -1,7 +1,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { encodeRecords } from '../../ops/dedup/codec.ts';
 import { concatRecords, partitionRecords, type BandRecords } from '../../ops/dedup/lsh.ts';
-import type { PhysicalPlan, PhysicalStage } from '../../planner/physical-plan.ts';
+import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { dedupKeys } from './layout.ts';
 import { bandPartitionsOf, dedupConsumerOf, dedupRuntime, dedupSpecOf } from './strategy.ts';

@@ -1,7 +1,7 @@
-import type { PhysicalPlan, PhysicalStage } from '../../planner/physical-plan.ts';
+import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import type { Checkpoint } from '../checkpoint.ts';
-import { finalCheckpoint, limitCuts, stageById } from '../stage-input.ts';
+import type { Checkpoint } from '../state/checkpoint.ts';
+import { finalCheckpoint, limitCuts, stageById } from '../state/committed.ts';
 
 /**
  * Where each document of a dedup stage's input sits: parent partition `p` holds the documents with

@@ -1,10 +1,10 @@
 import { decodeEdges, decodeRecords, encodeEdges } from '../../ops/dedup/codec.ts';
 import { ComponentMerger } from '../../ops/dedup/components.ts';
 import type { BandRecords } from '../../ops/dedup/lsh.ts';
-import type { PhysicalPlan } from '../../planner/physical-plan.ts';
+import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { stageById } from '../stage-input.ts';
-import { testKillHook } from '../test-hooks.ts';
+import { stageById } from '../state/committed.ts';
+import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
 import { parentLayout } from './parent.ts';
 import { bandPartitionsOf, starsOf } from './strategy.ts';

@@ -1,14 +1,14 @@
 import type { RecordBatch } from 'apache-arrow';
 import { Type } from 'apache-arrow';
-import { decodeUtf8, utf8Parts } from '../../dataframe/arrow/utf8.ts';
+import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
 import { DEFAULT_TEXT_NORM, TextNormConfig } from '../../ops/dedup/normalize.ts';
 import { exactKeys, urlKeys } from '../../ops/dedup/keys.ts';
 import { allocRecords, bandRecords, bucket, keyRecords, type BandRecords, type EdgeChunk } from '../../ops/dedup/lsh.ts';
 import { localComponents } from '../../ops/dedup/components.ts';
 import { MinhashSigner, resolveMinhash } from '../../ops/dedup/minhash.ts';
 import { ExactDedupOptions, MinhashDedupOptions, UrlDedupOptions } from '../../ops/dedup/specs.ts';
-import type { DedupSpec } from '../../planner/logical-plan.ts';
-import type { PhysicalPlan, PhysicalStage } from '../../planner/physical-plan.ts';
+import type { DedupSpec } from '../../plan/logical-plan.ts';
+import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 
 /**
  * A dedup spec resolved for execution: how a batch becomes band records (the map side, fused into

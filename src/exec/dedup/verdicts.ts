@@ -1,6 +1,6 @@
 import { makeVector, type RecordBatch } from 'apache-arrow';
-import { setColumn } from '../../dataframe/arrow/batch.ts';
-import { CLUSTER_ID, CLUSTER_SIZE, KEEP_COLUMN } from '../../ops/dedup/filter-op.ts';
+import { setColumn } from '../../arrow/batch.ts';
+import { CLUSTER_ID, CLUSTER_SIZE, KEEP_COLUMN } from '../../ops/dedup/dedup-filter.ts';
 
 /**
  * Marks a batch of the dedup stage's input with the merge's verdicts: `root[i]` / `size[i]` belong

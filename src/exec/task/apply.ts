@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
-import { concatBatches } from '../../dataframe/arrow/batch.ts';
-import { conformBatch, unifySchemas } from '../../dataframe/arrow/schema.ts';
+import { concatBatches } from '../../arrow/batch.ts';
+import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
 import { getOperator, parseOptions } from '../../ops/operator.ts';
 import type { AnyOperator, ApplyContext, OperatorResult } from '../../ops/operator.ts';
 import { dropSetOf } from './steps.ts';

@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import type { StepCounters } from '../stats.ts';
+import type { StepCounters } from '../accounting/counters.ts';
 
 /** A document removed from the run because it could not be processed, with where it came from. */
 export interface QuarantinedDoc {

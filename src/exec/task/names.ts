@@ -1,4 +1,4 @@
-import type { PhysicalPlan, PhysicalStage, PhysicalStep } from '../../planner/physical-plan.ts';
+import type { PhysicalPlan, PhysicalStage, PhysicalStep } from '../../plan/physical-plan.ts';
 
 function baseName(step: PhysicalStep): string { return step.kind === 'apply' ? step.op : step.kind; }
 

@@ -1,9 +1,9 @@
 import { Field } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
-import { columnsOf, dropColumns, makeBatch, setColumn } from '../../dataframe/arrow/batch.ts';
-import { evalSelection, evaluate } from '../../dataframe/eval/evaluate.ts';
-import type { ExprNode } from '../../dataframe/expr.ts';
-import { SYSTEM_COLUMNS } from '../../planner/logical-plan.ts';
+import { columnsOf, dropColumns, makeBatch, setColumn } from '../../arrow/batch.ts';
+import { evalSelection, evaluate } from '../../eval/evaluate.ts';
+import type { ExprNode } from '../../plan/expr.ts';
+import { SYSTEM_COLUMNS } from '../../plan/logical-plan.ts';
 import { formatExpr } from '../../planner/format-plan.ts';
 
 /** Rows removed for one reason: the count, and their indices only when asked (they cost a pass). */

@@ -41,4 +41,4 @@ export { hashString64 } from './hash32.ts';
 export { clusterRecords, fuzzyDedupLocal, exactDedupLocal, urlDedupLocal } from './local-run.ts';
 export { encodeRecords, decodeRecords, encodeEdges, decodeEdges } from './codec.ts';
 export { minhash, exact, byUrl, MinhashDedupOptions, ExactDedupOptions, UrlDedupOptions } from './specs.ts';
-export { dedupFilter, DROP_REASONS, KEEP_COLUMN, CLUSTER_ID, CLUSTER_SIZE } from './filter-op.ts';
+export { dedupFilter, DROP_REASONS, KEEP_COLUMN, CLUSTER_ID, CLUSTER_SIZE } from './dedup-filter.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DedupSpec } from '../../planner/logical-plan.ts';
+import type { DedupSpec } from '../../plan/logical-plan.ts';
 import { MinhashOptions } from './minhash.ts';
 import { TextNormConfig } from './normalize.ts';
 

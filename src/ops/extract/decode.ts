@@ -1,4 +1,4 @@
-import { decodeHtml as decodeBody } from '../warc/charset.ts';
+import { decodeHtml as decodeBody } from '../text/charset.ts';
 
 /**
  * Byte-level handling for HTML that arrives undecoded (CLI files, binary columns). Decoding is the

@@ -1,6 +1,6 @@
 import { Float64, makeData, Type } from 'apache-arrow';
 import type { Data, RecordBatch } from 'apache-arrow';
-import { decodeUtf8, utf8Parts } from '../../dataframe/arrow/utf8.ts';
+import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
 
 /**
  * Decodes a Utf8 column of `batch` once into JS strings; nulls become `''` because every text

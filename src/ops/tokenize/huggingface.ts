@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { TokenizerBackend } from './backend.ts';
+import type { TokenizerBackend } from './tokenizer.ts';
 import { loadTiktokenBackend, type TiktokenEncodingName } from './tiktoken.ts';
 
 /**

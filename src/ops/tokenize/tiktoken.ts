@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Tiktoken } from 'tiktoken/lite';
-import type { TokenizerBackend } from './backend.ts';
+import type { TokenizerBackend } from './tokenizer.ts';
 import { encodeSegmented } from './segment.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { ExprNode, Scalar } from '../../dataframe/expr.ts';
-import type { LogicalPlan } from '../logical-plan.ts';
+import type { ExprNode, Scalar } from '../../plan/expr.ts';
+import type { LogicalPlan } from '../../plan/logical-plan.ts';
 import { mapNodeExprs, transformExpr, transformUp } from '../plan-utils.ts';
 import type { Rule } from '../rule-executor.ts';
 

@@ -1,5 +1,5 @@
-import { columnsOf } from '../../dataframe/expr.ts';
-import type { LogicalPlan } from '../logical-plan.ts';
+import { columnsOf } from '../../plan/expr.ts';
+import type { LogicalPlan } from '../../plan/logical-plan.ts';
 import { outputColumns } from '../plan-utils.ts';
 import type { Rule } from '../rule-executor.ts';
 

@@ -1,4 +1,4 @@
-import type { LogicalPlan } from '../logical-plan.ts';
+import type { LogicalPlan } from '../../plan/logical-plan.ts';
 import { transformUp } from '../plan-utils.ts';
 import type { Rule } from '../rule-executor.ts';
 

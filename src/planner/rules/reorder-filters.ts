@@ -1,6 +1,6 @@
-import { columnsOf, type ExprNode } from '../../dataframe/expr.ts';
+import { columnsOf, type ExprNode } from '../../plan/expr.ts';
 import { exprCost, exprSelectivity, filterRank } from '../cost-model.ts';
-import type { LogicalPlan } from '../logical-plan.ts';
+import type { LogicalPlan } from '../../plan/logical-plan.ts';
 import { conjoin, conjuncts, deepEqual, mapChildren } from '../plan-utils.ts';
 import type { Rule } from '../rule-executor.ts';
 

@@ -1,5 +1,5 @@
-import type { ExprNode } from '../../dataframe/expr.ts';
-import type { LogicalPlan } from '../logical-plan.ts';
+import type { ExprNode } from '../../plan/expr.ts';
+import type { LogicalPlan } from '../../plan/logical-plan.ts';
 import { deepEqual, mapNodeExprs, transformExpr, transformUp } from '../plan-utils.ts';
 import type { Rule } from '../rule-executor.ts';
 

@@ -1,5 +1,5 @@
 import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { col } from '../../../src/dataframe/expr.ts';
+import { col } from '../../../src/plan/expr.ts';
 import { readJsonl } from '../../../src/dataframe/read.ts';
 
 /** Keeps documents of at least 1,500 characters, with their length as a column (default Parquet sink). */

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { col } from '../../../src/dataframe/expr.ts';
+import { col } from '../../../src/plan/expr.ts';
 import { readJsonl } from '../../../src/dataframe/read.ts';
 import { defineOperator } from '../../../src/ops/operator.ts';
 

@@ -1,8 +1,8 @@
 import { Binary, makeData, RecordBatch, Field, Schema, Struct } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { utf8Vector } from '../../../src/dataframe/arrow/utf8.ts';
-import { makeBatch } from '../../../src/dataframe/arrow/batch.ts';
-import { extractText } from '../../../src/ops/extract-text.ts';
+import { utf8Vector } from '../../../src/arrow/utf8.ts';
+import { makeBatch } from '../../../src/arrow/batch.ts';
+import { extractText } from '../../../src/ops/extract/extract-text.ts';
 import { getOperator, parseOptions } from '../../../src/ops/operator.ts';
 import { fixturePage } from './helpers.ts';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Field, Utf8 } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
-import { makeBatch } from '../../../src/dataframe/arrow/batch.ts';
-import { utf8Vector } from '../../../src/dataframe/arrow/utf8.ts';
+import { makeBatch } from '../../../src/arrow/batch.ts';
+import { utf8Vector } from '../../../src/arrow/utf8.ts';
 import type { ApplyContext } from '../../../src/ops/operator.ts';
 
 export const FIXTURES = new URL('../../../fixtures/tokenizers/', import.meta.url).pathname;

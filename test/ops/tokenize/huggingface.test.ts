@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadTokenizer } from '../../../src/ops/tokenize/backend.ts';
 import { loadHuggingFaceBackend } from '../../../src/ops/tokenize/huggingface.ts';
 import { parseOptions } from '../../../src/ops/operator.ts';
-import { tokenize } from '../../../src/ops/tokenize.ts';
-import { readTokenLists } from '../../../src/ops/tokenize/tokens-column.ts';
+import { tokenize } from '../../../src/ops/tokenize/tokenize.ts';
+import { readTokenLists } from '../../../src/arrow/token-lists.ts';
 import { FIXTURES, noHeartbeat, realDocs, SHARED_GPT2, textBatch } from './helpers.ts';
 
 const TINY = `${FIXTURES}gpt2-tiny-1500.tokenizer.json`;

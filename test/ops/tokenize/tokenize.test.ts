@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getOperator, parseOptions } from '../../../src/ops/operator.ts';
-import { tokenize } from '../../../src/ops/tokenize.ts';
+import { tokenize } from '../../../src/ops/tokenize/tokenize.ts';
 import { loadTokenizer } from '../../../src/ops/tokenize/backend.ts';
-import { readTokenLists } from '../../../src/ops/tokenize/tokens-column.ts';
+import { readTokenLists } from '../../../src/arrow/token-lists.ts';
 import { noHeartbeat, realDocs, textBatch } from './helpers.ts';
 
 const EOS = { gpt2: 50256, r50k_base: 50256, cl100k_base: 100257, o200k_base: 199999 } as const;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AlphaNumMatcher } from '../../../src/ops/url-filter/aho-corasick.ts';
-import { loadWordList, normalizeWord, DEFAULT_WORD_LISTS } from '../../../src/ops/url-filter/lists.ts';
+import { AlphaNumMatcher } from '../../../src/ops/filters/url-filter/aho-corasick.ts';
+import { loadWordList, normalizeWord, DEFAULT_WORD_LISTS } from '../../../src/ops/filters/url-filter/lists.ts';
 
 describe('AlphaNumMatcher', () => {
   it('finds patterns in the normalized text, including overlapping ones and suffix links', () => {

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { Field, Utf8, type RecordBatch } from 'apache-arrow';
-import { makeBatch } from '../../../src/dataframe/arrow/batch.ts';
-import { utf8Vector } from '../../../src/dataframe/arrow/utf8.ts';
+import { makeBatch } from '../../../src/arrow/batch.ts';
+import { utf8Vector } from '../../../src/arrow/utf8.ts';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../../src/ops/operator.ts';
-import { buildUrlFilterState, urlFilter, urlFilterOptions } from '../../../src/ops/url-filter.ts';
-import { urlDropReason } from '../../../src/ops/url-filter/decide.ts';
+import { buildUrlFilterState, urlFilter, urlFilterOptions } from '../../../src/ops/filters/url-filter/url-filter.ts';
+import { urlDropReason } from '../../../src/ops/filters/url-filter/decide.ts';
 import { FIXTURES, readAll } from '../warc/helpers.ts';
 
 const UT1 = new URL('../../../fixtures/url_filter/ut1/', import.meta.url).pathname;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { RecordBatch } from 'apache-arrow';
-import { warcReader } from '../../../src/dataframe/sources/warc.ts';
-import type { BadRecord } from '../../../src/dataframe/sources/source.ts';
-import type { PartitionSpec } from '../../../src/planner/physical-plan.ts';
+import { warcReader } from '../../../src/io/warc/read.ts';
+import type { BadRecord } from '../../../src/io/source.ts';
+import type { PartitionSpec } from '../../../src/plan/physical-plan.ts';
 
 export const FIXTURES = new URL('../../../fixtures/warc/', import.meta.url).pathname;
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { warcReader } from '../../../src/dataframe/sources/warc.ts';
+import { warcReader } from '../../../src/io/warc/read.ts';
 import { FIXTURES, gzipMembers, readAll, responseRecord, tempFile, warcRecord } from './helpers.ts';
 
 const html = (s: string) => `<html><head><title>t</title></head><body>${s}</body></html>`;

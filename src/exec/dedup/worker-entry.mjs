@@ -1,6 +1,0 @@
-// The pool's own entry registers the tsx loader (once per thread); then load the TS task.
-import '../worker-entry.mjs';
-
-const worker = await import('./worker.ts');
-
-export default worker.default;

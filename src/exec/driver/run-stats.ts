@@ -1,0 +1,72 @@
+import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { finalCheckpoint } from '../state/committed.ts';
+import { addCounters, checkInvariant, emptyCounters, type RunStats, type StepCounters, type StepStats } from '../accounting/counters.ts';
+
+/**
+ * Sums the final checkpoints' counters into `stats.json`, adding the global-limit cuts as explicit
+ * `limit` drops, and checks the accounting invariant: a run that cannot account for every document
+ * fails instead of reporting success.
+ */
+export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerprint: string, wallMs: number): Promise<RunStats> {
+  const steps: StepStats[] = [];
+  const stages: RunStats['stages'] = [];
+  const stageOut = new Map<string, number>();
+  const stageInputs = new Map<string, string[]>();
+  for (const stage of plan.stages) {
+    let sum: StepCounters[] = [];
+    for (const p of stage.partitions) {
+      const ck = await finalCheckpoint(store, stage, p.index);
+      // A task whose input was empty (every upstream document dropped) ran no unit and has no counters.
+      if (!ck.counters.length) continue;
+      sum = sum.length === 0 ? ck.counters.map((c) => ({ ...c, dropped: { ...c.dropped } })) : sum.map((c, i) => addCounters(c, ck.counters[i]!));
+    }
+    const list: StepCounters[] = [];
+    const input = stage.input;
+    if (input.kind === 'wide' && input.wide.kind === 'limit' && sum.length) {
+      list.push(limitStep(stageOut.get(input.stage) ?? 0, sum[0]!.documentsIn));
+    }
+    list.push(...sum);
+    if (stage.limit !== undefined && list.length) {
+      const produced = list[list.length - 1]!.documentsOut;
+      list.push(limitStep(produced, Math.min(produced, stage.limit)));
+    }
+    list.forEach((c, i) => steps.push({ stage: stage.id, step: i, ...c }));
+    const first = list[0];
+    const last = list[list.length - 1];
+    stageOut.set(stage.id, last?.documentsOut ?? 0);
+    stageInputs.set(stage.id, parentsOf(stage));
+    stages.push({ id: stage.id, tasks: stage.partitions.length, documentsIn: first?.documentsIn ?? 0, documentsOut: last?.documentsOut ?? 0 });
+  }
+  const totals: RunStats['totals'] = { documentsIn: 0, documentsOut: 0, dropped: {}, quarantined: 0, cpuMs: 0, wallMs };
+  for (const s of stages) {
+    const stage = plan.stages.find((x) => x.id === s.id)!;
+    if (stage.input.kind === 'scan') totals.documentsIn += s.documentsIn;
+  }
+  totals.documentsOut = stages[stages.length - 1]?.documentsOut ?? 0;
+  for (const s of steps) {
+    for (const [r, n] of Object.entries(s.dropped)) totals.dropped[r] = (totals.dropped[r] ?? 0) + n;
+    totals.quarantined += s.quarantined;
+    totals.cpuMs += s.cpuMs;
+  }
+  const stats: RunStats = { fingerprint, steps, totals, stages };
+  const problems = checkInvariant(stats, stageInputs);
+  if (problems.length) {
+    throw new Error(`document accounting does not add up, refusing to report success:\n  ${problems.join('\n  ')}`);
+  }
+  return stats;
+}
+
+function limitStep(documentsIn: number, documentsOut: number): StepCounters {
+  const c = emptyCounters('limit (global)');
+  c.documentsIn = documentsIn;
+  c.documentsOut = documentsOut;
+  if (documentsIn > documentsOut) c.dropped = { limit: documentsIn - documentsOut };
+  return c;
+}
+
+function parentsOf(stage: PhysicalStage): string[] {
+  if (stage.input.kind === 'stages') return stage.input.stages;
+  if (stage.input.kind === 'wide') return [stage.input.stage];
+  return [];
+}

@@ -1,0 +1,18 @@
+import type { PhysicalPlan } from '../../plan/physical-plan.ts';
+import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import { bucketPhase } from '../dedup/phases.ts';
+
+/** A bucket task as the driver sends it to a pool thread (plain data). */
+export interface BucketTask {
+  plan: PhysicalPlan;
+  stage: string;
+  k: number;
+  storeRoot: string;
+  chunkSize: number;
+}
+
+/** piscina entry (via worker-entry.mjs) for the bucket phase. */
+export default async function (task: BucketTask): Promise<{ records: number; stars: number }> {
+  const store = new LocalBlobStore(task.storeRoot, { chunkSize: task.chunkSize });
+  return bucketPhase(task.plan, task.stage, task.k, store);
+}

@@ -1,0 +1,51 @@
+import { Piscina } from 'piscina';
+import type { WorkerResult, WorkerTask } from './worker.ts';
+// Before any thread spawns: the crash-injection counter (tests only) is shared with the workers.
+import '../state/test-hooks.ts';
+
+export interface PoolOptions {
+  workers: number;
+  /** Heap cap per worker in MB; a worker over it dies with ERR_WORKER_OUT_OF_MEMORY and its task is retried. */
+  maxOldGenerationSizeMb?: number;
+}
+
+/**
+ * One long-lived pool per run: `minThreads = maxThreads = workers` so threads (and the operators'
+ * per-worker `init` state: models, tokenizers) live for the whole run. The queue is bounded by the
+ * driver, which never has more than `workers` tasks in flight.
+ */
+export function createPool(options: PoolOptions): Piscina<WorkerTask, WorkerResult> {
+  return new Piscina<WorkerTask, WorkerResult>({
+    filename: new URL('./worker-entry.mjs', import.meta.url).href,
+    minThreads: options.workers,
+    maxThreads: options.workers,
+    idleTimeout: 2 ** 31 - 1,
+    maxQueue: options.workers,
+    execArgv: withoutTsxFlags(process.execArgv),
+    ...(options.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } } : {}),
+  });
+}
+
+const LOADER_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/**
+ * The driver's node flags minus tsx's loader flags (present when the driver runs under `tsx`):
+ * workers inherit `execArgv`, and an inherited tsx makes piscina's first `require()` of the entry
+ * succeed through tsx's CJS transform, compiling the whole worker graph a second time with
+ * esbuild (measured: +0.3 s CPU per worker). `worker-entry.mjs` registers tsx itself.
+ */
+export function withoutTsxFlags(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const eq = a.indexOf('=');
+    if (eq > 0 && LOADER_FLAGS.has(a.slice(0, eq)) && isTsx(a.slice(eq + 1))) continue;
+    if (LOADER_FLAGS.has(a) && isTsx(argv[i + 1] ?? '')) { i++; continue; }
+    out.push(a);
+  }
+  return out;
+}
+
+function isTsx(spec: string): boolean {
+  return spec === 'tsx' || spec.startsWith('tsx/') || /[\\/]node_modules[\\/]tsx[\\/]/.test(spec);
+}

@@ -1,0 +1,66 @@
+import { pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import type { PhysicalPlan } from '../../plan/physical-plan.ts';
+import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { toIpc } from '../../arrow/ipc.ts';
+import { readPieces, executeTask, type TaskRequest, type TaskSummary } from '../task/execute-task.ts';
+import { runTaskUnits } from '../task/commit-units.ts';
+import { readCheckpoint } from '../state/checkpoint.ts';
+import { keys } from '../state/layout.ts';
+import { stageById } from '../state/committed.ts';
+
+/** What the driver sends for one task: plain data (the plan as JSON-able objects) plus the heartbeat. */
+export interface WorkerTask {
+  req: TaskRequest;
+  storeRoot: string;
+  chunkSize: number;
+  heartbeat: SharedArrayBuffer;
+}
+
+export interface WorkerResult extends TaskSummary {
+  /** Output of a `result` stage as Arrow IPC bytes (moved, not copied). */
+  ipc?: Uint8Array;
+}
+
+const loaded = new Set<string>();
+
+/** Imports the built-in operators and the plan's modules once per worker thread. */
+export async function loadModules(plan: PhysicalPlan): Promise<void> {
+  for (const m of ['../../ops/index.ts', ...plan.modules]) {
+    if (loaded.has(m)) continue;
+    await import(m.startsWith('.') ? new URL(m, import.meta.url).href : pathToFileURL(m).href);
+    loaded.add(m);
+  }
+}
+
+/** Runs one task in this thread; also used by the driver for in-thread runs. */
+export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
+  await loadModules(task.req.plan);
+  const store = new LocalBlobStore(task.storeRoot, { chunkSize: task.chunkSize });
+  const hb = new Heartbeat(task.heartbeat);
+  let docs = 0;
+  hb.idle(0);
+  const summary = await executeTask(task.req, store, runTaskUnits, {
+    heartbeat: (_row, file, pos) => hb.beat(file, pos),
+    idle: () => hb.idle(docs),
+    onPiece: (n) => { docs += n; hb.idle(docs); },
+  });
+  const stage = stageById(task.req.plan, task.req.stage);
+  if (stage.output.kind !== 'result') return summary;
+  const ck = await readCheckpoint(store, keys.checkpoint(task.req.stage, task.req.partition));
+  const batches = ck ? await readPieces(store, task.req.stage, task.req.partition, ck) : [];
+  return batches.length ? { ...summary, ipc: toIpc(batches) } : summary;
+}
+
+/** piscina entry: the result's IPC bytes go back in the transfer list. */
+export default async function (task: WorkerTask): Promise<WorkerResult> {
+  const result = await runWorkerTask(task);
+  const ipc = result.ipc;
+  if (!ipc) return result;
+  // piscina looks for these symbols on the returned object only, not on nested values.
+  return {
+    get [Piscina.transferableSymbol]() { return [ipc.buffer]; },
+    get [Piscina.valueSymbol]() { return result; },
+  } as unknown as WorkerResult;
+}

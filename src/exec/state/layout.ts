@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+
+/**
+ * Names of everything a run persists. Blob keys live in the run's store (`<out>/_store`); files
+ * under `<out>` are the user-facing outputs. Names derive from stage ids and partition indexes only,
+ * never from workers or completion order, which is what makes outputs independent of scheduling.
+ */
+export const keys = {
+  /** The run's fingerprint and plan, written before any task runs. */
+  run: 'run/manifest',
+  task(stage: string, partition: number): string {
+    return `stages/${stage}/tasks/${pad(partition)}`;
+  },
+  /** The task's latest checkpoint; `final: true` marks the task committed. */
+  checkpoint(stage: string, partition: number): string {
+    return `${keys.task(stage, partition)}/checkpoint`;
+  },
+  /** One committed piece of task output (Arrow IPC stream), numbered in output order. */
+  piece(stage: string, partition: number, seq: number, bucket?: number): string {
+    const b = bucket === undefined ? '' : `b${pad(bucket)}-`;
+    return `${keys.task(stage, partition)}/out/${b}${pad(seq)}.arrow`;
+  },
+  /** Quarantined documents committed with a piece (JSON lines). */
+  quarantine(stage: string, partition: number, seq: number): string {
+    return `${keys.task(stage, partition)}/quarantine/${pad(seq)}.jsonl`;
+  },
+} as const;
+
+export const files = {
+  store: (out: string) => join(out, '_store'),
+  stats: (out: string) => join(out, 'stats.json'),
+  plan: (out: string) => join(out, 'plan.json'),
+  documents: (out: string) => join(out, 'documents'),
+  quarantine: (out: string) => join(out, 'quarantine'),
+} as const;
+
+export function pad(n: number): string {
+  return String(n).padStart(5, '0');
+}

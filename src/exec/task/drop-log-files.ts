@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { isEmptyDropLog, mergeDropLogs, type DropLog } from '../accounting/drop-log.ts';
+import { keys, pad } from '../state/layout.ts';
+
+/** Blob key of one commit unit's drop log (committed with the unit's piece). */
+export const dropLogKey = (stage: string, partition: number, seq: number) => `${keys.task(stage, partition)}/dropped/${pad(seq)}.json`;
+
+/** The user-facing drop log of a task: `<out>/dropped/<stage>-<partition>.json`. */
+export const dropLogFile = (outDir: string, stage: string, partition: number) => join(outDir, 'dropped', `${stage}-${pad(partition)}.json`);
+
+export async function putUnitDropLog(store: BlobStore, stage: string, partition: number, seq: number, log: DropLog | undefined): Promise<void> {
+  if (log && !isEmptyDropLog(log)) await store.put(dropLogKey(stage, partition, seq), new TextEncoder().encode(JSON.stringify(log)));
+}
+
+/** Merges a committed task's unit logs into its drop-log file (nothing when nothing was dropped). */
+export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: string, partition: number, units: number): Promise<void> {
+  const logs: DropLog[] = [];
+  for (let seq = 0; seq < units; seq++) {
+    const key = dropLogKey(stage, partition, seq);
+    if (await store.has(key)) logs.push(JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as DropLog);
+  }
+  const merged = mergeDropLogs(logs);
+  if (!isEmptyDropLog(merged)) await writeFileAtomic(dropLogFile(outDir, stage, partition), JSON.stringify(merged) + '\n');
+}

@@ -1,0 +1,179 @@
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import type { FieldSpec, SourceSpec } from '../../plan/logical-plan.ts';
+import type { PartitionSpec } from '../../plan/physical-plan.ts';
+import { inferFields, rowFits, rowsToBatch } from '../../arrow/from-rows.ts';
+import type { Row } from '../../arrow/from-rows.ts';
+import { LineSplitter } from './line-splitter.ts';
+import { addSystemColumns, checkColumns } from '../system-columns.ts';
+import type { BadRecord, ReadItem, SourceReader } from '../source.ts';
+
+/** Lines sampled (from the first files) to infer a schema when the plan does not carry one. */
+export const JSONL_SAMPLE_LINES = 1000;
+/** A batch is flushed early once its rows hold this many bytes of JSON, so huge documents stay bounded. */
+const MAX_BATCH_BYTES = 32 << 20;
+const CHUNK = 1 << 20;
+const fatal = new TextDecoder('utf-8', { fatal: true });
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally { await fh.close(); }
+}
+
+type LineResult = { row: Row } | { bad: string } | null;
+
+/** Parses one line; blank lines give null, anything not a JSON object gives a reason. */
+function parseLine(line: Buffer): LineResult {
+  let end = line.length;
+  if (end && line[end - 1] === 13) end--;
+  let text = line.toString('utf8', 0, end);
+  if (text.includes('\uFFFD')) {
+    try { text = fatal.decode(line.subarray(0, end)); } catch { return { bad: 'invalid UTF-8' }; }
+  }
+  if (text.trim() === '') return null;
+  let value: unknown;
+  try { value = JSON.parse(text); } catch (e) { return { bad: `malformed JSON: ${(e as Error).message}` }; }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { bad: 'line is not a JSON object' };
+  return { row: value as Row };
+}
+
+function sample(line: Buffer): string { return line.toString('utf8', 0, Math.min(line.length, 200)); }
+
+function openLines(path: string, gz: boolean, start: number): Readable {
+  const raw = createReadStream(path, { start, highWaterMark: CHUNK });
+  if (!gz) return raw;
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  raw.on('error', (e) => gunzip.destroy(e));
+  return raw.pipe(gunzip);
+}
+
+async function sampleRows(spec: SourceSpec): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const path of spec.paths) {
+    const stream = openLines(path, await isGzip(path), 0);
+    const splitter = new LineSplitter(0);
+    const onLine = (line: Buffer) => {
+      const r = parseLine(line);
+      if (r && 'row' in r) rows.push(r.row);
+      return rows.length < JSONL_SAMPLE_LINES;
+    };
+    try {
+      for await (const chunk of stream) if (!splitter.push(chunk as Buffer, onLine)) break;
+      if (rows.length < JSONL_SAMPLE_LINES) splitter.end(onLine);
+    } catch { /* a corrupt tail does not stop sampling; the read reports it */ } finally { stream.destroy(); }
+    if (rows.length >= JSONL_SAMPLE_LINES) break;
+  }
+  return rows;
+}
+
+/** Finds the first line start at or after `at` (the byte after a newline at or after `at - 1`). */
+async function nextLineStart(path: string, at: number, size: number): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (let pos = at - 1; pos < size; pos += buf.length) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      const nl = buf.subarray(0, bytesRead).indexOf(10);
+      if (nl >= 0) return pos + nl + 1;
+      if (bytesRead === 0) break;
+    }
+    return size;
+  } finally { await fh.close(); }
+}
+
+/**
+ * JSON Lines (`.jsonl`, `.jsonl.gz`, `.json.gz`; gzip detected by magic bytes, multi-member
+ * supported). Uncompressed files larger than `targetBytes` split into byte ranges cut at line starts;
+ * a range holds the lines that start inside it. `__pos` is the byte offset of the line in the
+ * (decompressed) file. Nested objects/arrays are kept as JSON text in Utf8 columns. A line that is
+ * not valid UTF-8, not JSON, not an object, or whose values do not fit the schema is a bad record.
+ */
+export const jsonlReader: SourceReader = {
+  format: 'jsonl',
+
+  async inspect(spec) {
+    const rows = await sampleRows(spec);
+    return rows.length ? inferFields(rows) : undefined;
+  },
+
+  async partitions(spec, targetBytes) {
+    const out: PartitionSpec[] = [];
+    for (const [fileIndex, file] of spec.paths.entries()) {
+      const { size } = await stat(file);
+      if (size <= targetBytes || (await isGzip(file))) {
+        out.push({ index: out.length, file, fileIndex });
+        continue;
+      }
+      let start = 0;
+      while (start < size) {
+        const end = await nextLineStart(file, Math.min(size, start + targetBytes), size);
+        out.push({ index: out.length, file, fileIndex, start, end });
+        start = end;
+      }
+    }
+    return out;
+  },
+
+  async *read(spec, partition, request): AsyncGenerator<ReadItem> {
+    const file = partition.file ?? spec.paths[partition.fileIndex ?? 0];
+    const fileIndex = partition.fileIndex ?? spec.paths.indexOf(file ?? '');
+    if (!file || fileIndex < 0) throw new Error(`jsonl partition ${partition.index} names no input file`);
+    const fields: FieldSpec[] = spec.schema ?? (await jsonlReader.inspect(spec)) ?? [];
+    const wanted = checkColumns(request.columns, fields.map((f) => f.name), `jsonl ${file}`);
+    const outFields = fields.filter((f) => wanted.includes(f.name));
+    const gz = await isGzip(file);
+    const start = gz ? 0 : partition.start ?? 0;
+    const end = gz ? Infinity : partition.end ?? Infinity;
+    // Starting one byte early makes the first "line" the remainder of a line that began before
+    // `start` (just the newline itself when `start` is a line start); it is skipped.
+    const skipFirst = start > 0;
+    const stream = openLines(file, gz, skipFirst ? start - 1 : start);
+    const splitter = new LineSplitter(skipFirst ? start - 1 : start);
+
+    let rows: Row[] = [], positions: number[] = [], bytes = 0;
+    let bad: BadRecord[] = [];
+    let first = skipFirst, past = false;
+    const onLine = (line: Buffer, pos: number): boolean => {
+      if (first) { first = false; return true; }
+      if (pos >= end) { past = true; return false; }
+      const r = parseLine(line);
+      if (!r) return true;
+      if ('bad' in r) { bad.push({ file, pos, reason: r.bad, sample: sample(line) }); return true; }
+      const misfit = rowFits(r.row, fields);
+      if (misfit) { bad.push({ file, pos, reason: misfit, sample: sample(line) }); return true; }
+      rows.push(r.row); positions.push(pos); bytes += line.length;
+      return true;
+    };
+    const flush = (): ReadItem[] => {
+      const items: ReadItem[] = [];
+      for (let k = 0; k < rows.length; k += request.batchSize) {
+        const part = rows.slice(k, k + request.batchSize);
+        const pos = Float64Array.from(positions.slice(k, k + request.batchSize));
+        items.push({ batch: addSystemColumns(rowsToBatch(part, outFields), fileIndex, pos) });
+      }
+      for (const b of bad) items.push({ bad: b });
+      rows = []; positions = []; bytes = 0; bad = [];
+      return items;
+    };
+    try {
+      try {
+        for await (const chunk of stream) {
+          const more = splitter.push(chunk as Buffer, onLine);
+          if (rows.length >= request.batchSize || bytes >= MAX_BATCH_BYTES) yield* flush();
+          if (!more) break;
+        }
+        if (!past) splitter.end(onLine);
+      } catch (e) {
+        bad.push({ file, pos: splitter.position, reason: `unreadable ${gz ? 'gzip stream' : 'file'}: ${(e as Error).message}` });
+      }
+      yield* flush();
+    } finally {
+      stream.destroy();
+    }
+  },
+};

@@ -1,0 +1,90 @@
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { Schema, Table, tableToIPC } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
+import * as pw from 'parquet-wasm/node';
+import { SYSTEM_COLUMNS } from '../../plan/logical-plan.ts';
+import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
+import { writeAtomically } from '../../storage/atomic-write.ts';
+import { userColumns } from '../user-columns.ts';
+
+export interface ParquetWriteOptions {
+  /** Rows per row group (default 65,536: row groups are the unit of parallel reads and skipping). */
+  rowGroupRows?: number;
+  /** Compression codec (default `zstd`). */
+  compression?: 'uncompressed' | 'snappy' | 'zstd' | 'gzip' | 'lz4';
+  /** Schema to write when there are no batches. */
+  schema?: Schema;
+}
+
+const CODECS = {
+  uncompressed: pw.Compression.UNCOMPRESSED, snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD,
+  gzip: pw.Compression.GZIP, lz4: pw.Compression.LZ4_RAW,
+} as const;
+
+function properties(opts: ParquetWriteOptions): pw.WriterProperties {
+  return new pw.WriterPropertiesBuilder()
+    .setMaxRowGroupSize(opts.rowGroupRows ?? 65_536)
+    .setCompression(CODECS[opts.compression ?? 'zstd'])
+    // A fixed writer string keeps output bytes independent of who wrote them.
+    .setCreatedBy('sluice')
+    .build();
+}
+
+/** The schema as written: user columns only, all nullable. */
+function nullableSchema(schema: Schema): Schema {
+  return new Schema(schema.fields.filter((f) => !SYSTEM_COLUMNS.includes(f.name)).map((f) => f.clone({ nullable: true })));
+}
+
+function toWasm(batch: RecordBatch): pw.RecordBatch {
+  const t = pw.Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream'));
+  const b = t.recordBatch(0)!;
+  t.free();
+  return b;
+}
+
+/**
+ * Streams batches into a Parquet file, atomically (temp file + rename); system columns are not
+ * written. All columns are written nullable, in the first batch's column order; later batches are
+ * conformed to it (a missing column is null, a type conflict is an error). Same batches → same bytes.
+ */
+export async function writeParquet(
+  path: string,
+  batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
+  opts: ParquetWriteOptions = {},
+): Promise<{ rows: number }> {
+  let rows = 0;
+  await writeAtomically(path, async (tmp) => {
+    const it = userColumns(batches)[Symbol.asyncIterator]();
+    const first = await it.next();
+    if (first.done) {
+      const empty = pw.Table.fromIPCStream(tableToIPC(new Table(nullableSchema(opts.schema ?? new Schema([]))), 'stream'));
+      await writeFile(tmp, pw.writeParquet(empty, properties(opts)));
+      return;
+    }
+    const schema = nullableSchema(unifySchemas([first.value.schema]));
+    let pending: RecordBatch | undefined = first.value;
+    // parquet-wasm ends the file quietly when its input stream errors, so an upstream failure is
+    // kept here and rethrown: the temp file must not be committed as if complete.
+    let failure: { error: unknown } | undefined;
+    const source = new ReadableStream({
+      async pull(controller) {
+        try {
+          const next = pending ?? (await it.next()).value;
+          pending = undefined;
+          if (!next) { controller.close(); return; }
+          rows += next.numRows;
+          controller.enqueue(toWasm(conformBatch(next, schema)));
+        } catch (error) {
+          failure = { error };
+          controller.close();
+        }
+      },
+    });
+    const bytes = await pw.transformParquetStream(source, properties(opts));
+    await bytes.pipeTo(Writable.toWeb(createWriteStream(tmp)));
+    if (failure) throw failure.error;
+  });
+  return { rows };
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { RecordBatch } from 'apache-arrow';
+import type { SinkSpec } from '../plan/logical-plan.ts';
+import { writeJsonl } from './jsonl/write.ts';
+import { writeParquet } from './parquet/write.ts';
+
+/**
+ * Writes one task's rows as one part file of a sink directory. Part files are named by stage and
+ * partition (never by worker) and written atomically, so a part either exists whole or not at all
+ * and rewriting it on resume gives the same bytes. Writers drop the system columns.
+ */
+export type SinkPartWriter = (sink: SinkSpec, path: string, batches: RecordBatch[]) => Promise<void>;
+
+/**
+ * Runs once every task of the run is committed, for sinks whose output spans all parts (token
+ * shards + manifest). Must be idempotent: a rerun of a finished run calls it again.
+ */
+export type SinkFinalizer = (sink: SinkSpec, ctx: { fingerprint: string; outDir: string }) => Promise<void>;
+
+const writers = new Map<string, { ext: string; write: SinkPartWriter; finalize?: SinkFinalizer }>();
+
+/** Registers a writer for a sink format (the token-shard sink plugs in here). */
+export function registerSinkWriter(format: string, ext: string, write: SinkPartWriter, finalize?: SinkFinalizer): void {
+  writers.set(format, { ext, write, ...(finalize ? { finalize } : {}) });
+}
+
+/** Calls the sink format's finalizer, if it has one. */
+export async function finalizeSink(sink: SinkSpec, ctx: { fingerprint: string; outDir: string }): Promise<void> {
+  await writers.get(sink.format)?.finalize?.(sink, ctx);
+}
+
+/** A task's file in a sink directory: `part-<stage>-<partition>.<ext>`. */
+export const partPath = (dir: string, stage: string, partition: number, ext: string): string =>
+  join(dir, `part-${stage}-${String(partition).padStart(5, '0')}.${ext}`);
+
+/** Writes a task's part of a sink; returns its path. */
+export async function writeSinkPart(sink: SinkSpec, stage: string, partition: number, batches: RecordBatch[]): Promise<string> {
+  const w = writers.get(sink.format);
+  if (!w) throw new Error(`no writer registered for sink format "${sink.format}"`);
+  const path = partPath(sink.path, stage, partition, w.ext);
+  await w.write(sink, path, batches);
+  return path;
+}
+
+/** Writes a whole sink as one file (what `collect()`-side actions such as `writeParquet` do). */
+export async function writeSinkFile(sink: SinkSpec, batches: RecordBatch[]): Promise<void> {
+  switch (sink.format) {
+    case 'parquet': await writeParquet(sink.path, batches); return;
+    case 'jsonl': await writeJsonl(sink.path, batches); return;
+    default: throw new Error(`sink format "${sink.format}" writes parts of a run, not one file`);
+  }
+}
+
+registerSinkWriter('parquet', 'parquet', async (_sink, path, batches) => {
+  const nonEmpty = batches.filter((b) => b.numRows > 0);
+  await writeParquet(path, nonEmpty, batches[0] ? { schema: batches[0].schema } : {});
+});
+registerSinkWriter('jsonl', 'jsonl', async (_sink, path, batches) => { await writeJsonl(path, batches); });

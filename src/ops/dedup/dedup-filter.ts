@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { dropColumns } from '../../arrow/batch.ts';
+import { defineOperator } from '../operator.ts';
+
+/** Per-row verdict column the dedup stage's input carries (1 = kept); this operator consumes it. */
+export const KEEP_COLUMN = '__dedup_keep';
+export const CLUSTER_ID = 'cluster_id';
+export const CLUSTER_SIZE = 'cluster_size';
+
+/** Drop reasons of the dedup step, by strategy. */
+export const DROP_REASONS = { minhash: 'minhash_duplicate', exact: 'exact_duplicate', url: 'url_duplicate' } as const;
+
+/**
+ * The narrow end of a dedup: the planner puts it first in the stage after the dedup cut. The wide
+ * phases (src/exec/dedup) decide which documents are kept and mark each row of the stage input with
+ * {@link KEEP_COLUMN}; this step drops the others with reason `minhash_duplicate`,
+ * `exact_duplicate` or `url_duplicate`, so stats account for every document at this step.
+ */
+export const dedupFilter = defineOperator({
+  name: 'dedup',
+  options: z.object({ strategy: z.enum(['minhash', 'exact', 'url']) }),
+  declare: (o) => ({
+    reads: [KEEP_COLUMN], writes: [], removes: [KEEP_COLUMN], filters: true, kind: 'narrow', costPerRow: 1,
+    dropReasons: [DROP_REASONS[o.strategy]],
+  }),
+  init: (o) => DROP_REASONS[o.strategy],
+  apply(reason, batch) {
+    const keep = batch.getChild(KEEP_COLUMN);
+    if (!keep) throw new Error(`dedup: the stage input has no ${KEEP_COLUMN} column; dedup stages must be run by src/exec`);
+    const drop = new Array<string | null>(batch.numRows);
+    for (let i = 0; i < batch.numRows; i++) drop[i] = keep.get(i) ? null : reason;
+    return { batch: dropColumns(batch, [KEEP_COLUMN]), drop };
+  },
+});

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { defineOperator } from '../operator.ts';
+import { CC_ALPHA, CC_DT_PUNCT, CC_SPACE, CHAR_CLASS } from '../text/chars.ts';
+import { dropByCheck } from '../text/columns.ts';
+import { LineSplitter } from '../text/lines.ts';
+import { WordTokens } from '../text/words.ts';
+
+/** Gopher's stop words (Rae et al. 2021, §A.1.1; datatrove `STOP_WORDS`). Matched case-sensitively, as datatrove does. */
+export const GOPHER_STOP_WORDS = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'] as const;
+
+const positive = z.number().positive();
+const ratio = z.number().min(0).max(1);
+
+/**
+ * Options of the Gopher quality filter. Defaults: Rae et al. 2021 (arXiv 2112.11446) §A.1.1 /
+ * Table A1, as in datatrove `src/datatrove/pipeline/filters/gopher_quality_filter.py`
+ * `GopherQualityFilter.__init__`. `null` (or 0, as Python truthiness does in datatrove) disables a check.
+ */
+export const gopherQualityOptions = z.object({
+  column: z.string().default('text'),
+  /** Minimum number of non-symbol words (50). */
+  minDocWords: positive.nullable().default(50),
+  /** Maximum number of non-symbol words (100,000). */
+  maxDocWords: positive.nullable().default(100_000),
+  /** Minimum mean length of non-symbol words (3). */
+  minAvgWordLength: positive.nullable().default(3),
+  /** Maximum mean length of non-symbol words (10). */
+  maxAvgWordLength: positive.nullable().default(10),
+  /** Maximum ratio of `#`, and of `...`/`…`, to words (0.1 each). */
+  maxSymbolWordRatio: positive.nullable().default(0.1),
+  /** Maximum fraction of lines starting with `•` or `-` (0.9; datatrove added `-` to the paper's bullet). */
+  maxBulletLinesRatio: ratio.nullable().default(0.9),
+  /** Maximum fraction of lines ending with `...` or `…` (0.3). */
+  maxEllipsisLinesRatio: ratio.nullable().default(0.3),
+  /** Minimum fraction of words with an alphabetic character (0.8; datatrove's name says "max"). */
+  maxNonAlphaWordsRatio: ratio.nullable().default(0.8),
+  /** Minimum number of stop-word occurrences (2). */
+  minStopWords: z.number().int().min(0).nullable().default(2),
+  stopWords: z.array(z.string()).default([...GOPHER_STOP_WORDS]),
+});
+export type GopherQualityOptions = z.output<typeof gopherQualityOptions>;
+
+export interface GopherQualityScratch {
+  words: WordTokens;
+  lines: LineSplitter;
+  stopWords: Set<string>;
+  maxStopLen: number;
+}
+
+export function gopherQualityScratch(o: GopherQualityOptions): GopherQualityScratch {
+  return {
+    words: new WordTokens(),
+    lines: new LineSplitter(),
+    stopWords: new Set(o.stopWords),
+    maxStopLen: Math.max(0, ...o.stopWords.map((w) => w.length)),
+  };
+}
+
+/** Python `text.count(needle)` (non-overlapping). */
+function countOccurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/**
+ * datatrove's checks in datatrove's order; returns the first failing reason or null to keep.
+ * A document without words is `gopher_short_doc` even when the length checks are disabled
+ * (datatrove would divide by zero).
+ */
+export function gopherQualityCheck(text: string, o: GopherQualityOptions, s: GopherQualityScratch): string | null {
+  const w = s.words;
+  const nWords = w.tokenize(text);
+  let nonSymbol = 0;
+  let nonSymbolChars = 0;
+  let alphaWords = 0;
+  let stopWords = 0;
+  for (let t = 0; t < nWords; t++) {
+    const a = w.start[t]!;
+    const b = w.end[t]!;
+    let symbolOnly = true;
+    let alpha = false;
+    for (let i = a; i < b; i++) {
+      const k = CHAR_CLASS[text.charCodeAt(i)]!;
+      if (!(k & CC_DT_PUNCT)) symbolOnly = false;
+      if (k & CC_ALPHA) { alpha = true; if (!symbolOnly) break; }
+    }
+    if (!symbolOnly) { nonSymbol++; nonSymbolChars += b - a; }
+    if (alpha) alphaWords++;
+    if (b - a <= s.maxStopLen && s.stopWords.has(text.slice(a, b))) stopWords++;
+  }
+  if (nonSymbol === 0) return 'gopher_short_doc';
+  if (o.minDocWords && nonSymbol < o.minDocWords) return 'gopher_short_doc';
+  if (o.maxDocWords && nonSymbol > o.maxDocWords) return 'gopher_long_doc';
+  const avg = nonSymbolChars / nonSymbol;
+  if (o.minAvgWordLength && avg < o.minAvgWordLength) return 'gopher_below_avg_threshold';
+  if (o.maxAvgWordLength && avg > o.maxAvgWordLength) return 'gopher_above_avg_threshold';
+  if (o.maxSymbolWordRatio && countOccurrences(text, '#') / nWords > o.maxSymbolWordRatio) return 'gopher_too_many_hashes';
+  if (o.maxSymbolWordRatio && (countOccurrences(text, '...') + countOccurrences(text, '…')) / nWords > o.maxSymbolWordRatio) {
+    return 'gopher_too_many_ellipsis';
+  }
+  const lines = s.lines;
+  const nLines = lines.splitPython(text);
+  if (nLines > 0 && (o.maxBulletLinesRatio || o.maxEllipsisLinesRatio)) {
+    let bullets = 0;
+    let ellipses = 0;
+    for (let l = 0; l < nLines; l++) {
+      let a = lines.start[l]!;
+      let b = lines.end[l]!;
+      while (a < b && (CHAR_CLASS[text.charCodeAt(a)]! & CC_SPACE)) a++;
+      while (b > a && (CHAR_CLASS[text.charCodeAt(b - 1)]! & CC_SPACE)) b--;
+      if (a === b) continue;
+      const first = text.charCodeAt(a);
+      if (first === 0x2022 || first === 0x2d) bullets++;
+      if (text.charCodeAt(b - 1) === 0x2026 || (b - a >= 3 && text.startsWith('...', b - 3))) ellipses++;
+    }
+    if (o.maxBulletLinesRatio && bullets / nLines > o.maxBulletLinesRatio) return 'gopher_too_many_bullets';
+    if (o.maxEllipsisLinesRatio && ellipses / nLines > o.maxEllipsisLinesRatio) return 'gopher_too_many_end_ellipsis';
+  }
+  if (o.maxNonAlphaWordsRatio && alphaWords / nWords < o.maxNonAlphaWordsRatio) return 'gopher_below_alpha_threshold';
+  if (o.minStopWords && stopWords < o.minStopWords) return 'gopher_enough_stop_words';
+  return null;
+}
+
+const REASONS = [
+  'gopher_short_doc', 'gopher_long_doc', 'gopher_below_avg_threshold', 'gopher_above_avg_threshold',
+  'gopher_too_many_hashes', 'gopher_too_many_ellipsis', 'gopher_too_many_bullets', 'gopher_too_many_end_ellipsis',
+  'gopher_below_alpha_threshold', 'gopher_enough_stop_words',
+];
+
+/** Drops documents failing Gopher's quality heuristics (word counts and lengths, symbols, bullets, stop words). */
+export const gopherQuality = defineOperator({
+  name: 'gopher_quality',
+  options: gopherQualityOptions,
+  declare: (o) => ({
+    reads: [o.column],
+    writes: [],
+    removes: [],
+    filters: true,
+    kind: 'narrow',
+    costPerRow: 15_000,
+    selectivity: 0.7,
+    dropReasons: REASONS.map((r) => `gopher_quality:${r}`),
+  }),
+  init: (o) => ({ options: o, scratch: gopherQualityScratch(o) }),
+  apply: (state, batch, ctx) =>
+    dropByCheck(batch, state.options.column, 'gopher_quality', 'gopher_quality', ctx, (text) => gopherQualityCheck(text, state.options, state.scratch)),
+});

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { defineOperator } from '../operator.ts';
+import { dropByCheck } from '../text/columns.ts';
+import { findDuplicateSpans, LineSplitter } from '../text/lines.ts';
+import { NgramStats } from '../text/ngrams.ts';
+import { WordTokens } from '../text/words.ts';
+
+const fraction = z.number().min(0).max(1);
+const ngramThresholds = z.array(z.tuple([z.number().int().min(1).max(32), fraction]));
+
+/**
+ * Options of the Gopher repetition filter. Defaults are Rae et al. 2021 (arXiv 2112.11446),
+ * Table A1, exactly as datatrove `src/datatrove/pipeline/filters/gopher_repetition_filter.py`
+ * `GopherRepetitionFilter.__init__`. `null` disables a check (datatrove: `None`).
+ */
+export const gopherRepetitionOptions = z.object({
+  /** Text column to inspect. */
+  column: z.string().default('text'),
+  /** Max fraction of lines that duplicate an earlier line (Table A1: 0.30). */
+  dupLineFrac: fraction.nullable().default(0.3),
+  /** Max fraction of paragraphs (split on `\n\n+`) that duplicate an earlier one (0.30). */
+  dupParaFrac: fraction.nullable().default(0.3),
+  /** Max fraction of characters in duplicated lines (0.20). */
+  dupLineCharFrac: fraction.nullable().default(0.2),
+  /** Max fraction of characters in duplicated paragraphs (0.20). */
+  dupParaCharFrac: fraction.nullable().default(0.2),
+  /** [n, max fraction of characters covered by the most frequent n-gram]: (2, .20) (3, .18) (4, .16). */
+  topNGrams: ngramThresholds.default([[2, 0.2], [3, 0.18], [4, 0.16]]),
+  /** [n, max fraction of characters in duplicated n-grams]: 5..10 → .15 .. .10. */
+  dupNGrams: ngramThresholds.default([[5, 0.15], [6, 0.14], [7, 0.13], [8, 0.12], [9, 0.11], [10, 0.1]]),
+});
+export type GopherRepetitionOptions = z.output<typeof gopherRepetitionOptions>;
+
+/** Reusable per-worker buffers. */
+export interface GopherRepetitionScratch {
+  lines: LineSplitter;
+  words: WordTokens;
+  ngrams: NgramStats;
+}
+
+export function gopherRepetitionScratch(): GopherRepetitionScratch {
+  return { lines: new LineSplitter(), words: new WordTokens(), ngrams: new NgramStats() };
+}
+
+/**
+ * The datatrove check order, returning the first failing check's name (datatrove's reason
+ * string) or null to keep. Lengths are UTF-16 code units where Python counts code points; they
+ * differ only for astral characters (emoji). Empty text is kept (datatrove divides by zero).
+ */
+export function gopherRepetitionCheck(text: string, o: GopherRepetitionOptions, s: GopherRepetitionScratch): string | null {
+  const len = text.length;
+  if (len === 0) return null;
+  const paras = s.lines;
+  paras.splitParagraphs(text);
+  const p = findDuplicateSpans(text, paras);
+  if (o.dupParaFrac && p.dupElements / paras.count > o.dupParaFrac) return 'dup_para_frac';
+  if (o.dupParaCharFrac && p.dupChars / len > o.dupParaCharFrac) return 'dup_para_char_frac';
+
+  const lines = s.lines;
+  lines.splitNewlineRuns(text);
+  const l = findDuplicateSpans(text, lines);
+  if (o.dupLineFrac && l.dupElements / lines.count > o.dupLineFrac) return 'dup_line_frac';
+  if (o.dupLineCharFrac && l.dupChars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
+
+  if (o.topNGrams.length === 0 && o.dupNGrams.length === 0) return null;
+  s.words.tokenize(text);
+  s.ngrams.load(text, s.words);
+  for (const [n, frac] of o.topNGrams) {
+    if (s.ngrams.topNgramChars(n) / len > frac) return `top_${n}_gram`;
+  }
+  for (const [n, frac] of o.dupNGrams) {
+    if (s.ngrams.duplicateNgramChars(n) / len > frac) return `duplicated_${n}_n_grams`;
+  }
+  return null;
+}
+
+/** Drops documents with repeated lines, paragraphs or n-grams (Gopher, Rae et al. 2021, Table A1). */
+export const gopherRepetition = defineOperator({
+  name: 'gopher_repetition',
+  options: gopherRepetitionOptions,
+  declare: (o) => ({
+    reads: [o.column],
+    writes: [],
+    removes: [],
+    filters: true,
+    kind: 'narrow',
+    costPerRow: 40_000,
+    selectivity: 0.85,
+    dropReasons: [
+      'dup_para_frac', 'dup_para_char_frac', 'dup_line_frac', 'dup_line_char_frac',
+      ...o.topNGrams.map(([n]) => `top_${n}_gram`),
+      ...o.dupNGrams.map(([n]) => `duplicated_${n}_n_grams`),
+    ].map((r) => `gopher_rep:${r}`),
+  }),
+  init: (o) => ({ options: o, scratch: gopherRepetitionScratch() }),
+  apply: (state, batch, ctx) =>
+    dropByCheck(batch, state.options.column, 'gopher_repetition', 'gopher_rep', ctx, (text) => gopherRepetitionCheck(text, state.options, state.scratch)),
+});

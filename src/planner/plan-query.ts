@@ -1,0 +1,43 @@
+import type { LogicalPlan } from '../plan/logical-plan.ts';
+import type { PhysicalPlan } from '../plan/physical-plan.ts';
+import { partitionSource } from '../io/sources.ts';
+import { analyzePlan } from './analyze.ts';
+import { explainText } from './explain.ts';
+import { optimize } from './optimize.ts';
+import { planPhysical } from './physical-planner.ts';
+import type { RuleFiring } from './rule-executor.ts';
+
+/** How to plan a query. */
+export interface PlanQueryOptions {
+  /** Run the optimizer (default true); `false` plans the query as written. */
+  optimize?: boolean;
+  /** Optimizer rules to skip, e.g. `['reorder-filters']`. */
+  disabledRules?: readonly string[];
+  /** Modules workers import before running tasks (pipeline scripts defining operators). */
+  modules?: readonly string[];
+}
+
+/** Every form of a planned query: what `explain` prints and what runs. */
+export interface PlannedQuery {
+  /** The plan as written, with scan schemas filled in by the analyzer. */
+  logical: LogicalPlan;
+  optimized: LogicalPlan;
+  /** The rules that changed the plan, in order. */
+  fired: RuleFiring[];
+  physical: PhysicalPlan;
+  explain(): string;
+}
+
+/**
+ * analyze → optimize → physical plan: the one planning path, shared by `sluice run`/`explain`,
+ * `collect()` and the DataFrame's `explain()`, so all of them run and show the same plan.
+ */
+export async function planQuery(plan: LogicalPlan, options: PlanQueryOptions = {}): Promise<PlannedQuery> {
+  const logical = await analyzePlan(plan);
+  const { plan: optimized, fired } = optimize(logical, {
+    enabled: options.optimize ?? true,
+    disabledRules: [...(options.disabledRules ?? [])],
+  });
+  const physical = await planPhysical(optimized, { partition: partitionSource, modules: [...(options.modules ?? [])] });
+  return { logical, optimized, fired, physical, explain: () => explainText({ logical, optimized, fired, physical }) };
+}

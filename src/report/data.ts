@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { analyzePlan } from '../planner/analyze.ts';
+import { col } from '../plan/expr.ts';
+import { readParquet } from '../dataframe/read.ts';
+import { readTokenShardManifest, type TokenShardManifest } from '../io/token-shards/writer.ts';
+import type { SinkSpec } from '../plan/logical-plan.ts';
+import type { DropLog } from '../exec/accounting/drop-log.ts';
+import { files } from '../exec/state/layout.ts';
+import type { RunStats } from '../exec/accounting/counters.ts';
+
+/** Everything the report shows, read back from a finished run's output directory. */
+export interface ReportData {
+  outDir: string;
+  stats: RunStats;
+  /** Token shard manifests by sink directory. */
+  tokens: { dir: string; manifest: TokenShardManifest }[];
+  /** Kept documents (from the Parquet documents output), when there is one with a `text` column. */
+  kept?: { chars: number[]; languages: Record<string, number>; tokenCounts: number[] };
+  /** Languages of documents dropped after language ID (from the drop logs). */
+  droppedLanguages: Record<string, number>;
+  quarantined: number;
+}
+
+interface PlanFile { stages: { id: string; output: { kind: string; sink?: SinkSpec } }[] }
+
+/** Reads stats.json, plan.json, token manifests, the documents output and the drop logs of `outDir`. */
+export async function loadReportData(outDir: string): Promise<ReportData> {
+  const stats = JSON.parse(await readFile(files.stats(outDir), 'utf8').catch(() => {
+    throw new Error(`${outDir} has no stats.json: is it the output directory of a finished \`sluice run\`?`);
+  })) as RunStats;
+  const { tokenDirs, docDirs } = await outputDirs(outDir);
+  const tokens: ReportData['tokens'] = [];
+  for (const dir of tokenDirs) tokens.push({ dir, manifest: await readTokenShardManifest(dir) });
+  const kept = await readKept(docDirs);
+  return { outDir, stats, tokens, ...(kept ? { kept } : {}), droppedLanguages: await droppedLanguages(outDir), quarantined: stats.totals.quarantined };
+}
+
+/** The run's token-shard directories and Parquet document directories, from its plan.json. */
+export async function outputDirs(outDir: string): Promise<{ tokenDirs: string[]; docDirs: string[] }> {
+  const plan = JSON.parse(await readFile(files.plan(outDir), 'utf8').catch(() => {
+    throw new Error(`${outDir} has no plan.json: is it the output directory of a \`sluice run\`?`);
+  })) as PlanFile;
+  const tokenDirs: string[] = [], docDirs: string[] = [];
+  for (const s of plan.stages) {
+    const sink = s.output.kind === 'sink' ? s.output.sink : undefined;
+    if (sink?.format === 'tokens') {
+      tokenDirs.push(relocate(outDir, sink.path));
+      if (typeof sink.options.documents === 'string') docDirs.push(relocate(outDir, sink.options.documents));
+    } else if (sink?.format === 'parquet') {
+      docDirs.push(relocate(outDir, sink.path));
+    }
+  }
+  return { tokenDirs, docDirs };
+}
+
+/** Sink paths in plan.json are absolute; an output directory that was moved still finds its parts. */
+function relocate(outDir: string, path: string): string {
+  return existsSync(path) ? path : join(outDir, basename(path));
+}
+
+async function readKept(dirs: string[]): Promise<ReportData['kept']> {
+  const chars: number[] = [], tokenCounts: number[] = [];
+  const languages: Record<string, number> = {};
+  let found = false;
+  for (const dir of dirs) {
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.parquet'));
+    if (!names.length) continue;
+    const base = readParquet(names.sort().map((n) => join(dir, n)));
+    const scan = await analyzePlan(base.plan);
+    const fields = new Set(scan.kind === 'scan' ? (scan.source.schema ?? []).map((f) => f.name) : []);
+    if (!fields.has('text')) continue;
+    const t = await base.select({
+      chars: col('text').length(),
+      ...(fields.has('language') ? { language: col('language') } : {}),
+      ...(fields.has('token_count') ? { token_count: col('token_count') } : {}),
+    }).collect();
+    found = true;
+    const c = t.getChild('chars'), l = t.getChild('language'), k = t.getChild('token_count');
+    for (let i = 0; i < t.numRows; i++) {
+      chars.push(Number(c?.get(i) ?? 0));
+      if (l) {
+        const lang = (l.get(i) as string | null) ?? 'unknown';
+        languages[lang] = (languages[lang] ?? 0) + 1;
+      }
+      if (k) tokenCounts.push(Number(k.get(i) ?? 0));
+    }
+  }
+  return found ? { chars, languages, tokenCounts } : undefined;
+}
+
+async function droppedLanguages(outDir: string): Promise<Record<string, number>> {
+  const dir = join(outDir, 'dropped');
+  const out: Record<string, number> = {};
+  for (const n of (await readdir(dir).catch(() => [] as string[])).sort()) {
+    if (!n.endsWith('.json')) continue;
+    const log = JSON.parse(await readFile(join(dir, n), 'utf8')) as DropLog;
+    for (const [l, c] of Object.entries(log.languages)) out[l] = (out[l] ?? 0) + c;
+  }
+  return out;
+}

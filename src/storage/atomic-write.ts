@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** How `writeAtomically` places its temp file and makes directories. */
+export interface AtomicWriteOptions {
+  /** Directory for the temp file (default: the target's directory; must be on the same filesystem). */
+  tmpDir?: string;
+  /** `fsync` the file before the rename that commits it (default false). */
+  fsync?: boolean;
+  /** `mkdir -p`; the blob store passes a cached one. */
+  ensureDir?: (dir: string) => Promise<void>;
+  /** Called when a directory made earlier has vanished, before it is made again. */
+  forgetDir?: (dir: string) => void;
+}
+
+const mkdirp = async (dir: string): Promise<void> => { await mkdir(dir, { recursive: true }); };
+
+const isNotFound = (e: unknown): boolean => (e as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+
+/**
+ * Runs `write(tmpPath)` and renames the result onto `path`, so a reader sees either no file (or the
+ * old one) or the complete new one, never a partial write. The temp file is removed on failure.
+ * The one atomic-write helper of sluice: the blob store, sinks and run files all commit through it.
+ */
+export async function writeAtomically(path: string, write: (tmp: string) => Promise<void>, opts: AtomicWriteOptions = {}): Promise<void> {
+  const ensureDir = opts.ensureDir ?? mkdirp;
+  const dir = dirname(path);
+  const tmpDir = opts.tmpDir ?? dir;
+  await ensureDir(tmpDir);
+  const tmp = join(tmpDir, `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await write(tmp);
+    if (opts.fsync) {
+      const fh = await open(tmp, 'r+');
+      try { await fh.sync(); } finally { await fh.close(); }
+    }
+    if (tmpDir !== dir) await ensureDir(dir);
+    try {
+      await rename(tmp, path);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      // Someone removed the directory since it was made: make it again.
+      opts.forgetDir?.(dir);
+      await mkdirp(dir);
+      await rename(tmp, path);
+    }
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Writes `data` to `path` atomically (see `writeAtomically`). */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, opts: AtomicWriteOptions = {}): Promise<void> {
+  await writeAtomically(path, async (tmp) => {
+    const fh = await open(tmp, 'w');
+    try { await fh.writeFile(data); } finally { await fh.close(); }
+  }, opts);
+}
