@@ -1,6 +1,6 @@
-import { Parser } from 'htmlparser2';
 import { BLOCK_TAGS } from './hints.ts';
 import type { Deadline } from './limits.ts';
+import { parseMetered } from './parser.ts';
 
 /** An element of the light DOM the extractor works on; text children are plain strings. */
 export interface El {
@@ -67,7 +67,8 @@ function newEl(tag: string, parent: El | null, cls: string, id: string, role: st
 /**
  * Parses HTML into the light DOM with htmlparser2's streaming callbacks (no full DOM is built):
  * skipped and hidden subtrees never allocate, elements deeper than `maxDepth` are flattened, and
- * the deadline is checked on every callback, so no input can recurse or run unbounded.
+ * every tag and text node is charged to the deadline (tags by the parser's own open-element work),
+ * so no input can recurse or run unbounded.
  */
 export function parsePage(html: string, maxDepth: number, deadline: Deadline): Page {
   const root = newEl('#document', null, '', '', '', 0);
@@ -85,9 +86,8 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
   let capture: 'title' | 'ld' | null = null;
   let captured = '';
 
-  const parser = new Parser({
+  parseMetered(html, {
     onopentag(name, a) {
-      deadline.tick();
       if (skip > 0) { skip++; return; }
       if (name === 'meta') {
         const key = (a.name ?? a.property ?? a.itemprop ?? '').toLowerCase();
@@ -146,7 +146,6 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
       if (flatten > 0) { flatten--; cur.children.push(' '); return; }
       if (cur.parent !== null) { cur = cur.parent; depth--; }
     },
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
-  parser.end(html);
+  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline);
   return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
 }

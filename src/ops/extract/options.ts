@@ -25,15 +25,18 @@ export const extractOptionsSchema = z.object({
    *  512 is Blink's HTML parser limit (`kMaximumHTMLParserDOMTreeDepth`), so the cap never
    *  changes what a browser would show. */
   maxDepth: z.number().int().positive().default(512),
-  /** Work budget per document, in loop steps (DOM nodes built, scored, cleaned, written out);
-   *  over it the document is quarantined (`extract:too_complex`). It is counted, not timed, so
-   *  whether a page is kept never depends on machine load or worker count. The largest dev-set
-   *  page takes 85k steps and a 10 MB page 1.6M; 8M (about 1.2 s) only trips on pathological input. */
+  /** Work budget per document, in steps (tags parsed, DOM nodes built, scored, cleaned, written
+   *  out); over it the document is quarantined (`extract:too_complex`). A tag costs one step more
+   *  per 128 elements open around it, as htmlparser2's work on it grows with them, so deeply
+   *  nested markup (100k unclosed tables) is refused after ~0.5 s instead of parsing for minutes.
+   *  It is counted, not timed, so whether a page is kept never depends on machine load or worker
+   *  count. The largest dev-set page takes 94k steps, the largest WARC page 374k and a 10 MB page
+   *  130k; 8M (about a second) only trips on pathological input. */
   maxWork: z.number().int().positive().default(8_000_000),
-  /** Wall-clock budget per document in milliseconds: a safety net for time spent inside the
-   *  parser between steps (deeply nested unclosed tables are superlinear there). Over it the
-   *  document is quarantined (`extract:timeout`). Being a clock, it can differ between runs, so
-   *  it is set far above `maxWork`'s ~1 s; the runner's `--doc-timeout` (120 s) is the last resort. */
+  /** Wall-clock budget per document in milliseconds: a safety net for costs the work count does
+   *  not model. Over it the document is quarantined (`extract:timeout`). Being a clock, it can
+   *  differ between runs, so it is set far above `maxWork`'s ~1 s; the runner's `--doc-timeout`
+   *  (120 s) is the last resort. */
   timeBudgetMs: z.number().int().min(0).default(30_000),
 });
 

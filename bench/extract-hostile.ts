@@ -1,0 +1,39 @@
+/**
+ * Hostile markup: seconds per case for the extractor, and the outcome (ok or the refusal reason).
+ * The cases are those of test/ops/extract/hostile.test.ts at their full size, plus stack-scanning
+ * shapes (unmatched closing tags, nested forms) that make htmlparser2's open-element stack work
+ * per tag grow with depth. Timings vary with load; the outcomes must not.
+ */
+import { pathToFileURL } from 'node:url';
+import { extractMainText } from '../src/ops/extract/extract.ts';
+import { defaultExtractOptions } from '../src/ops/extract/options.ts';
+
+const PROSE = 'The committee published its findings on Tuesday, and the report runs to many pages of detail. ';
+const page = (body: string): string => `<html><body>${body}</body></html>`;
+
+const CASES: Array<[string, () => string]> = [
+  ['divs-100k', () => page(`${'<div>'.repeat(100_000)}<p>${PROSE.repeat(5)}</p>${'</div>'.repeat(100_000)}`)],
+  ['tables-10k', () => page('<table><tr><td>cell text '.repeat(10_000))],
+  ['tables-100k', () => page('<table><tr><td>cell text '.repeat(100_000))],
+  ['unmatched-close-50k', () => page(`${'<span>'.repeat(50_000)}<p>${PROSE}</p>${'</em>'.repeat(50_000)}`)],
+  ['forms-in-divs-50k', () => page(`${'<div>'.repeat(50_000)}${'<form></form>'.repeat(50_000)}<p>${PROSE}</p>`)],
+  ['deep-then-flat-4k', () => page(`${'<span>'.repeat(4_000)}${`<b>${PROSE}</b>`.repeat(100_000)}`)],
+  ['flat-10mb', () => page(`<article>${`<p>${PROSE.repeat(10)}</p>\n`.repeat(10_500)}</article>`)],
+];
+
+export default async function run(): Promise<void> {
+  // The clock is out of the picture: only counted limits may decide these pages.
+  const opts = defaultExtractOptions({ timeBudgetMs: 3_600_000 });
+  const only = process.env.HOSTILE_CASES?.split(',');
+  for (const [name, make] of CASES) {
+    if (only !== undefined && !only.includes(name)) continue;
+    const html = make();
+    const t0 = performance.now();
+    const r = extractMainText(html, opts);
+    const seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
+    const outcome = r.ok ? `ok (${r.text.length} chars)` : r.reason;
+    process.stdout.write(`${JSON.stringify({ bench: 'extract-hostile', case: name, chars: html.length, seconds, outcome })}\n`);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
