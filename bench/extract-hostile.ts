@@ -16,6 +16,8 @@ const CASES: Array<[string, () => string]> = [
   ['tables-10k', () => page('<table><tr><td>cell text '.repeat(10_000))],
   ['tables-100k', () => page('<table><tr><td>cell text '.repeat(100_000))],
   ['unmatched-close-50k', () => page(`${'<span>'.repeat(50_000)}<p>${PROSE}</p>${'</em>'.repeat(50_000)}`)],
+  // Just under a step per 128 open elements: the most parser time one counted step can buy.
+  ['unmatched-close-127-open-15mb', () => page(`${'<span>'.repeat(127)}<p>${PROSE}</p>${'</a>'.repeat(3_900_000)}`)],
   ['forms-in-divs-50k', () => page(`${'<div>'.repeat(50_000)}${'<form></form>'.repeat(50_000)}<p>${PROSE}</p>`)],
   ['deep-then-flat-4k', () => page(`${'<span>'.repeat(4_000)}${`<b>${PROSE}</b>`.repeat(100_000)}`)],
   ['flat-10mb', () => page(`<article>${`<p>${PROSE.repeat(10)}</p>\n`.repeat(10_500)}</article>`)],
