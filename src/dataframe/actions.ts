@@ -1,12 +1,8 @@
 import type { Table } from 'apache-arrow';
 import type { LogicalPlan } from '../plan/logical-plan.ts';
 import { SYSTEM_COLUMNS } from '../plan/logical-plan.ts';
-import { optimize } from '../planner/optimize.ts';
-import { planPhysical } from '../planner/physical-planner.ts';
-import { explainText } from '../planner/explain.ts';
+import { planQuery } from '../planner/plan-query.ts';
 import { executePlan } from '../exec/driver/collect.ts';
-import { analyzePlan } from '../planner/analyze.ts';
-import { partitionSource } from '../io/sources.ts';
 
 /** Options shared by the DataFrame actions. */
 export interface RunOptions {
@@ -20,10 +16,9 @@ export interface RunOptions {
   withSystemColumns?: boolean;
 }
 
-/** Analyzes, optimizes, plans and runs a logical plan in this thread. */
+/** Plans and runs a logical plan in this thread, through the same task entry as `sluice run`. */
 export async function runPlan(plan: LogicalPlan, options: RunOptions): Promise<{ table: Table }> {
-  const analyzed = await analyzePlan(plan);
-  const { table } = await executePlan(analyzed, {
+  const { table } = await executePlan(plan, {
     optimize: options.optimize ?? true,
     ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -35,11 +30,9 @@ export async function runPlan(plan: LogicalPlan, options: RunOptions): Promise<{
 
 /** The three plans of `explain()` as text. */
 export async function explainPlan(plan: LogicalPlan, options: RunOptions): Promise<string> {
-  const logical = await analyzePlan(plan);
-  const { plan: optimized, fired } = optimize(logical, {
-    enabled: options.optimize ?? true,
+  const planned = await planQuery(plan, {
+    optimize: options.optimize ?? true,
     ...(options.disabledRules ? { disabledRules: options.disabledRules } : {}),
   });
-  const physical = await planPhysical(optimized, { partition: partitionSource });
-  return explainText({ logical, optimized, fired, physical });
+  return planned.explain();
 }

@@ -1,6 +1,6 @@
 import type { LogicalPlan } from '../plan/logical-plan.ts';
 import type { PhysicalPlan } from '../plan/physical-plan.ts';
-import { partitionSource } from '../io/sources.ts';
+import { DEFAULT_PARTITION_BYTES, partitionSource } from '../io/sources.ts';
 import { analyzePlan } from './analyze.ts';
 import { explainText } from './explain.ts';
 import { optimize } from './optimize.ts';
@@ -15,6 +15,8 @@ export interface PlanQueryOptions {
   disabledRules?: readonly string[];
   /** Modules workers import before running tasks (pipeline scripts defining operators). */
   modules?: readonly string[];
+  /** Partition size to aim for (default the readers' `DEFAULT_PARTITION_BYTES`); tests use tiny ones. */
+  partitionBytes?: number;
 }
 
 /** Every form of a planned query: what `explain` prints and what runs. */
@@ -38,6 +40,9 @@ export async function planQuery(plan: LogicalPlan, options: PlanQueryOptions = {
     enabled: options.optimize ?? true,
     disabledRules: [...(options.disabledRules ?? [])],
   });
-  const physical = await planPhysical(optimized, { partition: partitionSource, modules: [...(options.modules ?? [])] });
+  const physical = await planPhysical(optimized, {
+    partition: (source, scan) => partitionSource(source, scan, options.partitionBytes ?? DEFAULT_PARTITION_BYTES),
+    modules: [...(options.modules ?? [])],
+  });
   return { logical, optimized, fired, physical, explain: () => explainText({ logical, optimized, fired, physical }) };
 }

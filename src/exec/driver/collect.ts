@@ -3,11 +3,9 @@ import type { RecordBatch } from 'apache-arrow';
 import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
 import { writeJsonl } from '../../io/jsonl/write.ts';
 import { writeParquet } from '../../io/parquet/write.ts';
-import { DEFAULT_PARTITION_BYTES, partitionSource } from '../../io/sources.ts';
 import type { LogicalPlan, SinkSpec } from '../../plan/logical-plan.ts';
-import { optimize } from '../../planner/optimize.ts';
+import { planQuery } from '../../planner/plan-query.ts';
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
-import { planPhysical } from '../../planner/physical-planner.ts';
 import { dedupLocalInputs } from '../dedup/local.ts';
 import type { StepStats } from '../accounting/counters.ts';
 import { planStepNames, runTask } from '../task/run-steps.ts';
@@ -20,7 +18,7 @@ export interface LocalRunOptions {
   disabledRules?: string[];
   /** Rows per batch (default: the task runner's). */
   batchSize?: number;
-  /** Partition size to aim for (default {@link DEFAULT_PARTITION_BYTES}). */
+  /** Partition size to aim for (default: the readers'). */
   partitionBytes?: number;
 }
 
@@ -42,9 +40,10 @@ export interface LocalRunResult {
  * and benchmarks; the worker-pool executor in src/exec runs the same tasks for real jobs.
  */
 export async function executePlan(plan: LogicalPlan, opts: LocalRunOptions = {}): Promise<LocalRunResult> {
-  const optimized = optimize(plan, { enabled: opts.optimize ?? true, ...(opts.disabledRules ? { disabledRules: opts.disabledRules } : {}) }).plan;
-  const physical = await planPhysical(optimized, {
-    partition: (source, scan) => partitionSource(source, scan, opts.partitionBytes ?? DEFAULT_PARTITION_BYTES),
+  const { physical } = await planQuery(plan, {
+    optimize: opts.optimize ?? true,
+    ...(opts.disabledRules ? { disabledRules: opts.disabledRules } : {}),
+    ...(opts.partitionBytes ? { partitionBytes: opts.partitionBytes } : {}),
   });
   const names = planStepNames(physical);
   const outputs = new Map<string, RecordBatch[][]>();

@@ -21,8 +21,9 @@ export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerp
       if (!ck.counters.length) continue;
       sum = sum.length === 0 ? ck.counters.map((c) => ({ ...c, dropped: { ...c.dropped } })) : sum.map((c, i) => addCounters(c, ck.counters[i]!));
     }
-    const list: StepCounters[] = [];
     const input = stage.input;
+    if (stage.steps.length === 0 && input.kind !== 'scan') sum = [await passThrough(store, stage)];
+    const list: StepCounters[] = [];
     if (input.kind === 'wide' && input.wide.kind === 'limit' && sum.length) {
       list.push(limitStep(stageOut.get(input.stage) ?? 0, sum[0]!.documentsIn));
     }
@@ -62,6 +63,20 @@ function limitStep(documentsIn: number, documentsOut: number): StepCounters {
   c.documentsIn = documentsIn;
   c.documentsOut = documentsOut;
   if (documentsIn > documentsOut) c.dropped = { limit: documentsIn - documentsOut };
+  return c;
+}
+
+/**
+ * A stage with no steps (a repartition or union written straight to a sink) still moves documents:
+ * it counts as one step that keeps everything it reads, so the run's totals add up.
+ */
+async function passThrough(store: BlobStore, stage: PhysicalStage): Promise<StepCounters> {
+  const c = emptyCounters(stage.input.kind === 'wide' ? stage.input.wide.kind : 'union');
+  for (const p of stage.partitions) {
+    const rows = (await finalCheckpoint(store, stage, p.index)).pieces.reduce((n, x) => n + x.rows, 0);
+    c.documentsIn += rows;
+    c.documentsOut += rows;
+  }
   return c;
 }
 

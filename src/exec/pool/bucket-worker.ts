@@ -11,7 +11,7 @@ export interface BucketTask {
   chunkSize: number;
 }
 
-/** piscina entry (via worker-entry.mjs) for the bucket phase. */
+/** piscina entry (via bucket-worker-entry.mjs) for the bucket phase; in-thread runs call `bucketPhase`. */
 export default async function (task: BucketTask): Promise<{ records: number; stars: number }> {
   const store = new LocalBlobStore(task.storeRoot, { chunkSize: task.chunkSize });
   return bucketPhase(task.plan, task.stage, task.k, store);

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
-import type { WorkerResult, WorkerTask } from './worker.ts';
+import type { BucketTask } from './bucket-worker.ts';
+import type { WorkerTask } from './worker.ts';
 // Before any thread spawns: the crash-injection counter (tests only) is shared with the workers.
 import '../state/test-hooks.ts';
 
@@ -14,8 +15,8 @@ export interface PoolOptions {
  * per-worker `init` state: models, tokenizers) live for the whole run. The queue is bounded by the
  * driver, which never has more than `workers` tasks in flight.
  */
-export function createPool(options: PoolOptions): Piscina<WorkerTask, WorkerResult> {
-  return new Piscina<WorkerTask, WorkerResult>({
+export function createPool(options: PoolOptions): Piscina<WorkerTask | BucketTask, unknown> {
+  return new Piscina<WorkerTask | BucketTask, unknown>({
     filename: new URL('./worker-entry.mjs', import.meta.url).href,
     minThreads: options.workers,
     maxThreads: options.workers,

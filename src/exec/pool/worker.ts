@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
 import { LocalBlobStore } from '../../storage/local-blob-store.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { toIpc } from '../../arrow/ipc.ts';
@@ -10,7 +11,8 @@ import { readCheckpoint } from '../state/checkpoint.ts';
 import { keys } from '../state/layout.ts';
 import { stageById } from '../state/committed.ts';
 
-/** What the driver sends for one task: plain data (the plan as JSON-able objects) plus the heartbeat. */
+/** What the pool sends a thread for one task: plain data (the plan as JSON-able objects), where the
+ *  store is, and the heartbeat buffer. */
 export interface WorkerTask {
   req: TaskRequest;
   storeRoot: string;
@@ -34,28 +36,31 @@ export async function loadModules(plan: PhysicalPlan): Promise<void> {
   }
 }
 
-/** Runs one task in this thread; also used by the driver for in-thread runs. */
-export async function runWorkerTask(task: WorkerTask): Promise<WorkerResult> {
-  await loadModules(task.req.plan);
-  const store = new LocalBlobStore(task.storeRoot, { chunkSize: task.chunkSize });
-  const hb = new Heartbeat(task.heartbeat);
+/**
+ * The one task entry: runs one task in this thread against `store`, resuming from its last commit.
+ * Pool threads call it through the default export; `collect()` calls it directly.
+ */
+export async function runWorkerTask(req: TaskRequest, store: BlobStore, heartbeat: SharedArrayBuffer, withResult: boolean): Promise<WorkerResult> {
+  await loadModules(req.plan);
+  const hb = new Heartbeat(heartbeat);
   let docs = 0;
   hb.idle(0);
-  const summary = await executeTask(task.req, store, runTaskUnits, {
+  const summary = await executeTask(req, store, runTaskUnits, {
     heartbeat: (_row, file, pos) => hb.beat(file, pos),
     idle: () => hb.idle(docs),
     onPiece: (n) => { docs += n; hb.idle(docs); },
   });
-  const stage = stageById(task.req.plan, task.req.stage);
-  if (stage.output.kind !== 'result') return summary;
-  const ck = await readCheckpoint(store, keys.checkpoint(task.req.stage, task.req.partition));
-  const batches = ck ? await readPieces(store, task.req.stage, task.req.partition, ck) : [];
+  const stage = stageById(req.plan, req.stage);
+  if (!withResult || stage.output.kind !== 'result') return summary;
+  const ck = await readCheckpoint(store, keys.checkpoint(req.stage, req.partition));
+  const batches = ck ? await readPieces(store, req.stage, req.partition, ck) : [];
   return batches.length ? { ...summary, ipc: toIpc(batches) } : summary;
 }
 
 /** piscina entry: the result's IPC bytes go back in the transfer list. */
 export default async function (task: WorkerTask): Promise<WorkerResult> {
-  const result = await runWorkerTask(task);
+  const store = new LocalBlobStore(task.storeRoot, { chunkSize: task.chunkSize });
+  const result = await runWorkerTask(task.req, store, task.heartbeat, true);
   const ipc = result.ipc;
   if (!ipc) return result;
   // piscina looks for these symbols on the returned object only, not on nested values.

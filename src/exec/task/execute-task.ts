@@ -64,7 +64,9 @@ export interface TaskRequest {
   fingerprint: string;
   stage: string;
   partition: number;
-  outDir: string;
+  /** Where the user-facing files go (sink parts, quarantine, drop logs); absent for `collect()`,
+   *  whose results stay in the store. */
+  outDir?: string;
   batchSize: number;
   poisoned: UnitSourceOptions['poisoned'];
 }
@@ -158,6 +160,7 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
 
 /** Writes the task's user-facing files (sink part, quarantine report) from its committed pieces. */
 async function finishTask(req: TaskRequest, store: BlobStore, ck: Checkpoint): Promise<void> {
+  if (req.outDir === undefined) return;
   const stage = stageById(req.plan, req.stage);
   if (stage.output.kind === 'sink' && stage.limit === undefined) {
     const batches = await readPieces(store, req.stage, req.partition, ck);
