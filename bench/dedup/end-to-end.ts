@@ -88,7 +88,7 @@ export async function endToEnd(docs: number, emit: Emit, workers = 2): Promise<v
       const stats = JSON.parse(readFileSync(join(dir, name, 'stats.json'), 'utf8')) as { totals: { dropped: Record<string, number> } };
       const rssMB = Math.round(Number(/maxrss_kb=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024);
       rmSync(join(dir, name), { recursive: true, force: true });
-      return { wallS, rssMB, removed: stats.totals.dropped.minhash_duplicate ?? 0 };
+      return { wallS, rssMB, removed: stats.totals.dropped['dedup:minhash_duplicate'] ?? 0 };
     };
     const base = sluice('base', 'none');
     const dd = sluice('dedup', 'minhash');

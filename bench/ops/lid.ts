@@ -65,7 +65,7 @@ export default async function run(): Promise<void> {
     const scores = out.getChild('language_score')!.toArray() as Float64Array;
     let mismatches = 0;
     for (let i = 0; i < corpus.length; i++) {
-      const top = labelState.model.predict(singleLine(corpus[i]!), 1)[0]!;
+      const top = labelState.state.model.predict(singleLine(corpus[i]!), 1)[0]!;
       if (top.label !== langs[i] || top.score !== scores[i]) mismatches++;
     }
     console.log(JSON.stringify({ bench: 'ops/lid', case: 'corpus', check: 'operator == predict(singleLine(text))', docs: corpus.length, mismatches }));

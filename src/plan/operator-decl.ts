@@ -17,6 +17,6 @@ export interface OperatorDecl {
   costPerRow: number;
   /** Expected fraction of rows kept, in [0, 1]; used with `costPerRow` to order filters. */
   selectivity?: number;
-  /** The drop reasons it can emit, e.g. `gopher_rep:dup_line_frac`. */
+  /** The drop reasons it can emit, each `<operator name>:<reason>`, e.g. `gopher_repetition:dup_line_frac`. */
   dropReasons?: string[];
 }

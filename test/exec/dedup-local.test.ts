@@ -37,7 +37,7 @@ describe('dedup in the local runner (collect)', () => {
     expect(column(a.table, 'id')).toEqual(docs.filter((_, i) => ref.isKept(i)).map((d) => d.id));
     const step = b.stats.find((s) => s.name === 'dedup')!;
     expect(step.documentsIn).toBe(docs.length);
-    expect(step.documentsOut + step.dropped.minhash_duplicate!).toBe(docs.length);
+    expect(step.documentsOut + step.dropped['dedup:minhash_duplicate']!).toBe(docs.length);
   });
 
   it('dedups what earlier steps left, in their order, and later steps see only kept documents', async () => {
@@ -54,7 +54,7 @@ describe('dedup in the local runner (collect)', () => {
     expect(column(r.table, 'id')).toEqual(expected);
     const step = r.stats.find((s) => s.name === 'dedup')!;
     expect(step.documentsIn).toBe(long.length);
-    expect(step.dropped).toEqual({ exact_duplicate: long.length - expected.length });
+    expect(step.dropped).toEqual({ 'dedup:exact_duplicate': long.length - expected.length });
     expect(r.stats.find((s) => s.stage === step.stage && s.step === step.step + 1)!.documentsIn).toBe(expected.length);
   });
 

@@ -83,9 +83,9 @@ describe('dedup through sluice run', () => {
     const step = s.steps.find((x) => x.name === 'dedup')!;
     expect(step.documentsIn).toBe(docs.length);
     expect(step.documentsOut).toBe(kept.length);
-    expect(step.dropped).toEqual({ minhash_duplicate: docs.length - kept.length });
+    expect(step.dropped).toEqual({ 'dedup:minhash_duplicate': docs.length - kept.length });
     expect(s.totals.documentsIn).toBe(docs.length);
-    expect(s.totals.documentsOut + s.totals.dropped.minhash_duplicate!).toBe(docs.length);
+    expect(s.totals.documentsOut + s.totals.dropped['dedup:minhash_duplicate']!).toBe(docs.length);
   });
 
   it('collect() keeps the same documents, with the same cluster ids, as sluice run', async () => {
@@ -113,7 +113,7 @@ describe('dedup through sluice run', () => {
     expect(kept.filter((id) => copies.includes(id as string))).toEqual([]);
     expect(kept).toHaveLength(docs.length - copies.length);
     const s = await stats(out);
-    expect(s.steps.find((x) => x.name === 'dedup')!.dropped).toEqual({ exact_duplicate: copies.length });
+    expect(s.steps.find((x) => x.name === 'dedup')!.dropped).toEqual({ 'dedup:exact_duplicate': copies.length });
     const collected = await readJsonl(join(input, '*.jsonl')).dedup(exact()).collect();
     expect(collected.getChild('id')!.toArray()).toEqual(kept);
   });
@@ -127,7 +127,7 @@ describe('dedup through sluice run', () => {
     const mirrors = docs.filter((d) => d.id.endsWith('-mirror')).map((d) => d.id);
     expect(mirrors.length).toBeGreaterThan(2);
     expect(kept).toHaveLength(docs.length - mirrors.length);
-    expect((await stats(out)).steps.find((x) => x.name === 'dedup')!.dropped).toEqual({ url_duplicate: mirrors.length });
+    expect((await stats(out)).steps.find((x) => x.name === 'dedup')!.dropped).toEqual({ 'dedup:url_duplicate': mirrors.length });
     const collected = await readJsonl(join(input, '*.jsonl')).dedup(byUrl()).collect();
     expect(collected.getChild('id')!.toArray()).toEqual(kept);
   });

@@ -76,12 +76,12 @@ describe('c4_quality', () => {
     const base = c4docs.find((t) => check(t).reason === null)!;
     const batch = textBatch([base, 'Too short.', `${base}\nThey sell widgets and gizmos here today.`]);
     const r = await runOperator(c4Quality, {}, batch);
-    expect(r.drop).toEqual([null, 'c4:too_few_sentences', null]);
+    expect(r.drop).toEqual([null, 'c4_quality:too_few_sentences', null]);
     expect(r.batch.getChild('text')!.get(0)).toBe(check(base).text);
     const dir = mkdtempSync(join(tmpdir(), 'c4bw-'));
     writeFileSync(join(dir, 'en'), 'gizmos\nfoo bar\n');
     const bw = await runOperator(c4Quality, { badWordsPath: join(dir, 'en') }, batch);
-    expect(bw.drop).toEqual([null, 'c4:too_few_sentences', 'c4:document_removed_with_badwords']);
-    expect(c4Quality.declare(c4QualityOptions.parse({})).dropReasons).not.toContain('c4:document_removed_with_badwords');
+    expect(bw.drop).toEqual([null, 'c4_quality:too_few_sentences', 'c4_quality:document_removed_with_badwords']);
+    expect(c4Quality.declare(c4QualityOptions.parse({})).dropReasons).not.toContain('c4_quality:document_removed_with_badwords');
   });
 });

@@ -42,7 +42,7 @@ describe('fineweb_quality', () => {
 
   it('runs as an operator with prefixed reasons', async () => {
     const r = await runOperator(finewebQuality, {}, textBatch([c4docs[0]!, 'a\nb\nc', null]));
-    expect(r.drop).toEqual([check(c4docs[0]!) === null ? null : `fineweb:${check(c4docs[0]!)}`, 'fineweb:line_punct_ratio', 'fineweb:line_punct_ratio']);
+    expect(r.drop).toEqual([check(c4docs[0]!) === null ? null : `fineweb_quality:${check(c4docs[0]!)}`, 'fineweb_quality:line_punct_ratio', 'fineweb_quality:line_punct_ratio']);
   });
 
   it('rejects more label-0 than label-1 DCLM documents', async () => {

@@ -102,16 +102,16 @@ describe('gopher_repetition', () => {
   it('runs as an operator with prefixed reasons and disabled checks', async () => {
     const texts = ['x y z\nx y z\nx y z', readCorpus('c4-sample.01.jsonl')[0]!.text, null];
     const r = await runOperator(gopherRepetition, {}, textBatch(texts));
-    expect(r.drop).toEqual(['gopher_rep:dup_line_frac', null, null]);
+    expect(r.drop).toEqual(['gopher_repetition:dup_line_frac', null, null]);
     expect(r.batch.numRows).toBe(3);
     const off = await runOperator(gopherRepetition, { dupLineFrac: null, dupLineCharFrac: null, dupParaFrac: null, dupParaCharFrac: null }, textBatch(texts));
-    expect(off.drop![0]).toBe('gopher_rep:top_2_gram');
+    expect(off.drop![0]).toBe('gopher_repetition:top_2_gram');
     expect(() => gopherRepetitionOptions.parse({ dupLineFrac: 2 })).toThrow();
   });
 
   it('declares its reads and reasons', () => {
     const d = gopherRepetition.declare(defaults);
     expect(d.reads).toEqual(['text']);
-    expect(d.dropReasons).toContain('gopher_rep:duplicated_10_n_grams');
+    expect(d.dropReasons).toContain('gopher_repetition:duplicated_10_n_grams');
   });
 });

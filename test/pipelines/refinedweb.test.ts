@@ -36,16 +36,16 @@ function run(out: string, workers: number, extra: string[] = [], env: Record<str
 const GOLDEN: [string, string, number, number, Record<string, number>, number][] = [
   ['s0', 'scan', 221, 60, { 'non_response:request': 81, 'non_response:metadata': 45, content_type: 20, non_http_response: 5, 'non_response:warcinfo': 5, 'non_response:resource': 4 }, 1],
   ['s0', 'url_filter', 60, 60, {}, 0],
-  ['s0', 'extract_text', 60, 59, { 'extract:no_text': 1 }, 0],
+  ['s0', 'extract_text', 60, 59, { 'extract_text:no_text': 1 }, 0],
   ['s0', 'drop', 59, 59, {}, 0],
   ['s0', 'gopher_quality', 59, 32, {
     'gopher_quality:gopher_below_alpha_threshold': 9, 'gopher_quality:gopher_below_avg_threshold': 9, 'gopher_quality:gopher_short_doc': 6,
     'gopher_quality:gopher_enough_stop_words': 2, 'gopher_quality:gopher_too_many_ellipsis': 1,
   }, 0],
   ['s0', 'language_id', 32, 32, {}, 0],
-  ['s0', 'gopher_repetition', 32, 31, { 'gopher_rep:dup_para_char_frac': 1 }, 0],
+  ['s0', 'gopher_repetition', 32, 31, { 'gopher_repetition:dup_para_char_frac': 1 }, 0],
   ['s0', 'line_corrections', 31, 29, { 'line_corrections:too_many_removed': 2 }, 0],
-  ['s1', 'dedup', 29, 27, { minhash_duplicate: 2 }, 0],
+  ['s1', 'dedup', 29, 27, { 'dedup:minhash_duplicate': 2 }, 0],
   ['s1', 'tokenize', 27, 27, {}, 0],
   ['s1', 'select', 27, 27, {}, 0],
 ];
@@ -77,7 +77,7 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
     expect(stdout).toMatch(/tokens: \d+ in 27 documents/);
     const html = await readFile(join(w1(), 'report.html'), 'utf8');
     expect(html).toContain('Funnel: documents per step');
-    expect(html).toContain('minhash_duplicate');
+    expect(html).toContain('dedup:minhash_duplicate');
     expect(html).not.toMatch(/<script|https?:\/\/[^"<]*\.(css|js)\b/);
   });
 
@@ -150,7 +150,7 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
   it('records dropped documents with reasons; inspect shows them; report regenerates', async () => {
     const logs: DropLog[] = [];
     for (const n of await readdir(join(w1(), 'dropped'))) logs.push(JSON.parse(await readFile(join(w1(), 'dropped', n), 'utf8')) as DropLog);
-    const dups = logs.flatMap((l) => l.samples).filter((s) => s.reason === 'minhash_duplicate');
+    const dups = logs.flatMap((l) => l.samples).filter((s) => s.reason === 'dedup:minhash_duplicate');
     expect(dups.map((s) => s.url)).toEqual(['https://allenai.org/', 'https://allenai.org/']);
     const insp = sluice(['inspect', w1(), '--dropped-by', 'gopher_quality', '--sample', '3']);
     expect(insp.status, insp.stderr).toBe(0);

@@ -7,14 +7,14 @@ export const KEEP_COLUMN = '__dedup_keep';
 export const CLUSTER_ID = 'cluster_id';
 export const CLUSTER_SIZE = 'cluster_size';
 
-/** Drop reasons of the dedup step, by strategy. */
-export const DROP_REASONS = { minhash: 'minhash_duplicate', exact: 'exact_duplicate', url: 'url_duplicate' } as const;
+/** Drop reasons of the dedup step, by strategy, prefixed by the step's name like every operator's. */
+export const DROP_REASONS = { minhash: 'dedup:minhash_duplicate', exact: 'dedup:exact_duplicate', url: 'dedup:url_duplicate' } as const;
 
 /**
  * The narrow end of a dedup: the planner puts it first in the stage after the dedup cut. The wide
  * phases (src/exec/dedup) decide which documents are kept and mark each row of the stage input with
- * {@link KEEP_COLUMN}; this step drops the others with reason `minhash_duplicate`,
- * `exact_duplicate` or `url_duplicate`, so stats account for every document at this step.
+ * {@link KEEP_COLUMN}; this step drops the others with reason `dedup:minhash_duplicate`,
+ * `dedup:exact_duplicate` or `dedup:url_duplicate`, so stats account for every document at this step.
  */
 export const dedupFilter = defineOperator({
   name: 'dedup',

@@ -14,7 +14,7 @@
  *    parent partition, root (= cluster id, the smallest ordinal: the first document) and size.
  * 4. Filter (narrow, the `dedup` step first in the stage after the cut): parent partition p's
  *    documents, in order, marked kept iff root = own ordinal; others dropped with
- *    `minhash_duplicate` / `exact_duplicate` / `url_duplicate` (DROP_REASONS); optionally
+ *    `dedup:minhash_duplicate` / `dedup:exact_duplicate` / `dedup:url_duplicate` (DROP_REASONS); optionally
  *    `cluster_id` / `cluster_size` columns.
  *
  * Optional verification (in-memory `fuzzyDedupLocal` only; the wide stages move band hashes, not

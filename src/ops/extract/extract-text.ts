@@ -23,6 +23,9 @@ export type ExtractTextOptions = z.output<typeof extractTextOptions>;
 
 const METADATA_COLUMNS = ['title', 'date', 'author'] as const;
 
+/** Drop reason of a page whose extracted text is empty or shorter than `minTextLength`. */
+const NO_TEXT = 'extract_text:no_text';
+
 /** The page column as strings or bytes; bytes are decoded by the extractor with charset sniffing. */
 function readPages(batch: RecordBatch, column: string): Array<string | Uint8Array> {
   const at = batch.schema.fields.findIndex((f) => f.name === column);
@@ -39,7 +42,7 @@ function readPages(batch: RecordBatch, column: string): Array<string | Uint8Arra
 /**
  * Main-text extraction (RefinedWeb §3.1: trafilatura on the HTML of each response). Keeps the
  * article and drops menus, footers, cookie banners, comments and share bars; see `extract/`.
- * Pages with no text are dropped (`extract:no_text`); pages over a hard limit or that are not
+ * Pages with no text are dropped (`extract_text:no_text`); pages over a hard limit or that are not
  * text are quarantined with the reason (`extract:too_large`, `extract:too_complex`, `extract:timeout`, `extract:binary`).
  */
 export const extractText = defineOperator({
@@ -54,7 +57,7 @@ export const extractText = defineOperator({
     // ~2.5 ms per median Common Crawl page on one core (bench/extract.ts).
     costPerRow: 2_500_000,
     selectivity: 0.95,
-    dropReasons: ['extract:no_text'],
+    dropReasons: [NO_TEXT],
   }),
   init: (o) => o,
   apply: (o, batch, ctx) => {
@@ -69,7 +72,7 @@ export const extractText = defineOperator({
       const r = extractMainText(pages[i]!, o);
       if (!r.ok) { quarantine[i] = r.message; continue; }
       texts[i] = r.text;
-      if (r.text.length < Math.max(1, o.minTextLength)) drop[i] = 'extract:no_text';
+      if (r.text.length < Math.max(1, o.minTextLength)) drop[i] = NO_TEXT;
       meta[0]![i] = r.title; meta[1]![i] = r.date; meta[2]![i] = r.author;
     }
     let out = setColumn(batch, o.textColumn, utf8Vector(texts));

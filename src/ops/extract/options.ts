@@ -15,7 +15,7 @@ export const extractOptionsSchema = z.object({
   /** Append user comments after the main text; off as in trafilatura's default `include_comments`
    *  for pre-training (datatrove's Trafilatura step passes `include_comments=False`). */
   includeComments: z.boolean().default(false),
-  /** Documents whose extracted text is shorter (in characters) are dropped with `extract:no_text`;
+  /** Documents whose extracted text is shorter (in characters) are dropped with `extract_text:no_text`;
    *  trafilatura's `MIN_OUTPUT_SIZE = 1`. */
   minTextLength: z.number().int().min(0).default(1),
   /** Inputs larger than this are quarantined (`extract:too_large`). 20 MB is trafilatura's

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { setColumn } from '../../arrow/batch.ts';
-import { utf8Vector } from '../../arrow/utf8.ts';
-import { defineOperator } from '../operator.ts';
 import { CC_SPACE, CHAR_CLASS } from '../text/chars.ts';
-import { readTextColumn } from '../text/columns.ts';
 import { LineSplitter } from '../text/lines.ts';
 import { countSentences } from '../text/sentences.ts';
+import { defineFilter } from './define-filter.ts';
 
 const CITATION = /\[\d*]|\[edit]|\[citation needed]/g;
 const POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
@@ -109,34 +106,15 @@ export function compileBadWords(words: readonly string[]): RegExp | null {
 }
 
 /** C4's line and document heuristics; rewrites the text to its kept lines. */
-export const c4Quality = defineOperator({
+export const c4Quality = defineFilter({
   name: 'c4_quality',
   options: c4QualityOptions,
-  declare: (o) => ({
-    reads: [o.column],
-    writes: [o.column],
-    removes: [],
-    filters: true,
-    kind: 'narrow',
-    costPerRow: 20_000,
-    selectivity: 0.7,
-    dropReasons: ['lorem_ipsum', 'curly_bracket', 'too_few_sentences', ...(o.badWordsPath ? ['document_removed_with_badwords'] : [])]
-      .map((r) => `c4:${r}`),
-  }),
+  reasons: (o) => ['lorem_ipsum', 'curly_bracket', 'too_few_sentences', ...(o.badWordsPath ? ['document_removed_with_badwords'] : [])],
+  declare: (o) => ({ reads: [o.column], writes: [o.column], costPerRow: 20_000, selectivity: 0.7 }),
   init: (o) => ({
     options: o,
     badWords: o.badWordsPath ? compileBadWords(readFileSync(o.badWordsPath, 'utf8').split('\n')) : null,
   }),
-  apply: (state, batch, ctx) => {
-    const texts = readTextColumn(batch, state.options.column, 'c4_quality');
-    const drop = new Array<string | null>(texts.length);
-    const out = new Array<string>(texts.length);
-    for (let i = 0; i < texts.length; i++) {
-      ctx.heartbeat(i);
-      const r = c4QualityCheck(texts[i]!, state.options, state.badWords);
-      drop[i] = r.reason === null ? null : `c4:${r.reason}`;
-      out[i] = r.text;
-    }
-    return { batch: setColumn(batch, state.options.column, utf8Vector(out)), drop };
-  },
+  column: (o) => o.column,
+  rewrite: (state, text) => c4QualityCheck(text, state.options, state.badWords),
 });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { defineOperator } from '../operator.ts';
-import { dropByCheck } from '../text/columns.ts';
 import { findDuplicateSpans, LineSplitter } from '../text/lines.ts';
 import { WordTokens } from '../text/words.ts';
+import { defineFilter } from './define-filter.ts';
 
 /**
  * Options of the FineWeb quality filter: datatrove
@@ -66,20 +65,12 @@ export function finewebQualityCheck(text: string, o: FinewebQualityOptions, s: F
 const REASONS = ['line_punct_ratio', 'short_line_ratio', 'char_dup_ratio', 'list_ratio'];
 
 /** FineWeb's own heuristics: punctuation-ending lines, short lines, duplicated lines, list-like layout. */
-export const finewebQuality = defineOperator({
+export const finewebQuality = defineFilter({
   name: 'fineweb_quality',
   options: finewebQualityOptions,
-  declare: (o) => ({
-    reads: [o.column],
-    writes: [],
-    removes: [],
-    filters: true,
-    kind: 'narrow',
-    costPerRow: 8_000,
-    selectivity: 0.85,
-    dropReasons: REASONS.map((r) => `fineweb:${r}`),
-  }),
+  reasons: REASONS,
+  declare: (o) => ({ reads: [o.column], costPerRow: 8_000, selectivity: 0.85 }),
   init: (o) => ({ options: o, scratch: finewebScratch() }),
-  apply: (state, batch, ctx) =>
-    dropByCheck(batch, state.options.column, 'fineweb_quality', 'fineweb', ctx, (text) => finewebQualityCheck(text, state.options, state.scratch)),
+  column: (o) => o.column,
+  check: (state, text) => finewebQualityCheck(text, state.options, state.scratch),
 });

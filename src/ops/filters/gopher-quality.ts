@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { defineOperator } from '../operator.ts';
 import { CC_ALPHA, CC_DT_PUNCT, CC_SPACE, CHAR_CLASS } from '../text/chars.ts';
-import { dropByCheck } from '../text/columns.ts';
 import { LineSplitter } from '../text/lines.ts';
 import { WordTokens } from '../text/words.ts';
+import { defineFilter } from './define-filter.ts';
 
 /** Gopher's stop words (Rae et al. 2021, §A.1.1; datatrove `STOP_WORDS`). Matched case-sensitively, as datatrove does. */
 export const GOPHER_STOP_WORDS = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'] as const;
@@ -122,6 +121,7 @@ export function gopherQualityCheck(text: string, o: GopherQualityOptions, s: Gop
   return null;
 }
 
+/** datatrove's reason names, kept whole after the `gopher_quality:` prefix so they match its logs. */
 const REASONS = [
   'gopher_short_doc', 'gopher_long_doc', 'gopher_below_avg_threshold', 'gopher_above_avg_threshold',
   'gopher_too_many_hashes', 'gopher_too_many_ellipsis', 'gopher_too_many_bullets', 'gopher_too_many_end_ellipsis',
@@ -129,20 +129,12 @@ const REASONS = [
 ];
 
 /** Drops documents failing Gopher's quality heuristics (word counts and lengths, symbols, bullets, stop words). */
-export const gopherQuality = defineOperator({
+export const gopherQuality = defineFilter({
   name: 'gopher_quality',
   options: gopherQualityOptions,
-  declare: (o) => ({
-    reads: [o.column],
-    writes: [],
-    removes: [],
-    filters: true,
-    kind: 'narrow',
-    costPerRow: 15_000,
-    selectivity: 0.7,
-    dropReasons: REASONS.map((r) => `gopher_quality:${r}`),
-  }),
+  reasons: REASONS,
+  declare: (o) => ({ reads: [o.column], costPerRow: 15_000, selectivity: 0.7 }),
   init: (o) => ({ options: o, scratch: gopherQualityScratch(o) }),
-  apply: (state, batch, ctx) =>
-    dropByCheck(batch, state.options.column, 'gopher_quality', 'gopher_quality', ctx, (text) => gopherQualityCheck(text, state.options, state.scratch)),
+  column: (o) => o.column,
+  check: (state, text) => gopherQualityCheck(text, state.options, state.scratch),
 });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { defineOperator } from '../operator.ts';
-import { dropByCheck } from '../text/columns.ts';
 import { findDuplicateSpans, LineSplitter } from '../text/lines.ts';
 import { NgramStats } from '../text/ngrams.ts';
 import { WordTokens } from '../text/words.ts';
+import { defineFilter } from './define-filter.ts';
 
 const fraction = z.number().min(0).max(1);
 const ngramThresholds = z.array(z.tuple([z.number().int().min(1).max(32), fraction]));
@@ -75,24 +74,16 @@ export function gopherRepetitionCheck(text: string, o: GopherRepetitionOptions, 
 }
 
 /** Drops documents with repeated lines, paragraphs or n-grams (Gopher, Rae et al. 2021, Table A1). */
-export const gopherRepetition = defineOperator({
+export const gopherRepetition = defineFilter({
   name: 'gopher_repetition',
   options: gopherRepetitionOptions,
-  declare: (o) => ({
-    reads: [o.column],
-    writes: [],
-    removes: [],
-    filters: true,
-    kind: 'narrow',
-    costPerRow: 40_000,
-    selectivity: 0.85,
-    dropReasons: [
-      'dup_para_frac', 'dup_para_char_frac', 'dup_line_frac', 'dup_line_char_frac',
-      ...o.topNGrams.map(([n]) => `top_${n}_gram`),
-      ...o.dupNGrams.map(([n]) => `duplicated_${n}_n_grams`),
-    ].map((r) => `gopher_rep:${r}`),
-  }),
+  reasons: (o) => [
+    'dup_para_frac', 'dup_para_char_frac', 'dup_line_frac', 'dup_line_char_frac',
+    ...o.topNGrams.map(([n]) => `top_${n}_gram`),
+    ...o.dupNGrams.map(([n]) => `duplicated_${n}_n_grams`),
+  ],
+  declare: (o) => ({ reads: [o.column], costPerRow: 40_000, selectivity: 0.85 }),
   init: (o) => ({ options: o, scratch: gopherRepetitionScratch() }),
-  apply: (state, batch, ctx) =>
-    dropByCheck(batch, state.options.column, 'gopher_repetition', 'gopher_rep', ctx, (text) => gopherRepetitionCheck(text, state.options, state.scratch)),
+  column: (o) => o.column,
+  check: (state, text) => gopherRepetitionCheck(text, state.options, state.scratch),
 });

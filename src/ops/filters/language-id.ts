@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { setColumn } from '../../arrow/batch.ts';
 import { utf8Parts, utf8Vector } from '../../arrow/utf8.ts';
 import type { Utf8Parts } from '../../arrow/utf8.ts';
-import { defineOperator } from '../operator.ts';
 import { float64Column, readTextColumn } from '../text/columns.ts';
 import { loadFastTextFtz } from '../text/fasttext-ftz.ts';
 import type { FastTextUtf8Classifier } from '../text/fasttext-ftz.ts';
 import { fastTextWasmPaths, loadFastTextWasm, singleLine } from '../text/fasttext-wasm.ts';
 import type { FastTextClassifier } from '../text/fasttext-wasm.ts';
+import { defineFilter } from './define-filter.ts';
 
 /**
  * Options of the language-ID step. Defaults follow RefinedWeb (Penedo et al. 2023, arXiv
@@ -59,21 +59,20 @@ function utf8Column(batch: Parameters<typeof readTextColumn>[0], column: string)
 }
 
 /** Annotates each document with its fastText language and score; drops other languages and low scores. */
-export const languageId = defineOperator({
+export const languageId = defineFilter({
   name: 'language_id',
   options: languageIdOptions,
+  // With labelOnly no reason is declared, so the planner sees an annotator that filters nothing.
+  reasons: (o) => (o.labelOnly ? [] : ['language', 'low_score']),
   declare: (o) => ({
     reads: [o.column],
     writes: [o.languageColumn, o.scoreColumn],
-    removes: [],
-    filters: !o.labelOnly,
-    kind: 'narrow',
     costPerRow: 100_000,
     selectivity: o.labelOnly ? 1 : 0.5,
-    dropReasons: o.labelOnly ? [] : ['language_id:language', 'language_id:low_score'],
   }),
   init: async (o) => ({ options: o, model: await loadLanguageModel(o.modelPath, o.engine), keep: new Set(o.languages) }),
-  apply: (state, batch, ctx) => {
+  // Batch-level: the js engine reads the column's UTF-8 bytes directly, and two columns are written.
+  checkBatch: (state, batch, ctx) => {
     const o = state.options;
     const model = state.model;
     // The js engine reads the column's UTF-8 bytes directly: no string per document.
@@ -91,8 +90,8 @@ export const languageId = defineOperator({
       labels[i] = top?.label ?? '';
       scores[i] = top?.score ?? 0;
       if (o.labelOnly) continue;
-      if (state.keep.size > 0 && !state.keep.has(labels[i]!)) drop[i] = 'language_id:language';
-      else if (scores[i]! < o.minScore) drop[i] = 'language_id:low_score';
+      if (state.keep.size > 0 && !state.keep.has(labels[i]!)) drop[i] = 'language';
+      else if (scores[i]! < o.minScore) drop[i] = 'low_score';
     }
     let out = setColumn(batch, o.languageColumn, utf8Vector(labels), false);
     out = setColumn(out, o.scoreColumn, float64Column(scores), false);

@@ -27,26 +27,3 @@ export function readTextColumn(batch: RecordBatch, column: string, operator: str
 export function float64Column(values: Float64Array): Data<Float64> {
   return makeData({ type: new Float64(), length: values.length, nullCount: 0, data: values });
 }
-
-/**
- * The `apply` body shared by filters that judge each document's text alone: runs `check` per
- * document (with a heartbeat, so the watchdog can time out one document) and prefixes its reason
- * with the operator's namespace, e.g. `gopher_rep:` + `dup_line_frac`.
- */
-export function dropByCheck(
-  batch: RecordBatch,
-  column: string,
-  operator: string,
-  prefix: string,
-  ctx: { heartbeat(row: number): void },
-  check: (text: string) => string | null,
-): { batch: RecordBatch; drop: (string | null)[] } {
-  const texts = readTextColumn(batch, column, operator);
-  const drop = new Array<string | null>(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    ctx.heartbeat(i);
-    const reason = check(texts[i]!);
-    drop[i] = reason === null ? null : `${prefix}:${reason}`;
-  }
-  return { batch, drop };
-}

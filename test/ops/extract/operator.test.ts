@@ -22,10 +22,10 @@ async function run(batch: RecordBatch, options: unknown = {}) {
 }
 
 describe('extract_text operator', () => {
-  it('is registered and declares html -> text, filtering with extract:no_text', () => {
+  it('is registered and declares html -> text, filtering with extract_text:no_text', () => {
     expect(getOperator('extract_text')).toBe(extractText);
     const d = extractText.declare(parseOptions(extractText, {}));
-    expect(d).toMatchObject({ reads: ['html'], writes: ['text'], removes: [], filters: true, kind: 'narrow', dropReasons: ['extract:no_text'] });
+    expect(d).toMatchObject({ reads: ['html'], writes: ['text'], removes: [], filters: true, kind: 'narrow', dropReasons: ['extract_text:no_text'] });
     expect(extractText.declare(parseOptions(extractText, { metadata: true })).writes).toEqual(['text', 'title', 'date', 'author']);
   });
 
@@ -37,7 +37,7 @@ describe('extract_text operator', () => {
     expect(r.batch.schema.fields.map((f) => f.name)).toEqual(['id', 'html', 'text']);
     const text = r.batch.getChild('text')!;
     expect(String(text.get(0))).toContain('So finally you\'re testing your frontend JavaScript code?');
-    expect(r.drop).toEqual([null, 'extract:no_text', 'extract:no_text', null]);
+    expect(r.drop).toEqual([null, 'extract_text:no_text', 'extract_text:no_text', null]);
     expect(r.quarantine![3]).toMatch(/^extract:too_large/);
     expect(r.quarantine!.slice(0, 3)).toEqual([null, null, null]);
     expect(r.beats).toEqual([0, 1, 2, 3]);
@@ -45,7 +45,7 @@ describe('extract_text operator', () => {
 
   it('minTextLength drops short extractions', async () => {
     const r = await run(htmlBatch(['<p>Short but real text.</p>']), { minTextLength: 100 });
-    expect(r.drop).toEqual(['extract:no_text']);
+    expect(r.drop).toEqual(['extract_text:no_text']);
   });
 
   it('metadata columns when asked', async () => {
