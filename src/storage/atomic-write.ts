@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** How `writeAtomically` places its temp file and makes directories. */
@@ -49,6 +49,22 @@ export async function writeAtomically(path: string, write: (tmp: string) => Prom
     await rm(tmp, { force: true });
     throw e;
   }
+  // A writer killed mid-write leaves its temp file beside the target; the next writer of the same
+  // file removes those of dead processes, so a resumed run's output directory holds no debris.
+  if (opts.tmpDir === undefined) await removeDeadTemps(dir, basename(path));
+}
+
+async function removeDeadTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  for (const f of await readdir(dir).catch(() => [] as string[])) {
+    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+    const pid = Number(f.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await rm(join(dir, f), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
 /** Writes `data` to `path` atomically (see `writeAtomically`). */
