@@ -55,7 +55,7 @@ describe('executePlan', () => {
     expect(on.stats.map((s) => s.name)).toContain('text_length');
   });
 
-  it('runs unions and repartitions in partition order', async () => {
+  it('runs unions and repartitions as sluice run does: rows bucketed by document identity', async () => {
     const a: SourceSpec = { format: 'records', paths: [], options: { rows: [{ k: 1 }, { k: 2 }, { k: 3 }] } };
     const b: SourceSpec = { format: 'records', paths: [], options: { rows: [{ k: 4 }, { k: 5 }] } };
     const plan: LogicalPlan = {
@@ -63,7 +63,9 @@ describe('executePlan', () => {
       input: { kind: 'repartition', partitions: 3, input: { kind: 'union', inputs: [{ kind: 'scan', source: a }, { kind: 'scan', source: b }] } },
     };
     const { table, stats, physical } = await executePlan(plan);
-    expect(table.getChild('k')!.toArray()).toEqual(new Float64Array([1, 3, 4, 5]));
+    // Repartition hashes (__file, __pos) into buckets; each bucket keeps input order. Pinned so a
+    // change of the hash (which would reorder every repartitioned output) cannot pass unnoticed.
+    expect(table.getChild('k')!.toArray()).toEqual(new Float64Array([1, 4, 3, 5]));
     expect(physical.stages.at(-1)!.partitions).toHaveLength(3);
     checkStats(stats);
   });
@@ -93,9 +95,9 @@ describe('executePlan', () => {
     expect(Object.keys(lines[0])).toEqual(['url']);
   });
 
-  it('says clearly which wide steps need the worker-pool executor', async () => {
+  it('says which registration a wide operator without a shuffle needs (as sluice run does)', async () => {
     const options = parseOptions(textLength, {});
     const plan: LogicalPlan = { kind: 'apply', op: 'text_length', options, decl: { ...textLength.declare(options), kind: 'wide' }, input: { kind: 'scan', source: jsonl } };
-    await expect(executePlan(plan)).rejects.toThrow(/wide step "apply".*not supported in local execution yet/);
+    await expect(executePlan(plan)).rejects.toThrow(/no shuffle registered for wide step "apply:text_length"/);
   });
 });

@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { analyzePlan } from '../../src/planner/analyze.ts';
 import { fromRecords } from '../../src/dataframe/read.ts';
 import { executePlan } from '../../src/exec/driver/collect.ts';
-import { parseOptions, type AnyOperator } from '../../src/ops/operator.ts';
-import { regexLineFilter } from '../../src/ops/transforms/regex-line-filter.ts';
-import { textLength } from '../../src/ops/filters/text-length.ts';
 import { formatLogical } from '../../src/planner/format-plan.ts';
 import { optimize } from '../../src/planner/optimize.ts';
-import { randomPipeline, tableArb, TABLE_COLUMNS, type OpChoice } from './random-pipelines.ts';
+import { BUILTIN_OP_CHOICES } from './builtin-op-choices.ts';
+import { randomPipeline, tableArb, TABLE_COLUMNS } from './random-pipelines.ts';
 
 /**
  * The optimizer's contract, checked through the real runtime: for random small tables and random
@@ -18,16 +16,7 @@ import { randomPipeline, tableArb, TABLE_COLUMNS, type OpChoice } from './random
  * `__pos`). The optimized run also uses tiny partitions, so per-partition limits and scan limits
  * are exercised across partition boundaries.
  */
-function choice(op: AnyOperator, raw: Record<string, unknown>, requires: OpChoice['requires'], produces: OpChoice['produces']): OpChoice {
-  const options = parseOptions(op, raw) as Record<string, unknown>;
-  return { op: op.name, options, decl: op.declare(options), requires, produces };
-}
-
-const ops: OpChoice[] = [
-  choice(textLength as unknown as AnyOperator, { column: 's', output: 's_len', unit: 'chars' }, { s: 'str' }, { s_len: 'num' }),
-  choice(regexLineFilter as unknown as AnyOperator, { column: 's', pattern: '^a' }, { s: 'str' }, { s: 'str' }),
-  choice(regexLineFilter as unknown as AnyOperator, { column: 's', pattern: 'b$' }, { s: 'str' }, { s: 'str' }),
-];
+const ops = BUILTIN_OP_CHOICES;
 
 const nonEmpty = tableArb.filter((rows) => rows.length > 0);
 

@@ -12,7 +12,7 @@ export async function prepareDedup(ctx: { plan: PhysicalPlan; store: BlobStore; 
   const todo = await pendingBuckets(ctx.plan, stage.id, ctx.store);
   let next = 0;
   const runNext = async (): Promise<void> => {
-    while (next < todo.length) await ctx.executor.runBucket(ctx.plan, stage.id, todo[next++]!);
+    while (next < todo.length) await ctx.executor.runBucket(ctx.store, ctx.plan, stage.id, todo[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(ctx.executor.workers, todo.length) }, runNext));
   return mergePhase(ctx.plan, stage.id, ctx.store);

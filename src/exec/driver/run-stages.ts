@@ -8,6 +8,7 @@ import { finalizeSink, writeSinkPart } from '../../io/sinks.ts';
 // Registers the `tokens` sink (token shards) with its finalizer.
 import '../../io/token-shards/sink.ts';
 import type { RunStats } from '../accounting/counters.ts';
+import type { TaskExecutor } from '../pool/executor.ts';
 import { threadPoolExecutor } from '../pool/thread-pool-executor.ts';
 import { readCheckpoint } from '../state/checkpoint.ts';
 import { limitCuts } from '../state/committed.ts';
@@ -36,6 +37,9 @@ export interface StageRunOptions {
   chunkSize?: number;
   maxOldGenerationSizeMb?: number;
   progress?: ProgressReporter;
+  /** Where tasks run (default: a new thread pool of `workers` threads, closed at the end). A given
+   *  executor is left open, so one pool can serve many runs; `workers` is then the executor's. */
+  executor?: TaskExecutor;
 }
 
 export interface StageRunResult {
@@ -64,7 +68,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const { fingerprint, store } = await claimRun(plan, options);
   if (options.only) await checkParentsCommitted(store, plan, options.only.stage);
   const progress = options.progress ?? silentProgress;
-  const executor = threadPoolExecutor(store, { workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
+  const executor = options.executor ?? threadPoolExecutor({ workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
   const ctx: ScheduleContext = {
     plan, fingerprint, store, executor, progress, batchSize, outDir: options.outDir,
     docTimeoutMs: options.docTimeoutMs ?? 120_000, retries: options.retries ?? 2,
@@ -75,7 +79,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
     if (options.only && (await missingStages(store, plan)).length) return { fingerprint };
   } finally {
     progress.stop();
-    await executor.close();
+    if (!options.executor) await executor.close();
   }
   for (const stage of plan.stages) await finishStage(store, stage);
   for (const stage of plan.stages) {

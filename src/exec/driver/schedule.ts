@@ -90,7 +90,7 @@ async function runTaskWithRetries(ctx: ScheduleContext, stage: PhysicalStage, t:
       ...(ctx.outDir !== undefined ? { outDir: ctx.outDir } : {}), batchSize: ctx.batchSize, poisoned,
     };
     try {
-      return await ctx.executor.runTask(req, hb.buffer, abort.signal);
+      return await ctx.executor.runTask(ctx.store, req, hb.buffer, abort.signal);
     } catch (e) {
       if (overdue) {
         // The worker was terminated mid-document: quarantine that document and continue after it.

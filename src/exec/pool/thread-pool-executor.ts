@@ -1,5 +1,6 @@
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
-import type { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { LocalBlobStore } from '../../storage/local-blob-store.ts';
 import type { TaskRequest } from '../task/execute-task.ts';
 import type { BucketTask } from './bucket-worker.ts';
 import type { TaskExecutor } from './executor.ts';
@@ -8,16 +9,22 @@ import type { WorkerResult } from './worker.ts';
 
 const BUCKET_ENTRY = new URL('./bucket-worker-entry.mjs', import.meta.url).href;
 
-/** Runs tasks on a piscina pool of worker threads that open the run's store from its directory. */
-export function threadPoolExecutor(store: LocalBlobStore, options: PoolOptions): TaskExecutor {
+/** Threads open the store from its directory, so only a local store can be shared with them. */
+function localRoot(store: BlobStore): { storeRoot: string; chunkSize: number } {
+  if (!(store instanceof LocalBlobStore)) throw new Error('the thread-pool executor needs a LocalBlobStore (its threads open it by path)');
+  return { storeRoot: store.root, chunkSize: store.chunkSize };
+}
+
+/** Runs tasks on a piscina pool of worker threads. */
+export function threadPoolExecutor(options: PoolOptions): TaskExecutor {
   const pool = createPool(options);
   return {
     workers: options.workers,
-    runTask(req: TaskRequest, heartbeat: SharedArrayBuffer, signal: AbortSignal): Promise<WorkerResult> {
-      return pool.run({ req, storeRoot: store.root, chunkSize: store.chunkSize, heartbeat }, { signal }) as Promise<WorkerResult>;
+    runTask(store: BlobStore, req: TaskRequest, heartbeat: SharedArrayBuffer, signal: AbortSignal): Promise<WorkerResult> {
+      return pool.run({ req, ...localRoot(store), heartbeat }, { signal }) as Promise<WorkerResult>;
     },
-    async runBucket(plan: PhysicalPlan, stage: string, k: number): Promise<void> {
-      const task: BucketTask = { plan, stage, k, storeRoot: store.root, chunkSize: store.chunkSize };
+    async runBucket(store: BlobStore, plan: PhysicalPlan, stage: string, k: number): Promise<void> {
+      const task: BucketTask = { plan, stage, k, ...localRoot(store) };
       await pool.run(task, { filename: BUCKET_ENTRY });
     },
     close: () => pool.destroy(),

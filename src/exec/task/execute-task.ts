@@ -182,7 +182,8 @@ export async function readPieces(store: BlobStore, stage: string, partition: num
   return out;
 }
 
-async function readQuarantine(store: BlobStore, stage: string, partition: number, ck: Checkpoint): Promise<string> {
+/** The quarantine records a committed task wrote (JSON lines), in input order. */
+export async function readQuarantine(store: BlobStore, stage: string, partition: number, ck: Checkpoint): Promise<string> {
   let text = '';
   for (const p of ck.pieces) {
     if (p.quarantined) text += new TextDecoder().decode(await store.getBytes(keys.quarantine(stage, partition, p.seq)));
