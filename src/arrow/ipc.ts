@@ -14,30 +14,38 @@ export function toIpc(batches: readonly RecordBatch[]): Uint8Array {
 }
 
 /**
- * arrow's IPC writer cannot write two columns that share a buffer object: `select(a, a AS z)`
- * (a column reference is not copied) wrote a body shorter than its metadata, or `z` read back as
- * garbage. A column whose buffers were already written by an earlier column is copied first.
+ * arrow's IPC writer cannot write two columns whose buffers overlap in memory (the same typed array,
+ * or two views of one region): `select(a, a AS z)` (a column reference is not copied) or two
+ * broadcasts of one cached constant wrote a body shorter than its metadata, or read back garbage
+ * (2.1e-314). Views of disjoint regions of one ArrayBuffer (batches read from IPC) are fine. A
+ * column overlapping one written before it is copied first.
  */
 function unshareBuffers(batch: RecordBatch): RecordBatch {
-  const seen = new Set<unknown>();
+  const seen = new Map<ArrayBufferLike, [number, number][]>();
+  const overlaps = (v: ArrayBufferView): boolean =>
+    (seen.get(v.buffer) ?? []).some(([s, e]) => v.byteOffset < e && s < v.byteOffset + v.byteLength);
+  const remember = (d: Data): void => {
+    for (const v of viewsOf(d)) {
+      const ranges = seen.get(v.buffer) ?? [];
+      ranges.push([v.byteOffset, v.byteOffset + v.byteLength]);
+      seen.set(v.buffer, ranges);
+    }
+  };
   let shared = false;
   const children = batch.data.children.map((d) => {
-    if (!buffersOf(d).some((x) => seen.has(x))) {
-      for (const x of buffersOf(d)) seen.add(x);
-      return d;
-    }
+    if (!viewsOf(d).some(overlaps)) { remember(d); return d; }
     shared = true;
     const copy = takeData(d, Int32Array.from({ length: d.length }, (_, i) => i));
-    for (const x of buffersOf(copy)) seen.add(x);
+    remember(copy);
     return copy;
   });
   if (!shared) return batch;
   return makeBatch(batch.schema.fields.map((field, i) => ({ field, data: children[i]! })), batch.numRows);
 }
 
-function buffersOf(d: Data): unknown[] {
-  const own = [d.values, d.valueOffsets, d.nullBitmap].filter((x) => x !== undefined && x !== null && x.length > 0);
-  return d.children.length ? [...own, ...d.children.flatMap(buffersOf)] : own;
+function viewsOf(d: Data): ArrayBufferView[] {
+  const own = [d.values, d.valueOffsets, d.nullBitmap].filter((v): v is ArrayBufferView => ArrayBuffer.isView(v) && v.byteLength > 0);
+  return d.children.length ? [...own, ...d.children.flatMap(viewsOf)] : own;
 }
 
 /** Decodes an IPC stream back into batches. */

@@ -1,4 +1,4 @@
-import { Field, Float64, Int32, vectorFromArray } from 'apache-arrow';
+import { Field, Float64, Int32, makeData, vectorFromArray } from 'apache-arrow';
 import { expect, it } from 'vitest';
 import { columnsOf, makeBatch } from '../../src/arrow/batch.ts';
 import { fromIpc, toIpc } from '../../src/arrow/ipc.ts';
@@ -17,4 +17,12 @@ it('round-trips shared columns of a batch that was itself read from IPC (buffers
   const [a, b] = columnsOf(read);
   const batch = makeBatch([a!, b!, { field: new Field('z', a!.field.type, true), data: a!.data }], 1);
   expect(fromIpc(toIpc([batch]))[0]!.toArray().map((r) => r.toJSON())).toEqual([{ a: -5, b: -3, z: -5 }]);
+});
+
+it('round-trips columns that are two views of one memory region (broadcasts of a cached constant)', () => {
+  const buf = new ArrayBuffer(16);
+  new Float64Array(buf).fill(7);
+  const view = (name: string) => ({ field: new Field(name, new Float64(), true), data: makeData({ type: new Float64(), length: 1, data: new Float64Array(buf, 0, 1) }) });
+  const batch = makeBatch([view('a'), column('b', [-3]), view('z')], 1);
+  expect(fromIpc(toIpc([batch]))[0]!.toArray().map((r) => r.toJSON())).toEqual([{ a: 7, b: -3, z: 7 }]);
 });

@@ -4,17 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromRecords } from '../../src/dataframe/read.ts';
 import { executePlan } from '../../src/exec/driver/collect.ts';
 import { runStages } from '../../src/exec/driver/run-stages.ts';
 import type { TaskExecutor } from '../../src/exec/pool/executor.ts';
 import { threadPoolExecutor } from '../../src/exec/pool/thread-pool-executor.ts';
 import type { LogicalPlan } from '../../src/plan/logical-plan.ts';
-import { analyzePlan } from '../../src/planner/analyze.ts';
 import { formatLogical } from '../../src/planner/format-plan.ts';
 import { planQuery } from '../../src/planner/plan-query.ts';
 import { BUILTIN_OP_CHOICES } from '../planner/builtin-op-choices.ts';
-import { randomPipeline, tableArb, TABLE_COLUMNS } from '../planner/random-pipelines.ts';
+import { randomPipeline, tableArb, TABLE_COLUMNS, tableSource } from '../planner/random-pipelines.ts';
 
 /**
  * `collect()` and `sluice run` are two schedulers over one task entry: for random pipelines
@@ -50,8 +48,7 @@ describe('collect() equals sluice run', () => {
     let rejected = 0;
     await fc.assert(
       fc.asyncProperty(tableArb.filter((r) => r.length > 0), tableArb, fc.gen(), async (rows, more, g) => {
-        const frame = more.length && g(fc.boolean) ? fromRecords(rows).union(fromRecords(more)) : fromRecords(rows);
-        let source = await analyzePlan(frame.plan);
+        let source = tableSource(rows, more.length && g(fc.boolean) ? more : undefined);
         if (g(fc.boolean)) source = repartition(source, g(fc.integer, { min: 1, max: 4 }));
         let plan = randomPipeline(g, source, TABLE_COLUMNS, BUILTIN_OP_CHOICES);
         if (g(fc.boolean)) plan = repartition(plan, g(fc.integer, { min: 1, max: 3 }));

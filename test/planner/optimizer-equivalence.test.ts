@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { analyzePlan } from '../../src/planner/analyze.ts';
-import { fromRecords } from '../../src/dataframe/read.ts';
 import { executePlan } from '../../src/exec/driver/collect.ts';
 import { formatLogical } from '../../src/planner/format-plan.ts';
 import { optimize } from '../../src/planner/optimize.ts';
 import { BUILTIN_OP_CHOICES } from './builtin-op-choices.ts';
-import { randomPipeline, tableArb, TABLE_COLUMNS } from './random-pipelines.ts';
+import { randomPipeline, tableArb, TABLE_COLUMNS, tableSource } from './random-pipelines.ts';
 
 /**
  * The optimizer's contract, checked through the real runtime: for random small tables and random
@@ -33,8 +31,7 @@ describe('optimizer equivalence (runtime)', () => {
     let rejected = 0;
     await fc.assert(
       fc.asyncProperty(nonEmpty, nonEmpty, fc.gen(), async (rows, more, g) => {
-        const frame = g(fc.boolean) ? fromRecords(rows).union(fromRecords(more)) : fromRecords(rows);
-        const source = await analyzePlan(frame.plan);
+        const source = tableSource(rows, g(fc.boolean) ? more : undefined);
         const plan = randomPipeline(g, source, TABLE_COLUMNS, ops);
         const label = () => `${formatLogical(plan)}\n--- optimized ---\n${formatLogical(optimize(plan).plan)}`;
         let expected: Record<string, unknown>[];

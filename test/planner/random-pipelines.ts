@@ -31,6 +31,26 @@ export const tableArb = fc.array(
 
 export const TABLE_COLUMNS: Columns = new Map([['a', 'num'], ['b', 'num'], ['s', 'str']]);
 
+/**
+ * A scan of generated rows with the table's declared schema. Inferred from the rows instead, an
+ * all-null `a` would be Utf8 in one union branch and Float64 in the other, and whether a type
+ * error surfaces would depend on which rows a plan happens to evaluate.
+ */
+export function tableScan(rows: readonly Record<string, unknown>[]): LogicalPlan {
+  return {
+    kind: 'scan',
+    source: {
+      format: 'records', paths: [], options: { rows },
+      schema: [{ name: 'a', type: 'Float64' }, { name: 'b', type: 'Float64' }, { name: 's', type: 'Utf8' }],
+    },
+  };
+}
+
+/** The generated table, or the union of two. */
+export function tableSource(rows: readonly Record<string, unknown>[], more?: readonly Record<string, unknown>[]): LogicalPlan {
+  return more ? { kind: 'union', inputs: [tableScan(rows), tableScan(more)] } : tableScan(rows);
+}
+
 type Gen = fc.GeneratorValue;
 
 function pick<T>(g: Gen, xs: readonly T[]): T {
@@ -117,7 +137,11 @@ export function randomPipeline(g: Gen, source: LogicalPlan, sourceColumns: Colum
         const next: Columns = new Map(keep.map((n) => [n, cols.get(n)!]));
         if (g(fc.boolean) || columns.length === 0) {
           const t = pick(g, ['num', 'str', 'bool'] as const);
+          // A select names each output once (the analyzer refuses duplicates): a new `z` replaces a kept one.
+          const kept = columns.findIndex((c) => c.name === 'z');
+          if (kept >= 0) columns.splice(kept, 1);
           columns.push({ name: 'z', expr: exprOf(g, cols, t) });
+          next.delete('z');
           next.set('z', t);
         }
         plan = { kind: 'select', input: plan, columns };

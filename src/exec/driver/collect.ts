@@ -1,5 +1,4 @@
-import { Table, type RecordBatch } from 'apache-arrow';
-import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
+import type { Table } from 'apache-arrow';
 import { writeSinkFile } from '../../io/sinks.ts';
 import type { LogicalPlan } from '../../plan/logical-plan.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
@@ -12,7 +11,7 @@ import { planFingerprint } from '../state/fingerprint.ts';
 import { keys } from '../state/layout.ts';
 import { readQuarantine, type QuarantineRecord } from '../task/execute-task.ts';
 import { silentProgress } from './progress.ts';
-import { resultBatches } from './results.ts';
+import { resultBatches, resultTable } from './results.ts';
 import { collectStats } from './run-stats.ts';
 import { scheduleStages } from './schedule.ts';
 
@@ -65,7 +64,7 @@ export async function executePlan(plan: LogicalPlan, opts: LocalRunOptions = {})
   const stats = await collectStats(store, run, fingerprint, Date.now() - started);
   const batches = await resultBatches(store, run.stages[run.stages.length - 1]!, parts);
   if (sink) await writeSinkFile(sink, batches);
-  return { table: toTable(batches), stats: stats.steps, physical, quarantined: await quarantinedDocs(store, run) };
+  return { table: resultTable(batches), stats: stats.steps, physical, quarantined: await quarantinedDocs(store, run) };
 }
 
 async function quarantinedDocs(store: MemoryBlobStore, plan: PhysicalPlan): Promise<QuarantineRecord[]> {
@@ -79,11 +78,4 @@ async function quarantinedDocs(store: MemoryBlobStore, plan: PhysicalPlan): Prom
     }
   }
   return out;
-}
-
-function toTable(batches: RecordBatch[]): Table {
-  const rows = batches.filter((b) => b.numRows > 0);
-  if (!rows.length) return batches.length ? new Table(batches[0]!.schema) : new Table();
-  const schema = unifySchemas(rows.map((b) => b.schema));
-  return new Table(schema, rows.map((b) => conformBatch(b, schema)));
 }

@@ -1,4 +1,5 @@
-import type { RecordBatch } from 'apache-arrow';
+import { Table, type RecordBatch } from 'apache-arrow';
+import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
 import { fromIpc } from '../../arrow/ipc.ts';
 import type { PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -40,8 +41,13 @@ export async function resultBatches(store: BlobStore, stage: PhysicalStage, part
   return all;
 }
 
-/** Arrow's Table wants at least one batch to know the schema; empty batches add nothing else. */
-export function nonEmpty(batches: RecordBatch[]): RecordBatch[] {
-  const kept = batches.filter((b) => b.numRows > 0);
-  return kept.length ? kept : batches;
+/**
+ * The rows as one Table: empty batches dropped (an all-empty result keeps the first batch's
+ * schema), and partitions whose inferred column types differ conformed to one schema.
+ */
+export function resultTable(batches: RecordBatch[]): Table {
+  const rows = batches.filter((b) => b.numRows > 0);
+  if (!rows.length) return batches.length ? new Table(batches[0]!.schema) : new Table();
+  const schema = unifySchemas(rows.map((b) => b.schema));
+  return new Table(schema, rows.map((b) => conformBatch(b, schema)));
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir } from 'node:fs/promises';
-import { Table, type RecordBatch } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
@@ -16,7 +16,7 @@ import { planFingerprint } from '../state/fingerprint.ts';
 import { files, keys } from '../state/layout.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { collectStats } from './run-stats.ts';
-import { committedRows, nonEmpty, resultBatches } from './results.ts';
+import { committedRows, resultBatches, resultTable } from './results.ts';
 import { scheduleStages, type ScheduleContext } from './schedule.ts';
 
 export interface StageRunOptions {
@@ -88,7 +88,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const stats = await collectStats(store, plan, fingerprint, Date.now() - started);
   await writeFileAtomic(files.stats(options.outDir), JSON.stringify(stats, null, 2) + '\n');
   const last = plan.stages[plan.stages.length - 1];
-  const table = last?.output.kind === 'result' ? new Table(nonEmpty(await resultBatches(store, last, resultParts))) : undefined;
+  const table = last?.output.kind === 'result' ? resultTable(await resultBatches(store, last, resultParts)) : undefined;
   return { fingerprint, stats, ...(table ? { table } : {}) };
 }
 
