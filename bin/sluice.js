@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The CLI is TypeScript and loads `.ts` pipeline files directly, so register tsx's loader first
-// (after the big plain-JS packages, which load faster without it: see src/exec/preload.mjs).
-import { register } from 'tsx/esm/api';
-import { preloadPackages } from '../src/exec/pool/preload.mjs';
-
-await preloadPackages(['commander', 'piscina', 'cli-progress', 'fast-glob']);
-register();
-const { main } = await import('../src/cli/main.ts');
-await main(process.argv);
+// The CLI runs sluice compiled to dist/ (`npm run build`, which `npm install` runs in a clone).
+let cli;
+try {
+  cli = await import('../dist/cli/main.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist')) throw e;
+  console.error('sluice: dist/ is missing; run `npm run build` (or `npm install`) in the sluice checkout first');
+  process.exit(2);
+}
+await cli.main(process.argv);

@@ -4,8 +4,7 @@
  *
  *   npx sluice run pipelines/english-quality.ts --input fixtures/corpus --output out/english
  */
-import { definePipeline } from '../src/cli/pipeline-module.ts';
-import { col, readJsonl, languageId, gopherQuality, minhash } from '../src/index.ts';
+import { col, definePipeline, readJsonl, languageId, gopherQuality, minhash } from 'sluice';
 
 export default definePipeline((ctx) =>
   readJsonl(ctx.files('**/*.{jsonl,jsonl.gz}'))

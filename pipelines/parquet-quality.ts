@@ -8,11 +8,7 @@
  * optimizer pushes it below both of them and into the scan (row groups whose statistics rule it out
  * are skipped); the scan reads only `id`, `text` and `chars`.
  */
-import { definePipeline } from '../src/cli/pipeline-module.ts';
-import { col } from '../src/plan/expr.ts';
-import { readParquet } from '../src/dataframe/read.ts';
-import { regexLineFilter } from '../src/ops/transforms/regex-line-filter.ts';
-import { textLength } from '../src/ops/filters/text-length.ts';
+import { col, definePipeline, readParquet, regexLineFilter, textLength } from 'sluice';
 
 export default definePipeline((ctx) =>
   readParquet(ctx.files('**/*.parquet'))

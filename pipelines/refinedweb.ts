@@ -1,15 +1,7 @@
-import { definePipeline, type PipelineContext } from '../src/cli/pipeline-module.ts';
-import { readWarc } from '../src/dataframe/read.ts';
-import { tokensSink } from '../src/io/token-shards/sink.ts';
-import { minhash } from '../src/ops/dedup/specs.ts';
-import { extractText } from '../src/ops/extract/extract-text.ts';
-import { gopherQuality } from '../src/ops/filters/gopher-quality.ts';
-import { gopherRepetition } from '../src/ops/filters/gopher-repetition.ts';
-import { languageId } from '../src/ops/filters/language-id.ts';
-import { lineCorrections } from '../src/ops/transforms/line-corrections.ts';
-import { TIKTOKEN_ENCODINGS, type TokenizerSpec } from '../src/ops/tokenize/backend.ts';
-import { tokenize } from '../src/ops/tokenize/tokenize.ts';
-import { urlFilter } from '../src/ops/filters/url-filter/url-filter.ts';
+import {
+  definePipeline, extractText, gopherQuality, gopherRepetition, languageId, lineCorrections, minhash, readWarc,
+  TIKTOKEN_ENCODINGS, tokenize, tokensSink, urlFilter, type PipelineContext, type TokenizerSpec,
+} from 'sluice';
 
 /**
  * RefinedWeb's Macrodata Refinement (Penedo et al. 2023, arXiv 2306.01116, §3 and App. G) from WARC

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
 import { DataFrame } from '../dataframe/dataframe.ts';
+import { importModule } from '../exec/pool/module-loader.ts';
 import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 
 /**
@@ -79,7 +79,7 @@ export async function loadPipeline(path: string, ctx: PipelineContext): Promise<
   const module = resolve(path);
   let imported: { default?: unknown };
   try {
-    imported = (await import(pathToFileURL(module).href)) as { default?: unknown };
+    imported = (await importModule(module)) as { default?: unknown };
   } catch (e) {
     throw new Error(`cannot load pipeline ${path}: ${(e as Error).message}`, { cause: e });
   }

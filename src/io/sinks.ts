@@ -29,6 +29,12 @@ export async function finalizeSink(sink: SinkSpec, ctx: { fingerprint: string; o
   await writers.get(sink.format)?.finalize?.(sink, ctx);
 }
 
+/** Kept documents as Parquet parts under `path` (relative paths are under the run's `--output`). */
+export const parquetSink = (path: string): SinkSpec => ({ format: 'parquet', path });
+
+/** Kept documents as JSON-lines parts under `path` (relative paths are under the run's `--output`). */
+export const jsonlSink = (path: string): SinkSpec => ({ format: 'jsonl', path });
+
 /** A task's file in a sink directory: `part-<stage>-<partition>.<ext>`. */
 export const partPath = (dir: string, stage: string, partition: number, ext: string): string =>
   join(dir, `part-${stage}-${String(partition).padStart(5, '0')}.${ext}`);

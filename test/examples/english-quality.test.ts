@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pipelineContext } from '../../src/cli/pipeline-module.ts';
-import type { DataFrame } from '../../src/dataframe/dataframe.ts';
+// The pipeline imports 'sluice' (vitest resolves it to the sources; tsc to the package's types).
+import type { DataFrame } from 'sluice';
 import englishQuality from '../../pipelines/english-quality.ts';
 
 describe('pipelines/english-quality.ts (the README example)', () => {

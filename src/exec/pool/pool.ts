@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import type { BucketTask } from './bucket-worker.ts';
+import { FROM_SOURCE } from './module-loader.ts';
 import type { WorkerTask } from './worker.ts';
 // Before any thread spawns: the crash-injection counter (tests only) is shared with the workers.
 import '../state/test-hooks.ts';
@@ -17,7 +18,7 @@ export interface PoolOptions {
  */
 export function createPool(options: PoolOptions): Piscina<WorkerTask | BucketTask, unknown> {
   return new Piscina<WorkerTask | BucketTask, unknown>({
-    filename: new URL('./worker-entry.mjs', import.meta.url).href,
+    filename: workerEntry('worker'),
     minThreads: options.workers,
     maxThreads: options.workers,
     idleTimeout: 2 ** 31 - 1,
@@ -25,6 +26,14 @@ export function createPool(options: PoolOptions): Piscina<WorkerTask | BucketTas
     execArgv: withoutTsxFlags(process.execArgv),
     ...(options.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } } : {}),
   });
+}
+
+/**
+ * A pool thread's entry module. Compiled, it is the worker itself; from sources, an `.mjs` shim
+ * registers tsx in the thread first (threads do not inherit the parent's loader).
+ */
+export function workerEntry(name: 'worker' | 'bucket-worker'): string {
+  return new URL(FROM_SOURCE ? `./${name}-entry.mjs` : `./${name}.js`, import.meta.url).href;
 }
 
 const LOADER_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);

@@ -4,10 +4,10 @@ import { LocalBlobStore } from '../../storage/local-blob-store.ts';
 import type { TaskRequest } from '../task/execute-task.ts';
 import type { BucketTask } from './bucket-worker.ts';
 import type { TaskExecutor } from './executor.ts';
-import { createPool, type PoolOptions } from './pool.ts';
+import { createPool, workerEntry, type PoolOptions } from './pool.ts';
 import type { WorkerResult } from './worker.ts';
 
-const BUCKET_ENTRY = new URL('./bucket-worker-entry.mjs', import.meta.url).href;
+const BUCKET_ENTRY = workerEntry('bucket-worker');
 
 /** Threads open the store from its directory, so only a local store can be shared with them. */
 function localRoot(store: BlobStore): { storeRoot: string; chunkSize: number } {

@@ -1,9 +1,11 @@
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+// Registers every built-in operator by name: plans name operators, workers look them up.
+import '../../ops/index.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { importModule } from './module-loader.ts';
 import { toIpc } from '../../arrow/ipc.ts';
 import { readPieces, executeTask, type TaskRequest, type TaskSummary } from '../task/execute-task.ts';
 import { runTaskUnits } from '../task/commit-units.ts';
@@ -27,11 +29,11 @@ export interface WorkerResult extends TaskSummary {
 
 const loaded = new Set<string>();
 
-/** Imports the built-in operators and the plan's modules once per worker thread. */
+/** Imports the plan's modules (pipeline scripts defining operators) once per worker thread. */
 export async function loadModules(plan: PhysicalPlan): Promise<void> {
-  for (const m of ['../../ops/index.ts', ...plan.modules]) {
+  for (const m of plan.modules) {
     if (loaded.has(m)) continue;
-    await import(m.startsWith('.') ? new URL(m, import.meta.url).href : pathToFileURL(m).href);
+    await importModule(m);
     loaded.add(m);
   }
 }

@@ -2,7 +2,6 @@ import { Type, type RecordBatch } from 'apache-arrow';
 import { z } from 'zod';
 import { setColumn } from '../../arrow/batch.ts';
 import { utf8Vector } from '../../arrow/utf8.ts';
-import { extractMainText } from './extract.ts';
 import { extractOptionsSchema } from './options.ts';
 import { defineOperator } from '../operator.ts';
 import { readTextColumn } from '../text/columns.ts';
@@ -59,7 +58,8 @@ export const extractText = defineOperator({
     selectivity: 0.95,
     dropReasons: [NO_TEXT],
   }),
-  init: (o) => o,
+  // The extractor (and htmlparser2) loads on first use, not when a worker imports the operators.
+  init: async (o) => ({ ...o, extractMainText: (await import('./extract.ts')).extractMainText }),
   apply: (o, batch, ctx) => {
     const pages = readPages(batch, o.column);
     const n = pages.length;
@@ -69,7 +69,7 @@ export const extractText = defineOperator({
     const quarantine = new Array<string | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
       ctx.heartbeat(i);
-      const r = extractMainText(pages[i]!, o);
+      const r = o.extractMainText(pages[i]!, o);
       if (!r.ok) { quarantine[i] = r.message; continue; }
       texts[i] = r.text;
       if (r.text.length < Math.max(1, o.minTextLength)) drop[i] = NO_TEXT;

@@ -1,6 +1,4 @@
-import { loadHuggingFaceBackend } from './huggingface.ts';
-import type { TokenizerBackend } from './tokenizer.ts';
-import { loadTiktokenBackend, TIKTOKEN_ENCODINGS, type TiktokenEncodingName } from './tiktoken.ts';
+import { TIKTOKEN_ENCODINGS, type TiktokenEncodingName, type TokenizerBackend } from './tokenizer.ts';
 
 /** Which tokenizer to use: a tiktoken encoding by name, or a Hugging Face `tokenizer.json` by path. */
 export type TokenizerSpec = TiktokenEncodingName | { huggingface: string };
@@ -12,7 +10,11 @@ export function loadTokenizer(spec: TokenizerSpec): Promise<TokenizerBackend> {
   const key = typeof spec === 'string' ? spec : `hf:${spec.huggingface}`;
   let b = cache.get(key);
   if (!b) {
-    b = typeof spec === 'string' ? loadTiktokenBackend(spec) : loadHuggingFaceBackend(spec.huggingface);
+    // The libraries (tiktoken's wasm, tokenizers.js) load here, on first use, not when a worker
+    // imports the operators: most tasks never tokenize.
+    b = typeof spec === 'string'
+      ? import('./tiktoken.ts').then((m) => m.loadTiktokenBackend(spec))
+      : import('./huggingface.ts').then((m) => m.loadHuggingFaceBackend(spec.huggingface));
     b.catch(() => cache.delete(key));
     cache.set(key, b);
   }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { TokenizerBackend } from './tokenizer.ts';
-import { loadTiktokenBackend, type TiktokenEncodingName } from './tiktoken.ts';
+import type { TiktokenEncodingName, TokenizerBackend } from './tokenizer.ts';
+import { loadTiktokenBackend } from './tiktoken.ts';
 
 /**
  * Rust `\s` (Unicode White_Space) spelled out. JavaScript's `\s` also matches U+FEFF and misses

@@ -2,15 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Tiktoken } from 'tiktoken/lite';
-import type { TokenizerBackend } from './tokenizer.ts';
+import { TIKTOKEN_ENCODINGS, type TiktokenEncodingName, type TokenizerBackend } from './tokenizer.ts';
 import { encodeSegmented } from './segment.ts';
 
-/**
- * The tiktoken encodings sluice ships. `gpt2` and `r50k_base` are the same ranks under two names.
- * (p50k is a code tokenizer with no pre-training use and is left out.)
- */
-export const TIKTOKEN_ENCODINGS = ['gpt2', 'r50k_base', 'cl100k_base', 'o200k_base'] as const;
-export type TiktokenEncodingName = (typeof TIKTOKEN_ENCODINGS)[number];
 
 interface EncoderFile {
   pat_str: string;

@@ -1,4 +1,11 @@
 /**
+ * The tiktoken encodings sluice ships. `gpt2` and `r50k_base` are the same ranks under two names.
+ * (p50k is a code tokenizer with no pre-training use and is left out.)
+ */
+export const TIKTOKEN_ENCODINGS = ['gpt2', 'r50k_base', 'cl100k_base', 'o200k_base'] as const;
+export type TiktokenEncodingName = (typeof TIKTOKEN_ENCODINGS)[number];
+
+/**
  * A loaded tokenizer, independent of the library behind it. Encoding is always "ordinary": text
  * that looks like a special token (`<|endoftext|>` inside a web page) is encoded as plain text, so
  * a document can never inject a document boundary or control token into the training stream.

@@ -1,6 +1,4 @@
-import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { col } from '../../../src/plan/expr.ts';
-import { readJsonl } from '../../../src/dataframe/read.ts';
+import { col, definePipeline, readJsonl } from 'sluice';
 
 /** Keeps documents of at least 1,500 characters, with their length as a column (default Parquet sink). */
 export default definePipeline((ctx) =>

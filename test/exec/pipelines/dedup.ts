@@ -1,6 +1,4 @@
-import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { readJsonl } from '../../../src/dataframe/read.ts';
-import { byUrl, exact, minhash } from '../../../src/ops/dedup/specs.ts';
+import { byUrl, definePipeline, exact, minhash, readJsonl } from 'sluice';
 
 /**
  * Dedup test pipeline: `--option strategy=minhash|exact|url|none` (default minhash; `none` is the

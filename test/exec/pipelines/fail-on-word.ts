@@ -1,9 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { col } from '../../../src/plan/expr.ts';
-import { readJsonl } from '../../../src/dataframe/read.ts';
-import { defineOperator } from '../../../src/ops/operator.ts';
+import { col, defineOperator, definePipeline, readJsonl } from 'sluice';
 
 /**
  * Test operator: throws on documents whose text contains `throwOn`, spins forever (calling no more

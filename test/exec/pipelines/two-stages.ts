@@ -1,6 +1,4 @@
-import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { col } from '../../../src/plan/expr.ts';
-import { readJsonl } from '../../../src/dataframe/read.ts';
+import { col, definePipeline, readJsonl } from 'sluice';
 
 /**
  * A two-stage pipeline: a filter, a repartition (shuffle through the blob store), then per-row
