@@ -8,7 +8,7 @@ import { definePipeline } from '../src/cli/pipeline-module.ts';
 import { col, readJsonl, languageId, gopherQuality, minhash } from '../src/index.ts';
 
 export default definePipeline((ctx) =>
-  readJsonl(ctx.files('**/*.{jsonl,jsonl.gz}'))
+  readJsonl(ctx.files('**/*.{jsonl,jsonl.gz,json.gz}'))
     .apply(languageId, { languages: ['en'], minScore: 0.65 })
     .apply(gopherQuality)
     .filter(col('text').length().gt(200))
