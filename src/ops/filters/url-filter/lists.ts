@@ -55,7 +55,6 @@ export function urlKey(url: string): string {
   return s.replace(/\/+$/, '');
 }
 
-/** Domains and URL keys of the chosen categories of a UT1-layout directory (`<category>/domains`, `<category>/urls`). */
 /** What is missing from a UT1-layout directory for these categories, each problem naming the path. */
 export function blocklistDirProblems(dir: string, categories: readonly string[]): string[] {
   const path = resolve(dir);
@@ -65,6 +64,7 @@ export function blocklistDirProblems(dir: string, categories: readonly string[])
     .map((c) => `blocklist category "${c}" has neither ${join(path, c, 'domains')} nor ${join(path, c, 'urls')}`);
 }
 
+/** Domains and URL keys of the chosen categories of a UT1-layout directory (`<category>/domains`, `<category>/urls`). */
 export function loadBlocklistDir(dir: string, categories: readonly string[]): { domains: Set<string>; urls: Set<string> } {
   const domains = new Set<string>();
   const urls = new Set<string>();
