@@ -7,7 +7,7 @@
 import { col, definePipeline, readJsonl, languageId, gopherQuality, minhash } from 'sluice';
 
 export default definePipeline((ctx) =>
-  readJsonl(ctx.files('**/*.{jsonl,jsonl.gz}'))
+  readJsonl(ctx.files('**/*.{jsonl,jsonl.gz,json.gz}'))
     .apply(languageId, { languages: ['en'], minScore: 0.65 })
     .apply(gopherQuality)
     .filter(col('text').length().gt(200))

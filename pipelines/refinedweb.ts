@@ -43,7 +43,6 @@ export default definePipeline((ctx) => {
   return {
     frame,
     sink: tokensSink('tokens', {
-      tokenizer: o.tokenizer,
       documents: `${ctx.output}/documents`,
       ...(o.maxTokensPerShard !== undefined ? { maxTokensPerShard: o.maxTokensPerShard } : {}),
       ...(o.shuffleSeed !== undefined ? { shuffleSeed: o.shuffleSeed } : {}),

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import fg from 'fast-glob';
 import { DataFrame } from '../dataframe/dataframe.ts';
+import { matchFiles, noFilesMessage, warnNearMisses } from '../dataframe/match-files.ts';
 import { importModule } from '../exec/pool/module-loader.ts';
 import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 
@@ -29,7 +29,9 @@ export interface PipelineContext {
   output: string;
   /**
    * Input files under `input` matching a fast-glob pattern (default: `--pattern`, else every file),
-   * as sorted absolute paths; sorted order is input order, which defines output order.
+   * as sorted absolute paths; sorted order is input order, which defines output order. Matching
+   * nothing is an error naming the pattern and the directory; skipping files whose extension is
+   * spelled differently (`.json.gz` for `.jsonl.gz`) prints a warning naming them.
    */
   files(pattern?: string): string[];
   /** `--option key=value` pairs, for pipeline-specific settings (thresholds, languages, ...). */
@@ -63,7 +65,10 @@ export function pipelineContext(input: string, output: string, options: Record<s
     options,
     files(p?: string): string[] {
       const glob = p ?? pattern ?? '**/*';
-      return fg.sync(glob, { cwd: inputDir, absolute: true, onlyFiles: true }).sort();
+      const match = matchFiles(glob, inputDir);
+      if (match.files.length === 0) throw new Error(noFilesMessage('files', glob, inputDir));
+      warnNearMisses(glob, inputDir, match);
+      return match.files;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { z } from 'zod';
 import { toNode, type ExprLike } from '../plan/expr.ts';
-import { parseOptions, type Operator } from '../ops/operator.ts';
+import { checkOperatorFiles, parseOptions, type Operator } from '../ops/operator.ts';
 import type { DedupSpec, LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 import { explainPlan, runPlan, type RunOptions } from './actions.ts';
 
@@ -62,10 +62,12 @@ export class DataFrame {
 
   /**
    * Runs a batch operator from `src/ops` (or your own, made with `defineOperator`). Options are
-   * validated now, so a typo fails when the pipeline is built, not hours into a run.
+   * validated now, and the files they name checked, so a typo fails when the pipeline is built,
+   * not hours into a run.
    */
   apply<S extends z.ZodType>(op: Operator<S, never> | Operator<S, unknown>, options?: z.input<S>): DataFrame {
     const parsed = parseOptions(op as Operator<S, unknown>, options) as Record<string, unknown>;
+    checkOperatorFiles(op as Operator<S, unknown>, parsed as z.output<S>);
     const decl = (op as Operator<S, unknown>).declare(parsed as z.output<S>);
     return this.with({ kind: 'apply', input: this.plan, op: op.name, options: parsed, decl });
   }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fg from 'fast-glob';
 import { DataFrame } from './dataframe.ts';
+import { matchFiles, noFilesMessage, splitPattern, warnNearMisses } from './match-files.ts';
 import type { Scalar } from '../plan/expr.ts';
 import type { SourceSpec } from '../plan/logical-plan.ts';
 
@@ -18,22 +19,28 @@ const DIRECTORY_PATTERNS: Record<Exclude<SourceSpec['format'], 'records'>, strin
 
 /**
  * Resolves paths to a sorted list of absolute file paths. Sorting makes input order, and so document
- * identity and output order, independent of the file system's listing order.
+ * identity and output order, independent of the file system's listing order. A directory or pattern
+ * that skips files with a near-miss extension (`.json.gz` next to `.jsonl.gz`) warns on stderr; one
+ * that matches nothing is an error naming the pattern and the directory.
  */
 export function resolvePaths(paths: PathsArg, format: Exclude<SourceSpec['format'], 'records'>): string[] {
+  const list = typeof paths === 'string' ? [paths] : paths;
+  if (list.length === 0) throw new Error(`no ${format} files: the list of paths is empty`);
   const out = new Set<string>();
-  for (const p of typeof paths === 'string' ? [paths] : paths) {
+  for (const p of list) {
     const isDir = !fg.isDynamicPattern(p) && statOrNull(p)?.isDirectory();
-    if (isDir) {
-      for (const f of fg.sync(DIRECTORY_PATTERNS[format], { cwd: p, absolute: true, onlyFiles: true })) out.add(f);
-    } else if (fg.isDynamicPattern(p)) {
-      for (const f of fg.sync(p, { absolute: true, onlyFiles: true })) out.add(f);
+    if (isDir || fg.isDynamicPattern(p)) {
+      const { dir, pattern } = isDir ? { dir: resolve(p), pattern: DIRECTORY_PATTERNS[format] } : splitPattern(p);
+      const match = matchFiles(pattern, dir);
+      const shown = typeof pattern === 'string' ? pattern : pattern.join(', ');
+      if (match.files.length === 0) throw new Error(noFilesMessage(`${format} files`, shown, dir));
+      warnNearMisses(shown, dir, match);
+      for (const f of match.files) out.add(f);
     } else {
-      if (!statOrNull(p)?.isFile()) throw new Error(`input not found: ${p}`);
+      if (!statOrNull(p)?.isFile()) throw new Error(`input not found: ${resolve(p)}`);
       out.add(resolve(p));
     }
   }
-  if (out.size === 0) throw new Error(`no ${format} files match ${JSON.stringify(paths)}`);
   return [...out].sort();
 }
 

@@ -34,6 +34,12 @@ export interface Operator<Schema extends z.ZodType = z.ZodType, State = unknown>
   /** Options schema with documented defaults; `parse` fills them in. */
   options: Schema;
   declare(options: z.output<Schema>): OperatorDecl;
+  /**
+   * Problems with the files the options name (a tokenizer file, a blocklist directory), each
+   * naming the path; empty when all is well. Checked when the step is built, so a missing file
+   * fails before any task runs rather than in every worker's `init`.
+   */
+  checkFiles?(options: z.output<Schema>): string[];
   init(options: z.output<Schema>): State | Promise<State>;
   apply(state: State, batch: RecordBatch, ctx: ApplyContext): OperatorResult | Promise<OperatorResult>;
 }
@@ -77,4 +83,10 @@ export function parseOptions<Schema extends z.ZodType>(op: Operator<Schema, unkn
     throw new Error(`invalid options for operator "${op.name}": ${issues}`);
   }
   return result.data;
+}
+
+/** Throws, naming the operator and the paths, when the files its options name are missing. */
+export function checkOperatorFiles<Schema extends z.ZodType>(op: Operator<Schema, unknown>, options: z.output<Schema>): void {
+  const problems = op.checkFiles?.(options) ?? [];
+  if (problems.length > 0) throw new Error(`operator "${op.name}": ${problems.join('; ')}`);
 }

@@ -1,14 +1,24 @@
 import type { LogicalPlan } from '../plan/logical-plan.ts';
 import { getReader } from '../io/sources.ts';
+import { resolveTokensSink } from '../io/token-shards/sink-options.ts';
+import { checkColumns } from './check-columns.ts';
 
 /**
- * Fills in each scan's schema from the reader (Parquet/Arrow metadata, a JSONL sample) before
- * optimization, as Catalyst's analyzer resolves relations: column pruning and `explain` need to
- * know what a source provides. Scans whose schema is already set are left alone. A projection
- * naming one output column twice is refused here, before any task runs: which of the two a reader
- * gets would be arbitrary.
+ * Resolves and checks a plan before optimization, so that errors about the pipeline itself come
+ * before any task runs. As Catalyst's analyzer resolves relations, it fills in each scan's schema
+ * from the reader (Parquet/Arrow metadata, a JSONL sample; scans whose schema is set are left
+ * alone): column pruning and `explain` need it. It completes a tokens sink with the tokenizer of
+ * the tokenize step before it. Then it refuses a projection naming one output column twice (which
+ * of the two a reader gets would be arbitrary) and any step reading a column its input lacks
+ * (`check-columns.ts`).
  */
 export async function analyzePlan(plan: LogicalPlan): Promise<LogicalPlan> {
+  const resolved = await resolve(plan);
+  checkColumns(resolved);
+  return resolved;
+}
+
+async function resolve(plan: LogicalPlan): Promise<LogicalPlan> {
   switch (plan.kind) {
     case 'scan': {
       if (plan.source.schema) return plan;
@@ -21,11 +31,15 @@ export async function analyzePlan(plan: LogicalPlan): Promise<LogicalPlan> {
         if (seen.has(name)) throw new Error(`${plan.kind === 'select' ? 'select' : 'withColumns'}: column "${name}" is named twice`);
         seen.add(name);
       }
-      return { ...plan, input: await analyzePlan(plan.input) };
+      return { ...plan, input: await resolve(plan.input) };
+    }
+    case 'sink': {
+      const input = await resolve(plan.input);
+      return { ...plan, input, sink: resolveTokensSink(plan.sink, input) };
     }
     case 'union':
-      return { ...plan, inputs: await Promise.all(plan.inputs.map(analyzePlan)) };
+      return { ...plan, inputs: await Promise.all(plan.inputs.map(resolve)) };
     default:
-      return { ...plan, input: await analyzePlan(plan.input) };
+      return { ...plan, input: await resolve(plan.input) };
   }
 }

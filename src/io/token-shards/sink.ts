@@ -1,54 +1,18 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
 import { dropColumns, selectColumns } from '../../arrow/batch.ts';
 import { writeParquet } from '../parquet/write.ts';
 import { createTokenShardWriter, readTokenShardManifest } from './writer.ts';
-import { loadTokenizer, resolveEos, TIKTOKEN_ENCODINGS } from '../../ops/tokenize/backend.ts';
-import type { SinkSpec } from '../../plan/logical-plan.ts';
+import { loadTokenizer, resolveEos } from '../../ops/tokenize/backend.ts';
 import { fromIpc, toIpc } from '../../arrow/ipc.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { registerSinkWriter } from '../sinks.ts';
+import { resolvedSinkOptions } from './sink-options.ts';
 
-/**
- * Options of the `tokens` sink. `tokenizer` and `eos` must be the tokenize step's: they are not
- * re-applied, only recorded in the manifest (name, hash, vocabulary, EOS id).
- */
-export const tokensSinkOptions = z.strictObject({
-  tokenizer: z.union([z.enum(TIKTOKEN_ENCODINGS), z.strictObject({ huggingface: z.string().min(1) })]).default('gpt2'),
-  eos: z.union([z.string().min(1), z.number().int().nonnegative(), z.null()]).default('<|endoftext|>'),
-  /** `List<Uint32>` column written to the shards. */
-  tokensColumn: z.string().default('tokens'),
-  /** Close a shard before a document would take it past this many tokens (default 2^30). */
-  maxTokensPerShard: z.number().int().positive().optional(),
-  /** Global deterministic document shuffle with this seed (two passes; see createTokenShardWriter). */
-  shuffleSeed: z.number().int().min(0).max(0xffffffff).optional(),
-  /** Also write the rows (without the token ids) as Parquet parts into this directory, for inspection. */
-  documents: z.string().optional(),
-});
-export type TokensSinkOptions = z.input<typeof tokensSinkOptions>;
+export { tokensSink, type TokensSinkOptions } from './sink-options.ts';
 
 /** Per-task token parts wait here (inside the sink directory) until the run assembles the shards. */
 export const PARTS_DIR = '_parts';
-
-/**
- * A `tokens` sink spec for a pipeline's `{ frame, sink }` result: token shards + `manifest.json`
- * in `path` (format: docs/token-format.md). Options are validated now, not at the end of a run.
- */
-export function tokensSink(path: string, options: TokensSinkOptions = {}): SinkSpec {
-  return { format: 'tokens', path, options: parse(options) as Record<string, unknown> };
-}
-
-function sinkOptions(sink: SinkSpec): z.output<typeof tokensSinkOptions> {
-  if (sink.format !== 'tokens') throw new Error(`tokens sink: got a ${sink.format} sink spec`);
-  return parse(sink.options);
-}
-
-function parse(options: unknown): z.output<typeof tokensSinkOptions> {
-  const r = tokensSinkOptions.safeParse(options ?? {});
-  if (!r.success) throw new Error(`tokens sink: ${r.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ')}`);
-  return r.data;
-}
 
 /**
  * Each task of the final stage writes its documents' token ids as one Arrow part under
@@ -59,7 +23,7 @@ function parse(options: unknown): z.output<typeof tokensSinkOptions> {
  * Cost: token ids are written to disk twice; the assembly is one sequential pass in the driver.
  */
 registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
-  const o = sinkOptions(sink);
+  const o = resolvedSinkOptions(sink);
   const tokens = batches.map((b) => selectColumns(b, [o.tokensColumn]));
   await writeFileAtomic(join(dirname(path), PARTS_DIR, basename(path)), toIpc(tokens));
   if (o.documents) {
@@ -68,7 +32,7 @@ registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
     await writeParquet(join(o.documents, basename(path).replace(/\.arrow$/, '.parquet')), docs);
   }
 }, async (sink, ctx) => {
-  const o = sinkOptions(sink);
+  const o = resolvedSinkOptions(sink);
   const partsDir = join(sink.path, PARTS_DIR);
   // The manifest is committed before the parts are removed: if this run's manifest exists, the
   // shards are complete, and any parts left (a crash during the removal) are only garbage. Never

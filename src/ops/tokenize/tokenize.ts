@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Int32, makeData } from 'apache-arrow';
 import { z } from 'zod';
 import { setColumn } from '../../arrow/batch.ts';
@@ -54,6 +56,14 @@ export const tokenize = defineOperator({
     // ~3.5 KB per web document at ~5 MB/s (bench/tokenize.ts).
     costPerRow: 700_000,
   }),
+  checkFiles: (o) => {
+    if (typeof o.tokenizer === 'string') return [];
+    const path = resolve(o.tokenizer.huggingface);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isFile()) return [];
+    const problem = stat ? 'is not a file' : 'does not exist';
+    return [`tokenizer file ${path} ${problem} (a Hugging Face tokenizer.json path, or a tiktoken encoding: ${TIKTOKEN_ENCODINGS.join(', ')})`];
+  },
   init: async (o): Promise<TokenizeState> => {
     const backend = await loadTokenizer(o.tokenizer);
     return { options: o, backend, eos: resolveEos(backend, o.eos) };

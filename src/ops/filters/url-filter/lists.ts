@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Directory of the word lists shipped with sluice (datatrove's `src/datatrove/assets`, Apache-2.0). */
@@ -53,6 +53,15 @@ export function urlKey(url: string): string {
   const host = (slash < 0 ? s : s.slice(0, slash)).toLowerCase().replace(/^(www|web|ftp)\d*\./, '');
   s = host + (slash < 0 ? '' : s.slice(slash));
   return s.replace(/\/+$/, '');
+}
+
+/** What is missing from a UT1-layout directory for these categories, each problem naming the path. */
+export function blocklistDirProblems(dir: string, categories: readonly string[]): string[] {
+  const path = resolve(dir);
+  if (!statSync(path, { throwIfNoEntry: false })?.isDirectory()) return [`blocklist directory ${path} does not exist`];
+  return categories
+    .filter((c) => !existsSync(join(path, c, 'domains')) && !existsSync(join(path, c, 'urls')))
+    .map((c) => `blocklist category "${c}" has neither ${join(path, c, 'domains')} nor ${join(path, c, 'urls')}`);
 }
 
 /** Domains and URL keys of the chosen categories of a UT1-layout directory (`<category>/domains`, `<category>/urls`). */

@@ -3,7 +3,7 @@ import { defineOperator } from '../../operator.ts';
 import { readTextColumn } from '../../text/columns.ts';
 import { AlphaNumMatcher } from './aho-corasick.ts';
 import { URL_FILTER_REASONS, urlDropReason, type UrlFilterState } from './decide.ts';
-import { DEFAULT_WORD_LISTS, loadBlocklistDir, loadWordList, normalizeDomain, urlKey } from './lists.ts';
+import { blocklistDirProblems, DEFAULT_WORD_LISTS, loadBlocklistDir, loadWordList, normalizeDomain, urlKey } from './lists.ts';
 
 /**
  * Options of `url_filter`. Defaults are datatrove's `URLFilter`
@@ -78,6 +78,7 @@ export const urlFilter = defineOperator({
     selectivity: 0.98,
     dropReasons: URL_FILTER_REASONS,
   }),
+  checkFiles: (o) => (o.blocklistDir ? blocklistDirProblems(o.blocklistDir, o.categories) : []),
   init: (o) => ({ column: o.column, filter: buildUrlFilterState(o) }),
   apply: (state, batch, ctx) => {
     const urls = readTextColumn(batch, state.column, 'url_filter');
