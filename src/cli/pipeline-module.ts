@@ -106,6 +106,11 @@ function asResult(result: unknown, path: string): { frame: DataFrame; sink?: Sin
   if (result && typeof result === 'object' && (result as { frame?: unknown }).frame instanceof DataFrame) {
     return result as { frame: DataFrame; sink?: SinkSpec };
   }
+  const frame = (result as { frame?: unknown } | null)?.frame ?? result;
+  if (frame && typeof frame === 'object' && 'plan' in frame) {
+    // A DataFrame of another copy of sluice: its operators registered in that copy, not this one.
+    throw new Error(`pipeline ${path} built its DataFrame with another copy of sluice than the CLI running it; import from 'sluice'`);
+  }
   throw new Error(`pipeline ${path} returned ${describe(result)}; expected a DataFrame or { frame, sink }`);
 }
 

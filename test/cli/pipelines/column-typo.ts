@@ -1,6 +1,4 @@
-import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { col } from '../../../src/plan/expr.ts';
-import { readJsonl } from '../../../src/dataframe/read.ts';
+import { col, definePipeline, readJsonl } from 'sluice';
 
 /** A pipeline with a column typo (`txet`), which must fail at plan time. */
 export default definePipeline((ctx) =>
