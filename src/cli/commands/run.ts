@@ -7,11 +7,13 @@ import { writeReport } from '../../report/index.ts';
 import { claimRun, runStages } from '../../exec/driver/run-stages.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
+import { effectiveWorkers } from '../workers.ts';
 
 const RunOptions = z.object({
   input: z.string({ error: 'is required' }).min(1, 'is required'),
   output: z.string({ error: 'is required' }).min(1, 'is required'),
   workers: positiveInt('--workers').optional(),
+  forceWorkers: z.boolean().default(false),
   resume: z.boolean().default(false),
   pattern: z.string().optional(),
   stage: z.string().regex(/^s\d+$/, 'must be a stage id like s0').optional(),
@@ -35,6 +37,7 @@ export function registerRun(program: Command): void {
     .option('--input <dir>', 'input directory')
     .option('--output <dir>', 'output directory (documents/, quarantine/, stats.json, _store/)')
     .option('--workers <n>', `worker threads (default: ${defaultWorkers()}, the core count)`)
+    .option('--force-workers', 'use --workers as given even above the core count (otherwise capped to it)')
     .option('--resume', 'continue an interrupted run (fails if the output holds none)')
     .option('--pattern <glob>', 'default glob for ctx.files() in the pipeline')
     .option('--stage <id>', 'with --task: run only this task of this stage and commit it')
@@ -56,10 +59,11 @@ export function registerRun(program: Command): void {
         process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}\n`);
         return;
       }
+      const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
       const progress = defaultProgress();
       const result = await runStages(physical, {
         outDir: output,
-        ...(o.workers ? { workers: o.workers } : {}),
+        ...(workers ? { workers } : {}),
         resume: o.resume,
         ...(o.stage !== undefined && o.task !== undefined ? { only: { stage: o.stage, task: o.task } } : {}),
         ...(o.batchSize ? { batchSize: o.batchSize } : {}),
