@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { files } from '../../exec/state/layout.ts';
 import { defaultProgress } from '../../exec/driver/progress.ts';
-import { writeReport } from '../../report/index.ts';
+import { reportFile, writeReport } from '../../report/index.ts';
 import { claimRun, runStages } from '../../exec/driver/run-stages.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
@@ -15,6 +15,7 @@ const RunOptions = z.object({
   workers: positiveInt('--workers').optional(),
   forceWorkers: z.boolean().default(false),
   resume: z.boolean().default(false),
+  overwrite: z.boolean().default(false),
   pattern: z.string().optional(),
   stage: z.string().regex(/^s\d+$/, 'must be a stage id like s0').optional(),
   task: z.string().regex(/^\d+$/, 'must be a task index (0, 1, ...)').transform(Number).optional(),
@@ -39,6 +40,7 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', `worker threads (default: ${defaultWorkers()}, the core count)`)
     .option('--force-workers', 'use --workers as given even above the core count (otherwise capped to it)')
     .option('--resume', 'continue an interrupted run (fails if the output holds none)')
+    .option('--overwrite', "replace a run of another pipeline or configuration in --output (deletes only sluice's outputs there)")
     .option('--pattern <glob>', 'default glob for ctx.files() in the pipeline')
     .option('--stage <id>', 'with --task: run only this task of this stage and commit it')
     .option('--task <i>', 'task index within --stage')
@@ -52,9 +54,13 @@ export function registerRun(program: Command): void {
     .action(async (pipeline: string, raw: Record<string, unknown>) => {
       const o = parseCliOptions(RunOptions, raw);
       const output = resolve(o.output);
+      const claim = {
+        outDir: output, resume: o.resume, overwrite: o.overwrite,
+        onOverwrite: (paths: string[]) => process.stderr.write(`sluice: --overwrite: deleting the earlier run in ${output}:\n${paths.map((p) => `  ${p}\n`).join('')}`),
+      };
       const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
       if (o.planOnly) {
-        const { fingerprint } = await claimRun(physical, { outDir: output, resume: o.resume, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
+        const { fingerprint } = await claimRun(physical, { ...claim, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
         for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
         process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}\n`);
         return;
@@ -62,9 +68,8 @@ export function registerRun(program: Command): void {
       const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
       const progress = defaultProgress();
       const result = await runStages(physical, {
-        outDir: output,
+        ...claim,
         ...(workers ? { workers } : {}),
-        resume: o.resume,
         ...(o.stage !== undefined && o.task !== undefined ? { only: { stage: o.stage, task: o.task } } : {}),
         ...(o.batchSize ? { batchSize: o.batchSize } : {}),
         ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),
@@ -74,6 +79,11 @@ export function registerRun(program: Command): void {
       });
       if (!result.stats) {
         process.stdout.write(`committed ${o.stage}/${o.task}; the run completes when every task is committed\n`);
+        return;
+      }
+      if (result.alreadyComplete) {
+        process.stdout.write(`already complete: ${output} holds a finished run of this pipeline; outputs, ${files.stats(output)} ` +
+          `and ${reportFile(output)} are left as they are (use a new --output to run again)\n`);
         return;
       }
       const t = result.stats.totals;

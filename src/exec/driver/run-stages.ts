@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
@@ -14,6 +14,7 @@ import { readCheckpoint } from '../state/checkpoint.ts';
 import { limitCuts } from '../state/committed.ts';
 import { planFingerprint } from '../state/fingerprint.ts';
 import { files, keys } from '../state/layout.ts';
+import { claimOutput, type ClaimOptions } from './claim-output.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { collectStats } from './run-stats.ts';
 import { committedRows, resultBatches, resultTable } from './results.ts';
@@ -26,6 +27,10 @@ export interface StageRunOptions {
   workers?: number;
   /** Require an existing run to resume (`--resume`); rerunning into the same directory resumes anyway. */
   resume?: boolean;
+  /** Replace a run of another plan in `outDir` (`--overwrite`); see {@link claimOutput}. */
+  overwrite?: boolean;
+  /** Told which paths `overwrite` deletes, before it deletes them. */
+  onOverwrite?: (paths: string[]) => void;
   /** Run only this task (`--stage s --task i`); its parent stages must be committed. */
   only?: { stage: string; task: number };
   /** Rows per batch; part of the fingerprint because it shapes commit boundaries. */
@@ -46,13 +51,10 @@ export interface StageRunResult {
   fingerprint: string;
   /** Present once every stage is committed. */
   stats?: RunStats;
+  /** The run was already complete: nothing ran and `stats` is the earlier run's `stats.json`. */
+  alreadyComplete?: boolean;
   /** Rows of the final stage when it outputs `result` (collect). */
   table?: Table;
-}
-
-interface RunManifest {
-  fingerprint: string;
-  createdAt: string;
 }
 
 /**
@@ -67,6 +69,11 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const batchSize = options.batchSize ?? 8192;
   const { fingerprint, store } = await claimRun(plan, options);
   if (options.only) await checkParentsCommitted(store, plan, options.only.stage);
+  else {
+    // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
+    const done = await completedStats(options.outDir, fingerprint);
+    if (done && !(await missingStages(store, plan)).length) return { fingerprint, stats: done, alreadyComplete: true };
+  }
   const progress = options.progress ?? silentProgress;
   const executor = options.executor ?? threadPoolExecutor({ workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
   const ctx: ScheduleContext = {
@@ -97,7 +104,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
  * `plan.json`), or checks that the run already there is this one. `--plan-only` stops here, so
  * tasks later run one by one (`--stage/--task`, e.g. by a cluster scheduler) find the run claimed.
  */
-export async function claimRun(plan: PhysicalPlan, options: Pick<StageRunOptions, 'outDir' | 'resume' | 'batchSize' | 'chunkSize'>): Promise<{ fingerprint: string; store: LocalBlobStore }> {
+export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<StageRunOptions, 'batchSize' | 'chunkSize'>): Promise<{ fingerprint: string; store: LocalBlobStore }> {
   const fingerprint = await planFingerprint(plan, { batchSize: options.batchSize ?? 8192 });
   const store = new LocalBlobStore(files.store(options.outDir), { chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE });
   await claimOutput(store, options, fingerprint, plan);
@@ -115,28 +122,6 @@ async function checkParentsCommitted(store: LocalBlobStore, plan: PhysicalPlan, 
   }
 }
 
-/** Checks the output directory belongs to this run (or is new) and records the fingerprint. */
-async function claimOutput(store: LocalBlobStore, options: Pick<StageRunOptions, 'outDir' | 'resume'>, fingerprint: string, plan: PhysicalPlan): Promise<void> {
-  const out = options.outDir;
-  const entries = await readdir(out).catch(() => [] as string[]);
-  const previous = (await store.has(keys.run))
-    ? (JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest)
-    : undefined;
-  if (!previous) {
-    if (options.resume) throw new Error(`--resume: ${out} holds no sluice run to resume`);
-    if (entries.length) throw new Error(`output directory ${out} is not empty and holds no sluice run; choose an empty or new directory`);
-  } else if (previous.fingerprint !== fingerprint) {
-    throw new Error(`cannot resume into ${out}: it holds a run of a different pipeline or configuration ` +
-      `(fingerprint ${previous.fingerprint}, this run ${fingerprint}). Use a new --output directory, or delete ${out} to start over.`);
-  }
-  await mkdir(out, { recursive: true });
-  if (!previous) {
-    const manifest: RunManifest = { fingerprint, createdAt: new Date().toISOString() };
-    await store.put(keys.run, new TextEncoder().encode(JSON.stringify(manifest)));
-  }
-  await writeFileAtomic(files.plan(out), JSON.stringify({ fingerprint, ...plan }, null, 2) + '\n');
-}
-
 /** Stages with a global limit write their sink parts once all their tasks are committed. */
 async function finishStage(store: LocalBlobStore, stage: PhysicalStage): Promise<void> {
   if (stage.output.kind !== 'sink' || stage.limit === undefined) return;
@@ -145,6 +130,12 @@ async function finishStage(store: LocalBlobStore, stage: PhysicalStage): Promise
     const batches = await committedRows(store, stage, p.index, cuts[p.index]!);
     if (batches.length) await writeSinkPart(stage.output.sink, stage.id, p.index, batches);
   }
+}
+
+/** The `stats.json` a finished run of this fingerprint left in `outDir`, if any. */
+async function completedStats(outDir: string, fingerprint: string): Promise<RunStats | undefined> {
+  const stats = await readFile(files.stats(outDir), 'utf8').then((t) => JSON.parse(t) as RunStats, () => undefined);
+  return stats?.fingerprint === fingerprint ? stats : undefined;
 }
 
 async function missingStages(store: LocalBlobStore, plan: PhysicalPlan): Promise<string[]> {

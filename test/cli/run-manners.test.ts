@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CORPUS = join(ROOT, 'fixtures/corpus');
+const FAIL_ON_WORD = join(ROOT, 'test/exec/pipelines/fail-on-word.ts');
+let tmp: string;
+beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'sluice-manners-')); });
+afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+
+function sluice(args: string[]) {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+}
+
+const small = (out: string, extra: string[] = []) =>
+  sluice(['run', FAIL_ON_WORD, '--input', CORPUS, '--output', out, '--option', 'minLength=300', ...extra]);
+
+describe('sluice run manners', () => {
+  it('caps --workers above the core count with a warning, unless --force-workers', () => {
+    const cores = availableParallelism();
+    const capped = small(join(tmp, 'capped'), ['--workers', String(cores * 32)]);
+    expect(capped.status, capped.stderr).toBe(0);
+    expect(capped.stderr).toContain(`--workers ${cores * 32} exceeds the ${cores} cores of this machine; using ${cores}`);
+    const forced = small(join(tmp, 'forced'), ['--workers', String(cores + 1), '--force-workers']);
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain('kept because of --force-workers');
+    const fine = small(join(tmp, 'fine'), ['--workers', '1']);
+    expect(fine.stderr).not.toContain('exceeds');
+  });
+
+  it('says a finished run is already complete and leaves its stats and report alone', async () => {
+    const out = join(tmp, 'complete');
+    expect(small(out, ['--workers', '1']).status).toBe(0);
+    const before = { stats: await readFile(join(out, 'stats.json'), 'utf8'), report: (await stat(join(out, 'report.html'))).mtimeMs };
+    const again = small(out, ['--workers', '1']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`already complete: ${out}`);
+    expect(await readFile(join(out, 'stats.json'), 'utf8')).toBe(before.stats);
+    expect((await stat(join(out, 'report.html'))).mtimeMs).toBe(before.report);
+  });
+
+  it('refuses another pipeline\'s run saying how to proceed; --overwrite deletes only sluice\'s paths', async () => {
+    const out = join(tmp, 'other');
+    expect(small(out, ['--workers', '1']).status).toBe(0);
+    await writeFile(join(out, 'notes.txt'), 'mine');
+    const refused = small(out, ['--workers', '1', '--option', 'minLength=301']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/different pipeline or configuration.*--overwrite.*new --output/s);
+    const over = small(out, ['--workers', '1', '--option', 'minLength=301', '--overwrite']);
+    expect(over.status, over.stderr).toBe(0);
+    const listed = over.stderr.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim());
+    expect(listed).toEqual(['_store', 'documents', 'dropped', 'plan.json', 'report.html', 'stats.json'].map((n) => join(out, n)));
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(JSON.parse(await readFile(join(out, 'plan.json'), 'utf8')).fingerprint)
+      .toBe(JSON.parse(await readFile(join(out, 'stats.json'), 'utf8')).fingerprint);
+    const rerun = small(out, ['--workers', '1', '--option', 'minLength=301']);
+    expect(rerun.stdout).toContain('already complete');
+  });
+
+  it('still refuses a non-empty directory that holds no sluice run, even with --overwrite', async () => {
+    const out = join(tmp, 'foreign');
+    await mkdir(out);
+    await writeFile(join(out, 'precious.txt'), 'keep');
+    const r = small(out, ['--workers', '1', '--overwrite']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('is not empty and holds no sluice run');
+    expect(await readdir(out)).toEqual(['precious.txt']);
+  });
+});
+
+describe('sluice run on the refinedweb fixture', () => {
+  let out: string;
+  let stdout: string;
+  beforeAll(() => {
+    out = join(tmp, 'refinedweb');
+    const r = sluice(['run', 'pipelines/refinedweb.ts', '--input', 'fixtures/warc', '--output', out, '--workers', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    stdout = r.stdout;
+  }, 120_000);
+
+  it('prints a summary that fits 100 columns', () => {
+    const summary = stdout.slice(stdout.indexOf('step '));
+    expect(summary).toMatch(/^step\s+in\s+out\s+kept\s+dropped/);
+    expect(summary).toMatch(/^s1 tokenize/m);
+    for (const line of summary.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+});
