@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = join(ROOT, 'fixtures/corpus');
 const FAIL_ON_WORD = join(ROOT, 'test/exec/pipelines/fail-on-word.ts');
+const STALL_WORD = 'Cleveland';
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'sluice-manners-')); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
@@ -90,3 +92,58 @@ describe('sluice run on the refinedweb fixture', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   });
 });
+
+describe('sluice run stopped by a signal', () => {
+  const STALL = join(ROOT, 'test/cli/pipelines/stall-in-second-stage.ts');
+  const args = (out: string) => ['run', STALL, '--input', CORPUS, '--output', out, '--batch-size', '4', '--workers', '2'];
+  let baseline: Record<string, string>;
+
+  beforeAll(async () => {
+    const out = join(tmp, 'stall-baseline');
+    const r = sluice(args(out));
+    expect(r.status, r.stderr).toBe(0);
+    baseline = await digest(out);
+    expect(Object.keys(baseline).filter((k) => k.startsWith('documents/'))).toHaveLength(3);
+  }, 120_000);
+
+  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s: says what is committed and how to resume; the resumed run equals an uninterrupted one', async (signal, code) => {
+    const out = join(tmp, `stopped-${signal}`);
+    // "Cleveland" is in a document of the second stage: that task stalls until the signal.
+    const child = spawn(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args(out)], {
+      cwd: ROOT, env: { ...process.env, SLUICE_TEST_STALL_ON: STALL_WORD }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    await new Promise<void>((ready) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        // s0 is committed and s1 has started: its stalled task keeps the run going until the signal.
+        if (/stage s1: 3 tasks/.test(stderr)) ready();
+      });
+    });
+    child.kill(signal);
+    expect(await exited, stderr).toBe(code);
+    expect(stderr).toContain(`stopped by ${signal}`);
+    expect(stderr).toMatch(/s0 {2}3\/3 tasks committed/);
+    expect(stderr).toMatch(/s1 {2}[0-2]\/3 tasks committed/);
+    const resume = stderr.slice(stderr.indexOf('Resume with the same command')).split('\n')[1]!.trim();
+    // `npx sluice` when started under npx (as vitest is here), `sluice` otherwise.
+    expect(resume.replace(/^npx /, '')).toBe(['sluice', ...args(out)].join(' '));
+    expect(existsSync(join(out, 'stats.json'))).toBe(false);
+    const resumed = sluice(args(out));
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(await digest(out)).toEqual(baseline);
+  });
+});
+
+/** sha256 of the documents output, the quarantine files and the drop logs. */
+async function digest(out: string): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const sub of ['documents', 'quarantine', 'dropped']) {
+    const dir = join(out, sub);
+    for (const n of (await readdir(dir).catch(() => [] as string[])).sort()) {
+      result[`${sub}/${n}`] = createHash('sha256').update(await readFile(join(dir, n))).digest('hex');
+    }
+  }
+  return result;
+}

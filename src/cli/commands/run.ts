@@ -4,10 +4,12 @@ import { z } from 'zod';
 import { files } from '../../exec/state/layout.ts';
 import { defaultProgress } from '../../exec/driver/progress.ts';
 import { reportFile, writeReport } from '../../report/index.ts';
+import { RunInterruptedError } from '../../exec/driver/interrupted.ts';
 import { claimRun, runStages } from '../../exec/driver/run-stages.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
 import { effectiveWorkers } from '../workers.ts';
+import { handleStopSignals, stopExitCode, stoppedMessage } from '../stop-signals.ts';
 
 const RunOptions = z.object({
   input: z.string({ error: 'is required' }).min(1, 'is required'),
@@ -67,6 +69,7 @@ export function registerRun(program: Command): void {
       }
       const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
       const progress = defaultProgress();
+      const stop = handleStopSignals((text) => process.stderr.write(text));
       const result = await runStages(physical, {
         ...claim,
         ...(workers ? { workers } : {}),
@@ -76,7 +79,15 @@ export function registerRun(program: Command): void {
         ...(o.retries !== undefined ? { retries: o.retries } : {}),
         ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
         progress,
-      });
+        stop: stop.signal,
+      }).catch((e: unknown) => {
+        const sig = stop.received();
+        if (!(e instanceof RunInterruptedError) || !sig) throw e;
+        process.stderr.write(stoppedMessage(sig, e.stages, process.argv.slice(2)));
+        process.exitCode = stopExitCode(sig);
+        return undefined;
+      }).finally(() => stop.dispose());
+      if (!result) return;
       if (!result.stats) {
         process.stdout.write(`committed ${o.stage}/${o.task}; the run completes when every task is committed\n`);
         return;

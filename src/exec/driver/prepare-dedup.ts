@@ -2,19 +2,29 @@ import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { mergePhase, pendingBuckets, type MergeSummary } from '../dedup/phases.ts';
 import type { TaskExecutor } from '../pool/executor.ts';
+import { throwIfStopped } from './interrupted.ts';
 
 /**
  * Runs the wide part of a dedup stage before its tasks: the bucket tasks on the executor (at most
  * `workers` in flight), then the merge in this thread. Everything is committed in the blob store
  * and skipped when already there, so reruns and `--resume` continue where a run stopped.
  */
-export async function prepareDedup(ctx: { plan: PhysicalPlan; store: BlobStore; executor: TaskExecutor }, stage: PhysicalStage): Promise<MergeSummary> {
+export async function prepareDedup(ctx: { plan: PhysicalPlan; store: BlobStore; executor: TaskExecutor; stop?: AbortSignal }, stage: PhysicalStage): Promise<MergeSummary> {
   const todo = await pendingBuckets(ctx.plan, stage.id, ctx.store);
   let next = 0;
   const runNext = async (): Promise<void> => {
-    while (next < todo.length) await ctx.executor.runBucket(ctx.store, ctx.plan, stage.id, todo[next++]!);
+    while (next < todo.length) {
+      throwIfStopped(ctx.stop);
+      try {
+        await ctx.executor.runBucket(ctx.store, ctx.plan, stage.id, todo[next++]!, ctx.stop);
+      } catch (e) {
+        throwIfStopped(ctx.stop);
+        throw e;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(ctx.executor.workers, todo.length) }, runNext));
+  throwIfStopped(ctx.stop);
   return mergePhase(ctx.plan, stage.id, ctx.store);
 }
 

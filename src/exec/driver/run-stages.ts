@@ -15,6 +15,7 @@ import { limitCuts } from '../state/committed.ts';
 import { planFingerprint } from '../state/fingerprint.ts';
 import { files, keys } from '../state/layout.ts';
 import { claimOutput, type ClaimOptions } from './claim-output.ts';
+import { RunInterruptedError, StopRequested, throwIfStopped, type StageProgress } from './interrupted.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { collectStats } from './run-stats.ts';
 import { committedRows, resultBatches, resultTable } from './results.ts';
@@ -42,6 +43,12 @@ export interface StageRunOptions {
   chunkSize?: number;
   maxOldGenerationSizeMb?: number;
   progress?: ProgressReporter;
+  /**
+   * Stops the run when it fires: no task starts after it, tasks in flight are abandoned (commits
+   * are atomic, so the store holds their last unit), and `runStages` rejects with a
+   * {@link RunInterruptedError} saying what is committed. Rerunning the same plan resumes.
+   */
+  stop?: AbortSignal;
   /** Where tasks run (default: a new thread pool of `workers` threads, closed at the end). A given
    *  executor is left open, so one pool can serve many runs; `workers` is then the executor's. */
   executor?: TaskExecutor;
@@ -79,18 +86,26 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const ctx: ScheduleContext = {
     plan, fingerprint, store, executor, progress, batchSize, outDir: options.outDir,
     docTimeoutMs: options.docTimeoutMs ?? 120_000, retries: options.retries ?? 2,
+    ...(options.stop ? { stop: options.stop } : {}),
   };
   let resultParts: Map<number, RecordBatch[]>;
   try {
-    resultParts = await scheduleStages(ctx, options.only);
-    if (options.only && (await missingStages(store, plan)).length) return { fingerprint };
-  } finally {
-    progress.stop();
-    if (!options.executor) await executor.close();
-  }
-  for (const stage of plan.stages) await finishStage(store, stage);
-  for (const stage of plan.stages) {
-    if (stage.output.kind === 'sink') await finalizeSink(stage.output.sink, { fingerprint, outDir: options.outDir });
+    try {
+      resultParts = await scheduleStages(ctx, options.only);
+      if (options.only && (await missingStages(store, plan)).length) return { fingerprint };
+    } finally {
+      progress.stop();
+      if (!options.executor) await executor.close();
+    }
+    for (const stage of plan.stages) await finishStage(store, stage);
+    for (const stage of plan.stages) {
+      throwIfStopped(options.stop);
+      if (stage.output.kind === 'sink') await finalizeSink(stage.output.sink, { fingerprint, outDir: options.outDir });
+    }
+  } catch (e) {
+    // Counted after the pool is closed: no abandoned task can still commit.
+    if (e instanceof StopRequested) throw new RunInterruptedError(await committedTasks(store, plan));
+    throw e;
   }
   const stats = await collectStats(store, plan, fingerprint, Date.now() - started);
   await writeFileAtomic(files.stats(options.outDir), JSON.stringify(stats, null, 2) + '\n');
@@ -136,6 +151,16 @@ async function finishStage(store: LocalBlobStore, stage: PhysicalStage): Promise
 async function completedStats(outDir: string, fingerprint: string): Promise<RunStats | undefined> {
   const stats = await readFile(files.stats(outDir), 'utf8').then((t) => JSON.parse(t) as RunStats, () => undefined);
   return stats?.fingerprint === fingerprint ? stats : undefined;
+}
+
+async function committedTasks(store: LocalBlobStore, plan: PhysicalPlan): Promise<StageProgress[]> {
+  const out: StageProgress[] = [];
+  for (const s of plan.stages) {
+    let committed = 0;
+    for (const p of s.partitions) if ((await readCheckpoint(store, keys.checkpoint(s.id, p.index)))?.final) committed++;
+    out.push({ stage: s.id, committed, tasks: s.partitions.length });
+  }
+  return out;
 }
 
 async function missingStages(store: LocalBlobStore, plan: PhysicalPlan): Promise<string[]> {
