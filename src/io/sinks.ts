@@ -24,6 +24,9 @@ export function registerSinkWriter(format: string, ext: string, write: SinkPartW
   writers.set(format, { ext, write, ...(finalize ? { finalize } : {}) });
 }
 
+/** Whether the sink format has a finalizer (work after the last task, worth showing progress for). */
+export const hasFinalizer = (sink: SinkSpec): boolean => writers.get(sink.format)?.finalize !== undefined;
+
 /** Calls the sink format's finalizer, if it has one. */
 export async function finalizeSink(sink: SinkSpec, ctx: { fingerprint: string; outDir: string }): Promise<void> {
   await writers.get(sink.format)?.finalize?.(sink, ctx);

@@ -77,12 +77,23 @@ describe('sluice run manners', () => {
 describe('sluice run on the refinedweb fixture', () => {
   let out: string;
   let stdout: string;
+  let stderr: string;
   beforeAll(() => {
     out = join(tmp, 'refinedweb');
     const r = sluice(['run', 'pipelines/refinedweb.ts', '--input', 'fixtures/warc', '--output', out, '--workers', '2']);
     expect(r.status, r.stderr).toBe(0);
     stdout = r.stdout;
+    stderr = r.stderr;
   }, 120_000);
+
+  it('reports the dedup phases and the token sink finalize between stages', () => {
+    const lines = stderr.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    const order = [/stage s0 done/, /s1 dedup buckets: \d+ steps?/, /s1 dedup buckets done/, /s1 dedup merge: 1 step$/, /s1 dedup merge done/,
+      /stage s1: 6 tasks/, /stage s1 done/, /s1 finalize tokens sink: 1 step$/, /s1 finalize tokens sink done: 1\/1 step in/].map(at);
+    expect(order.every((i) => i >= 0), stderr).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
 
   it('prints a summary that fits 100 columns', () => {
     const summary = stdout.slice(stdout.indexOf('step '));

@@ -4,7 +4,7 @@ import type { RecordBatch, Table } from 'apache-arrow';
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
-import { finalizeSink, writeSinkPart } from '../../io/sinks.ts';
+import { finalizeSink, hasFinalizer, writeSinkPart } from '../../io/sinks.ts';
 // Registers the `tokens` sink (token shards) with its finalizer.
 import '../../io/token-shards/sink.ts';
 import type { RunStats } from '../accounting/counters.ts';
@@ -94,18 +94,23 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
       resultParts = await scheduleStages(ctx, options.only);
       if (options.only && (await missingStages(store, plan)).length) return { fingerprint };
     } finally {
-      progress.stop();
       if (!options.executor) await executor.close();
     }
     for (const stage of plan.stages) await finishStage(store, stage);
     for (const stage of plan.stages) {
       throwIfStopped(options.stop);
-      if (stage.output.kind === 'sink') await finalizeSink(stage.output.sink, { fingerprint, outDir: options.outDir });
+      if (stage.output.kind !== 'sink' || !hasFinalizer(stage.output.sink)) continue;
+      const phase = `${stage.id} finalize ${stage.output.sink.format} sink`;
+      progress.phaseStarted(phase, 1, 0);
+      await finalizeSink(stage.output.sink, { fingerprint, outDir: options.outDir });
+      progress.phaseFinished(phase);
     }
   } catch (e) {
     // Counted after the pool is closed: no abandoned task can still commit.
     if (e instanceof StopRequested) throw new RunInterruptedError(await committedTasks(store, plan));
     throw e;
+  } finally {
+    progress.stop();
   }
   const stats = await collectStats(store, plan, fingerprint, Date.now() - started);
   await writeFileAtomic(files.stats(options.outDir), JSON.stringify(stats, null, 2) + '\n');
