@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadReportData } from '../../src/report/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = join(ROOT, 'fixtures/corpus');
@@ -71,6 +72,20 @@ describe('sluice run manners', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('is not empty and holds no sluice run');
     expect(await readdir(out)).toEqual(['precious.txt']);
+  });
+});
+
+describe('run report languages', () => {
+  it('counts kept languages from the accounting when the output has no language column', async () => {
+    const out = join(tmp, 'languages');
+    const r = sluice(['run', join(ROOT, 'test/cli/pipelines/languages-not-selected.ts'), '--input', 'fixtures/warc', '--output', out, '--workers', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    const d = await loadReportData(out);
+    const kept = Object.values(d.keptLanguages).reduce((a, b) => a + b, 0);
+    expect(kept).toBe(d.stats.totals.documentsOut);
+    expect(d.keptLanguages['en']).toBeGreaterThan(0);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain(`${d.keptLanguages['en']} kept,`);
   });
 });
 
