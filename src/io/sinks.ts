@@ -13,7 +13,7 @@ export type SinkPartWriter = (sink: SinkSpec, path: string, batches: RecordBatch
 
 /**
  * Runs once every task of the run is committed, for sinks whose output spans all parts (token
- * shards + manifest). Must be idempotent: a rerun of a finished run calls it again.
+ * shards + manifest). Must be idempotent: a rerun after a crash during finalize (before stats.json) calls it again.
  */
 export type SinkFinalizer = (sink: SinkSpec, ctx: { fingerprint: string; outDir: string }) => Promise<void>;
 

@@ -169,12 +169,5 @@ async function committedTasks(store: LocalBlobStore, plan: PhysicalPlan): Promis
 }
 
 async function missingStages(store: LocalBlobStore, plan: PhysicalPlan): Promise<string[]> {
-  const missing: string[] = [];
-  for (const s of plan.stages) {
-    for (const p of s.partitions) {
-      const ck = await readCheckpoint(store, keys.checkpoint(s.id, p.index));
-      if (!ck?.final) { missing.push(s.id); break; }
-    }
-  }
-  return missing;
+  return (await committedTasks(store, plan)).filter((s) => s.committed < s.tasks).map((s) => s.stage);
 }
