@@ -13,7 +13,7 @@ export type SinkPartWriter = (sink: SinkSpec, path: string, batches: RecordBatch
 
 /**
  * Runs once every task of the run is committed, for sinks whose output spans all parts (token
- * shards + manifest). Must be idempotent: a rerun of a finished run calls it again.
+ * shards + manifest). Must be idempotent: a rerun after a crash during finalize (before stats.json) calls it again.
  */
 export type SinkFinalizer = (sink: SinkSpec, ctx: { fingerprint: string; outDir: string }) => Promise<void>;
 
@@ -23,6 +23,9 @@ const writers = new Map<string, { ext: string; write: SinkPartWriter; finalize?:
 export function registerSinkWriter(format: string, ext: string, write: SinkPartWriter, finalize?: SinkFinalizer): void {
   writers.set(format, { ext, write, ...(finalize ? { finalize } : {}) });
 }
+
+/** Whether the sink format has a finalizer (work after the last task, worth showing progress for). */
+export const hasFinalizer = (sink: SinkSpec): boolean => writers.get(sink.format)?.finalize !== undefined;
 
 /** Calls the sink format's finalizer, if it has one. */
 export async function finalizeSink(sink: SinkSpec, ctx: { fingerprint: string; outDir: string }): Promise<void> {

@@ -17,7 +17,12 @@ export interface ReportData {
   /** Token shard manifests by sink directory. */
   tokens: { dir: string; manifest: TokenShardManifest }[];
   /** Kept documents (from the Parquet documents output), when there is one with a `text` column. */
-  kept?: { chars: number[]; languages: Record<string, number>; tokenCounts: number[] };
+  kept?: { chars: number[]; tokenCounts: number[] };
+  /**
+   * Kept documents by language, from the accounting (the last step that had a `language` column),
+   * so it holds whatever columns the pipeline finally selects.
+   */
+  keptLanguages: Record<string, number>;
   /** Languages of documents dropped after language ID (from the drop logs). */
   droppedLanguages: Record<string, number>;
   quarantined: number;
@@ -34,7 +39,7 @@ export async function loadReportData(outDir: string): Promise<ReportData> {
   const tokens: ReportData['tokens'] = [];
   for (const dir of tokenDirs) tokens.push({ dir, manifest: await readTokenShardManifest(dir) });
   const kept = await readKept(docDirs);
-  return { outDir, stats, tokens, ...(kept ? { kept } : {}), droppedLanguages: await droppedLanguages(outDir), quarantined: stats.totals.quarantined };
+  return { outDir, stats, tokens, ...(kept ? { kept } : {}), keptLanguages: keptLanguages(stats), droppedLanguages: await droppedLanguages(outDir), quarantined: stats.totals.quarantined };
 }
 
 /** The run's token-shard directories and Parquet document directories, from its plan.json. */
@@ -62,7 +67,6 @@ function relocate(outDir: string, path: string): string {
 
 async function readKept(dirs: string[]): Promise<ReportData['kept']> {
   const chars: number[] = [], tokenCounts: number[] = [];
-  const languages: Record<string, number> = {};
   let found = false;
   for (const dir of dirs) {
     const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.parquet'));
@@ -73,21 +77,25 @@ async function readKept(dirs: string[]): Promise<ReportData['kept']> {
     if (!fields.has('text')) continue;
     const t = await base.select({
       chars: col('text').length(),
-      ...(fields.has('language') ? { language: col('language') } : {}),
       ...(fields.has('token_count') ? { token_count: col('token_count') } : {}),
     }).collect();
     found = true;
-    const c = t.getChild('chars'), l = t.getChild('language'), k = t.getChild('token_count');
+    const c = t.getChild('chars'), k = t.getChild('token_count');
     for (let i = 0; i < t.numRows; i++) {
       chars.push(Number(c?.get(i) ?? 0));
-      if (l) {
-        const lang = (l.get(i) as string | null) ?? 'unknown';
-        languages[lang] = (languages[lang] ?? 0) + 1;
-      }
       if (k) tokenCounts.push(Number(k.get(i) ?? 0));
     }
   }
-  return found ? { chars, languages, tokenCounts } : undefined;
+  return found ? { chars, tokenCounts } : undefined;
+}
+
+/** The per-language counts of the run's last step that recorded them (see `StepCounters.languages`). */
+function keptLanguages(stats: RunStats): Record<string, number> {
+  for (let i = stats.steps.length - 1; i >= 0; i--) {
+    const languages = stats.steps[i]!.languages;
+    if (languages) return languages;
+  }
+  return {};
 }
 
 async function droppedLanguages(outDir: string): Promise<Record<string, number>> {

@@ -103,7 +103,7 @@ function stagesSection(d: ReportData): string {
 }
 
 function languageSection(d: ReportData): string {
-  const kept = d.kept?.languages ?? {};
+  const kept = d.keptLanguages;
   const langs = [...new Set([...Object.keys(kept), ...Object.keys(d.droppedLanguages)])]
     .map((l) => ({ l, k: kept[l] ?? 0, x: d.droppedLanguages[l] ?? 0 }))
     .sort((a, b) => b.k + b.x - (a.k + a.x) || a.l.localeCompare(b.l)).slice(0, 25);

@@ -40,7 +40,7 @@ describe('run report', () => {
     // The default Parquet sink holds the kept texts: lengths, but no language column.
     expect(d.kept?.chars.length).toBe(d.stats.totals.documentsOut);
     expect(d.kept?.chars.every((n) => n > 300)).toBe(true);
-    expect(d.kept?.languages).toEqual({});
+    expect(d.keptLanguages).toEqual({});
     const summary = renderSummary(d);
     const rows = summary.split('\n').filter((l) => /^s\d+ /.test(l));
     expect(rows.map((l) => l.split(/\s+/)[1])).toEqual(d.stats.steps.filter((s) => !/^(select|drop)/.test(s.name)).map((s) => s.name));

@@ -3,16 +3,21 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { files } from '../../exec/state/layout.ts';
 import { defaultProgress } from '../../exec/driver/progress.ts';
-import { writeReport } from '../../report/index.ts';
+import { reportFile, writeReport } from '../../report/index.ts';
+import { RunInterruptedError } from '../../exec/driver/interrupted.ts';
 import { claimRun, runStages } from '../../exec/driver/run-stages.ts';
 import { collectOption, defaultWorkers, keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
+import { effectiveWorkers } from '../workers.ts';
+import { handleStopSignals, stopExitCode, stoppedMessage } from '../stop-signals.ts';
 
 const RunOptions = z.object({
   input: z.string({ error: 'is required' }).min(1, 'is required'),
   output: z.string({ error: 'is required' }).min(1, 'is required'),
   workers: positiveInt('--workers').optional(),
+  forceWorkers: z.boolean().default(false),
   resume: z.boolean().default(false),
+  overwrite: z.boolean().default(false),
   pattern: z.string().optional(),
   stage: z.string().regex(/^s\d+$/, 'must be a stage id like s0').optional(),
   task: z.string().regex(/^\d+$/, 'must be a task index (0, 1, ...)').transform(Number).optional(),
@@ -35,7 +40,9 @@ export function registerRun(program: Command): void {
     .option('--input <dir>', 'input directory')
     .option('--output <dir>', 'output directory (documents/, quarantine/, stats.json, _store/)')
     .option('--workers <n>', `worker threads (default: ${defaultWorkers()}, the core count)`)
+    .option('--force-workers', 'use --workers as given even above the core count (otherwise capped to it)')
     .option('--resume', 'continue an interrupted run (fails if the output holds none)')
+    .option('--overwrite', "replace a run of another pipeline or configuration in --output (deletes only sluice's outputs there)")
     .option('--pattern <glob>', 'default glob for ctx.files() in the pipeline')
     .option('--stage <id>', 'with --task: run only this task of this stage and commit it')
     .option('--task <i>', 'task index within --stage')
@@ -49,27 +56,45 @@ export function registerRun(program: Command): void {
     .action(async (pipeline: string, raw: Record<string, unknown>) => {
       const o = parseCliOptions(RunOptions, raw);
       const output = resolve(o.output);
+      const claim = {
+        outDir: output, resume: o.resume, overwrite: o.overwrite,
+        onOverwrite: (paths: string[]) => process.stderr.write(`sluice: --overwrite: deleting the earlier run in ${output}:\n${paths.map((p) => `  ${p}\n`).join('')}`),
+      };
       const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
       if (o.planOnly) {
-        const { fingerprint } = await claimRun(physical, { outDir: output, resume: o.resume, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
+        const { fingerprint } = await claimRun(physical, { ...claim, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
         for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
         process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}\n`);
         return;
       }
+      const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
       const progress = defaultProgress();
+      const stop = handleStopSignals((text) => process.stderr.write(text));
       const result = await runStages(physical, {
-        outDir: output,
-        ...(o.workers ? { workers: o.workers } : {}),
-        resume: o.resume,
+        ...claim,
+        ...(workers ? { workers } : {}),
         ...(o.stage !== undefined && o.task !== undefined ? { only: { stage: o.stage, task: o.task } } : {}),
         ...(o.batchSize ? { batchSize: o.batchSize } : {}),
         ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),
         ...(o.retries !== undefined ? { retries: o.retries } : {}),
         ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
         progress,
-      });
+        stop: stop.signal,
+      }).catch((e: unknown) => {
+        const sig = stop.received();
+        if (!(e instanceof RunInterruptedError) || !sig) throw e;
+        process.stderr.write(stoppedMessage(sig, e.stages, process.argv.slice(2)));
+        process.exitCode = stopExitCode(sig);
+        return undefined;
+      }).finally(() => stop.dispose());
+      if (!result) return;
       if (!result.stats) {
         process.stdout.write(`committed ${o.stage}/${o.task}; the run completes when every task is committed\n`);
+        return;
+      }
+      if (result.alreadyComplete) {
+        process.stdout.write(`already complete: ${output} holds a finished run of this pipeline; outputs, ${files.stats(output)} ` +
+          `and ${reportFile(output)} are left as they are (use a new --output to run again)\n`);
         return;
       }
       const t = result.stats.totals;

@@ -1,3 +1,5 @@
+import { addLanguages } from './languages.ts';
+
 /** Counts of one step in one task; summed over tasks for `stats.json`. */
 export interface StepCounters {
   /** Operator name for `apply`, else the step kind (`scan`, `filter`, `select`, ...). */
@@ -10,6 +12,12 @@ export interface StepCounters {
   bytesIn: number;
   bytesOut: number;
   cpuMs: number;
+  /**
+   * Output documents by `language` value, recorded at the last step of a stage whose output has a
+   * `language` column: the report's kept-language counts then survive a final projection that
+   * drops the column. Documents with a null language are not counted.
+   */
+  languages?: Record<string, number>;
 }
 
 export interface StepStats extends StepCounters {
@@ -40,6 +48,7 @@ export function emptyCounters(name: string): StepCounters {
 export function addCounters(a: StepCounters, b: StepCounters): StepCounters {
   const dropped = { ...a.dropped };
   for (const [r, n] of Object.entries(b.dropped)) dropped[r] = (dropped[r] ?? 0) + n;
+  const languages = a.languages || b.languages ? addLanguages({ ...a.languages }, b.languages) : undefined;
   return {
     name: a.name,
     documentsIn: a.documentsIn + b.documentsIn,
@@ -49,6 +58,7 @@ export function addCounters(a: StepCounters, b: StepCounters): StepCounters {
     bytesIn: a.bytesIn + b.bytesIn,
     bytesOut: a.bytesOut + b.bytesOut,
     cpuMs: a.cpuMs + b.cpuMs,
+    ...(languages ? { languages } : {}),
   };
 }
 

@@ -6,8 +6,26 @@ export interface ProgressReporter {
   /** A task committed a piece (`docs` documents read) or finished (`taskDone`). */
   update(stage: string, docs: number, taskDone: boolean): void;
   stageFinished(stage: string): void;
+  /**
+   * Work between a stage's tasks that is not a task (dedup bucket and merge phases, a sink's
+   * finalize): named `name`, `units` steps of it, `done` already done. Without it the user sees
+   * seconds of silence between stages.
+   */
+  phaseStarted(name: string, units: number, done: number): void;
+  /** One more unit of the phase is done. */
+  phaseUpdate(name: string): void;
+  phaseFinished(name: string): void;
   stop(): void;
 }
+
+interface PhaseState {
+  units: number;
+  done: number;
+  startedAt: number;
+}
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+const steps = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
 
 interface StageState {
   tasks: number;
@@ -27,13 +45,19 @@ function rate(s: StageState): { docsPerSec: number; etaSec: number | undefined }
 
 /** Bars per stage (partitions done, docs/s, ETA) for an interactive terminal. */
 export class TtyProgress implements ProgressReporter {
-  private readonly multi = new cliProgress.MultiBar({
-    format: '{stage} [{bar}] {value}/{total} tasks | {docs} docs | {rate} docs/s | ETA {etaText}',
-    hideCursor: true,
-    clearOnComplete: false,
-    stream: process.stderr,
-  }, cliProgress.Presets.shades_classic);
+  private readonly multi: cliProgress.MultiBar;
   private readonly bars = new Map<string, { bar: cliProgress.SingleBar; state: StageState }>();
+  private readonly phases = new Map<string, { bar: cliProgress.SingleBar; state: PhaseState }>();
+
+  /** @param stream the terminal to draw on (tests pass a fake one). */
+  constructor(stream: NodeJS.WritableStream = process.stderr) {
+    this.multi = new cliProgress.MultiBar({
+      format: '{stage} [{bar}] {value}/{total} tasks | {docs} docs | {rate} docs/s | ETA {etaText}',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream,
+    }, cliProgress.Presets.shades_classic);
+  }
 
   stageStarted(stage: string, tasks: number, alreadyDone: number): void {
     const state: StageState = { tasks, done: alreadyDone, docs: 0, startedAt: Date.now(), startDone: alreadyDone };
@@ -54,6 +78,25 @@ export class TtyProgress implements ProgressReporter {
     if (entry) entry.bar.update(entry.state.done, this.payload(stage, entry.state));
   }
 
+  phaseStarted(name: string, units: number, done: number): void {
+    const state: PhaseState = { units, done, startedAt: Date.now() };
+    const bar = this.multi.create(units, done, { name, elapsed: seconds(state.startedAt) }, { format: '{name} [{bar}] {value}/{total} | {elapsed}' });
+    this.phases.set(name, { bar, state });
+  }
+
+  phaseUpdate(name: string): void {
+    const entry = this.phases.get(name);
+    if (!entry) return;
+    entry.state.done++;
+    entry.bar.update(entry.state.done, { name, elapsed: seconds(entry.state.startedAt) });
+  }
+
+  phaseFinished(name: string): void {
+    const entry = this.phases.get(name);
+    if (entry) entry.bar.update(entry.state.units, { name, elapsed: seconds(entry.state.startedAt) });
+    this.phases.delete(name);
+  }
+
   stop(): void {
     this.multi.stop();
   }
@@ -67,6 +110,7 @@ export class TtyProgress implements ProgressReporter {
 /** Plain log lines every `intervalMs` (and at each stage's end) for logs and CI. */
 export class LineProgress implements ProgressReporter {
   private readonly stages = new Map<string, StageState>();
+  private readonly phases = new Map<string, PhaseState>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(l + '\n'), intervalMs = 10_000) {
@@ -91,12 +135,30 @@ export class LineProgress implements ProgressReporter {
     this.stages.delete(stage);
   }
 
+  phaseStarted(name: string, units: number, done: number): void {
+    this.phases.set(name, { units, done, startedAt: Date.now() });
+    this.write(`[sluice] ${name}: ${steps(units)}` + (done ? ` (${done} already committed)` : ''));
+  }
+
+  phaseUpdate(name: string): void {
+    const p = this.phases.get(name);
+    if (p) p.done++;
+  }
+
+  phaseFinished(name: string): void {
+    const p = this.phases.get(name);
+    if (!p) return;
+    this.write(`[sluice] ${name} done: ${p.units}/${steps(p.units)} in ${seconds(p.startedAt)}`);
+    this.phases.delete(name);
+  }
+
   stop(): void {
     clearInterval(this.timer);
   }
 
   private print(): void {
     for (const stage of this.stages.keys()) this.line(stage, 'running');
+    for (const [name, p] of this.phases) this.write(`[sluice] ${name} running: ${p.done}/${steps(p.units)}, ${seconds(p.startedAt)}`);
   }
 
   private line(stage: string, status: string): void {
@@ -110,7 +172,7 @@ export class LineProgress implements ProgressReporter {
 
 /** Reports nothing (library use, tests). */
 export const silentProgress: ProgressReporter = {
-  stageStarted() {}, update() {}, stageFinished() {}, stop() {},
+  stageStarted() {}, update() {}, stageFinished() {}, phaseStarted() {}, phaseUpdate() {}, phaseFinished() {}, stop() {},
 };
 
 /** Bars on a TTY, periodic lines otherwise. */

@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { mkdir, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
-import { finalizeSink, writeSinkPart } from '../../io/sinks.ts';
+import { finalizeSink, hasFinalizer, writeSinkPart } from '../../io/sinks.ts';
 // Registers the `tokens` sink (token shards) with its finalizer.
 import '../../io/token-shards/sink.ts';
 import type { RunStats } from '../accounting/counters.ts';
@@ -14,6 +14,8 @@ import { readCheckpoint } from '../state/checkpoint.ts';
 import { limitCuts } from '../state/committed.ts';
 import { planFingerprint } from '../state/fingerprint.ts';
 import { files, keys } from '../state/layout.ts';
+import { claimOutput, type ClaimOptions } from './claim-output.ts';
+import { RunInterruptedError, StopRequested, throwIfStopped, type StageProgress } from './interrupted.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { collectStats } from './run-stats.ts';
 import { committedRows, resultBatches, resultTable } from './results.ts';
@@ -26,6 +28,10 @@ export interface StageRunOptions {
   workers?: number;
   /** Require an existing run to resume (`--resume`); rerunning into the same directory resumes anyway. */
   resume?: boolean;
+  /** Replace a run of another plan in `outDir` (`--overwrite`); see {@link claimOutput}. */
+  overwrite?: boolean;
+  /** Told which paths `overwrite` deletes, before it deletes them. */
+  onOverwrite?: (paths: string[]) => void;
   /** Run only this task (`--stage s --task i`); its parent stages must be committed. */
   only?: { stage: string; task: number };
   /** Rows per batch; part of the fingerprint because it shapes commit boundaries. */
@@ -37,6 +43,12 @@ export interface StageRunOptions {
   chunkSize?: number;
   maxOldGenerationSizeMb?: number;
   progress?: ProgressReporter;
+  /**
+   * Stops the run when it fires: no task starts after it, tasks in flight are abandoned (commits
+   * are atomic, so the store holds their last unit), and `runStages` rejects with a
+   * {@link RunInterruptedError} saying what is committed. Rerunning the same plan resumes.
+   */
+  stop?: AbortSignal;
   /** Where tasks run (default: a new thread pool of `workers` threads, closed at the end). A given
    *  executor is left open, so one pool can serve many runs; `workers` is then the executor's. */
   executor?: TaskExecutor;
@@ -46,13 +58,10 @@ export interface StageRunResult {
   fingerprint: string;
   /** Present once every stage is committed. */
   stats?: RunStats;
+  /** The run was already complete: nothing ran and `stats` is the earlier run's `stats.json`. */
+  alreadyComplete?: boolean;
   /** Rows of the final stage when it outputs `result` (collect). */
   table?: Table;
-}
-
-interface RunManifest {
-  fingerprint: string;
-  createdAt: string;
 }
 
 /**
@@ -67,23 +76,41 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const batchSize = options.batchSize ?? 8192;
   const { fingerprint, store } = await claimRun(plan, options);
   if (options.only) await checkParentsCommitted(store, plan, options.only.stage);
+  else {
+    // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
+    const done = await completedStats(options.outDir, fingerprint);
+    if (done && !(await missingStages(store, plan)).length) return { fingerprint, stats: done, alreadyComplete: true };
+  }
   const progress = options.progress ?? silentProgress;
   const executor = options.executor ?? threadPoolExecutor({ workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
   const ctx: ScheduleContext = {
     plan, fingerprint, store, executor, progress, batchSize, outDir: options.outDir,
     docTimeoutMs: options.docTimeoutMs ?? 120_000, retries: options.retries ?? 2,
+    ...(options.stop ? { stop: options.stop } : {}),
   };
   let resultParts: Map<number, RecordBatch[]>;
   try {
-    resultParts = await scheduleStages(ctx, options.only);
-    if (options.only && (await missingStages(store, plan)).length) return { fingerprint };
+    try {
+      resultParts = await scheduleStages(ctx, options.only);
+      if (options.only && (await missingStages(store, plan)).length) return { fingerprint };
+    } finally {
+      if (!options.executor) await executor.close();
+    }
+    for (const stage of plan.stages) await finishStage(store, stage);
+    for (const stage of plan.stages) {
+      throwIfStopped(options.stop);
+      if (stage.output.kind !== 'sink' || !hasFinalizer(stage.output.sink)) continue;
+      const phase = `${stage.id} finalize ${stage.output.sink.format} sink`;
+      progress.phaseStarted(phase, 1, 0);
+      await finalizeSink(stage.output.sink, { fingerprint, outDir: options.outDir });
+      progress.phaseFinished(phase);
+    }
+  } catch (e) {
+    // Counted after the pool is closed: no abandoned task can still commit.
+    if (e instanceof StopRequested) throw new RunInterruptedError(await committedTasks(store, plan));
+    throw e;
   } finally {
     progress.stop();
-    if (!options.executor) await executor.close();
-  }
-  for (const stage of plan.stages) await finishStage(store, stage);
-  for (const stage of plan.stages) {
-    if (stage.output.kind === 'sink') await finalizeSink(stage.output.sink, { fingerprint, outDir: options.outDir });
   }
   const stats = await collectStats(store, plan, fingerprint, Date.now() - started);
   await writeFileAtomic(files.stats(options.outDir), JSON.stringify(stats, null, 2) + '\n');
@@ -97,7 +124,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
  * `plan.json`), or checks that the run already there is this one. `--plan-only` stops here, so
  * tasks later run one by one (`--stage/--task`, e.g. by a cluster scheduler) find the run claimed.
  */
-export async function claimRun(plan: PhysicalPlan, options: Pick<StageRunOptions, 'outDir' | 'resume' | 'batchSize' | 'chunkSize'>): Promise<{ fingerprint: string; store: LocalBlobStore }> {
+export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<StageRunOptions, 'batchSize' | 'chunkSize'>): Promise<{ fingerprint: string; store: LocalBlobStore }> {
   const fingerprint = await planFingerprint(plan, { batchSize: options.batchSize ?? 8192 });
   const store = new LocalBlobStore(files.store(options.outDir), { chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE });
   await claimOutput(store, options, fingerprint, plan);
@@ -115,28 +142,6 @@ async function checkParentsCommitted(store: LocalBlobStore, plan: PhysicalPlan, 
   }
 }
 
-/** Checks the output directory belongs to this run (or is new) and records the fingerprint. */
-async function claimOutput(store: LocalBlobStore, options: Pick<StageRunOptions, 'outDir' | 'resume'>, fingerprint: string, plan: PhysicalPlan): Promise<void> {
-  const out = options.outDir;
-  const entries = await readdir(out).catch(() => [] as string[]);
-  const previous = (await store.has(keys.run))
-    ? (JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest)
-    : undefined;
-  if (!previous) {
-    if (options.resume) throw new Error(`--resume: ${out} holds no sluice run to resume`);
-    if (entries.length) throw new Error(`output directory ${out} is not empty and holds no sluice run; choose an empty or new directory`);
-  } else if (previous.fingerprint !== fingerprint) {
-    throw new Error(`cannot resume into ${out}: it holds a run of a different pipeline or configuration ` +
-      `(fingerprint ${previous.fingerprint}, this run ${fingerprint}). Use a new --output directory, or delete ${out} to start over.`);
-  }
-  await mkdir(out, { recursive: true });
-  if (!previous) {
-    const manifest: RunManifest = { fingerprint, createdAt: new Date().toISOString() };
-    await store.put(keys.run, new TextEncoder().encode(JSON.stringify(manifest)));
-  }
-  await writeFileAtomic(files.plan(out), JSON.stringify({ fingerprint, ...plan }, null, 2) + '\n');
-}
-
 /** Stages with a global limit write their sink parts once all their tasks are committed. */
 async function finishStage(store: LocalBlobStore, stage: PhysicalStage): Promise<void> {
   if (stage.output.kind !== 'sink' || stage.limit === undefined) return;
@@ -147,13 +152,22 @@ async function finishStage(store: LocalBlobStore, stage: PhysicalStage): Promise
   }
 }
 
-async function missingStages(store: LocalBlobStore, plan: PhysicalPlan): Promise<string[]> {
-  const missing: string[] = [];
+/** The `stats.json` a finished run of this fingerprint left in `outDir`, if any. */
+async function completedStats(outDir: string, fingerprint: string): Promise<RunStats | undefined> {
+  const stats = await readFile(files.stats(outDir), 'utf8').then((t) => JSON.parse(t) as RunStats, () => undefined);
+  return stats?.fingerprint === fingerprint ? stats : undefined;
+}
+
+async function committedTasks(store: LocalBlobStore, plan: PhysicalPlan): Promise<StageProgress[]> {
+  const out: StageProgress[] = [];
   for (const s of plan.stages) {
-    for (const p of s.partitions) {
-      const ck = await readCheckpoint(store, keys.checkpoint(s.id, p.index));
-      if (!ck?.final) { missing.push(s.id); break; }
-    }
+    let committed = 0;
+    for (const p of s.partitions) if ((await readCheckpoint(store, keys.checkpoint(s.id, p.index)))?.final) committed++;
+    out.push({ stage: s.id, committed, tasks: s.partitions.length });
   }
-  return missing;
+  return out;
+}
+
+async function missingStages(store: LocalBlobStore, plan: PhysicalPlan): Promise<string[]> {
+  return (await committedTasks(store, plan)).filter((s) => s.committed < s.tasks).map((s) => s.stage);
 }

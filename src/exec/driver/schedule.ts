@@ -10,6 +10,7 @@ import { keys } from '../state/layout.ts';
 import { describeTask } from '../task/describe.ts';
 import type { TaskRequest } from '../task/execute-task.ts';
 import { isDedupStage, prepareDedup } from './prepare-dedup.ts';
+import { throwIfStopped } from './interrupted.ts';
 import type { ProgressReporter } from './progress.ts';
 
 /** What the scheduler needs: the plan, where commits go, where tasks run, and the task options. */
@@ -24,6 +25,8 @@ export interface ScheduleContext {
   outDir?: string;
   docTimeoutMs: number;
   retries: number;
+  /** Stops the run: no task starts after it fires, and tasks in flight are abandoned. */
+  stop?: AbortSignal;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function scheduleStages(ctx: ScheduleContext, only?: { stage: strin
       throw new Error(`stage ${stage.id} has ${stage.partitions.length} tasks; --task ${only.task} does not exist`);
     }
     const todo = only ? [only.task] : stage.partitions.map((p) => p.index);
+    throwIfStopped(ctx.stop);
     if (isDedupStage(stage)) await prepareDedup(ctx, stage);
     await runStage(ctx, stage, todo, resultParts);
   }
@@ -55,6 +59,7 @@ async function runStage(ctx: ScheduleContext, stage: PhysicalStage, tasks: numbe
   let next = 0;
   const runNext = async (): Promise<void> => {
     while (next < pending.length) {
+      throwIfStopped(ctx.stop);
       const t = pending[next++]!;
       const result = await runTaskWithRetries(ctx, stage, t);
       if (result.ipc) resultParts.set(t, fromIpc(result.ipc));
@@ -72,8 +77,11 @@ async function runTaskWithRetries(ctx: ScheduleContext, stage: PhysicalStage, t:
   const part = stage.partitions[t]!;
   let failures = 0;
   for (;;) {
+    throwIfStopped(ctx.stop);
     const hb = new Heartbeat();
     const abort = new AbortController();
+    const onStop = () => abort.abort();
+    ctx.stop?.addEventListener('abort', onStop);
     let overdue: { file: number; pos: number; ms: number } | undefined;
     let reported = 0;
     const report = () => {
@@ -92,6 +100,7 @@ async function runTaskWithRetries(ctx: ScheduleContext, stage: PhysicalStage, t:
     try {
       return await ctx.executor.runTask(ctx.store, req, hb.buffer, abort.signal);
     } catch (e) {
+      throwIfStopped(ctx.stop);
       if (overdue) {
         // The worker was terminated mid-document: quarantine that document and continue after it.
         poisoned.push({ file: overdue.file, pos: overdue.pos, error: `timed out: no progress for ${Math.round(overdue.ms)} ms (limit ${timeoutMs} ms)` });
@@ -103,8 +112,10 @@ async function runTaskWithRetries(ctx: ScheduleContext, stage: PhysicalStage, t:
         throw new Error(`${describeTask(stage, part)} failed after ${failures} attempts: ${(e as Error).message}`, { cause: e });
       }
     } finally {
+      ctx.stop?.removeEventListener('abort', onStop);
       clearInterval(watch);
       report();
     }
   }
 }
+

@@ -15,7 +15,7 @@ export interface TaskExecutor {
   /** Runs one task to its commit in `store`. `heartbeat` is the watchdog's buffer; `signal` aborts a
    *  hung task (the pool replaces its worker; an in-thread executor cannot interrupt and ignores it). */
   runTask(store: BlobStore, req: TaskRequest, heartbeat: SharedArrayBuffer, signal: AbortSignal): Promise<WorkerResult>;
-  /** Runs bucket `k` of a dedup stage's wide phase. */
-  runBucket(store: BlobStore, plan: PhysicalPlan, stage: string, k: number): Promise<void>;
+  /** Runs bucket `k` of a dedup stage's wide phase; `signal` abandons it (as for `runTask`). */
+  runBucket(store: BlobStore, plan: PhysicalPlan, stage: string, k: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

@@ -23,9 +23,9 @@ export function threadPoolExecutor(options: PoolOptions): TaskExecutor {
     runTask(store: BlobStore, req: TaskRequest, heartbeat: SharedArrayBuffer, signal: AbortSignal): Promise<WorkerResult> {
       return pool.run({ req, ...localRoot(store), heartbeat }, { signal }) as Promise<WorkerResult>;
     },
-    async runBucket(store: BlobStore, plan: PhysicalPlan, stage: string, k: number): Promise<void> {
+    async runBucket(store: BlobStore, plan: PhysicalPlan, stage: string, k: number, signal?: AbortSignal): Promise<void> {
       const task: BucketTask = { plan, stage, k, ...localRoot(store) };
-      await pool.run(task, { filename: BUCKET_ENTRY });
+      await pool.run(task, { filename: BUCKET_ENTRY, ...(signal ? { signal } : {}) });
     },
     close: () => pool.destroy(),
   };

@@ -5,6 +5,7 @@ import type { ReadItem } from '../../io/source.ts';
 import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import type { PartitionSpec, PhysicalStage } from '../../plan/physical-plan.ts';
 import { emptyCounters } from '../accounting/counters.ts';
+import { addLanguages, LANGUAGE, languageCounts } from '../accounting/languages.ts';
 import type { StepCounters } from '../accounting/counters.ts';
 import { applyStep, prepareApply } from './apply.ts';
 import type { QuarantinedDoc, TaskEvent } from './events.ts';
@@ -169,6 +170,8 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
       }
     }
     if (cur) {
+      // The last step whose output still has `language`: the report counts kept languages there.
+      let labelled: { step: number; batch: RecordBatch } | undefined = isScan && cur.getChild(LANGUAGE) ? { step: 0, batch: cur } : undefined;
       for (let s = 0; s < steps.length; s++) {
         const k = s + offset;
         const c = counters[k]!;
@@ -209,7 +212,9 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
         c.bytesOut += batchByteSize(out);
         c.cpuMs += performance.now() - t0;
         cur = out;
+        if (out.getChild(LANGUAGE)) labelled = { step: k, batch: out };
       }
+      if (labelled) counters[labelled.step]!.languages = languageCounts(labelled.batch);
     }
     if (silent) return;
     for (let k = 0; k < total.length; k++) total[k] = addInto(total[k]!, counters[k]!);
@@ -263,6 +268,7 @@ function selectRows(batch: RecordBatch, rows: Int32Array): RecordBatch {
 
 function addInto(a: StepCounters, b: StepCounters): StepCounters {
   for (const [r, n] of Object.entries(b.dropped)) a.dropped[r] = (a.dropped[r] ?? 0) + n;
+  if (b.languages) a.languages = addLanguages(a.languages ?? {}, b.languages);
   a.documentsIn += b.documentsIn; a.documentsOut += b.documentsOut; a.quarantined += b.quarantined;
   a.bytesIn += b.bytesIn; a.bytesOut += b.bytesOut; a.cpuMs += b.cpuMs;
   return a;

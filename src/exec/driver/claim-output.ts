@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import type { PhysicalPlan } from '../../plan/physical-plan.ts';
+import type { SinkSpec } from '../../plan/logical-plan.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { files, keys } from '../state/layout.ts';
+
+/** What `run/manifest` records: which plan the output directory belongs to. */
+export interface RunManifest {
+  fingerprint: string;
+  createdAt: string;
+}
+
+export interface ClaimOptions {
+  outDir: string;
+  /** Require an existing run of this plan (`--resume`). */
+  resume?: boolean;
+  /** Replace a run of another plan (`--overwrite`), deleting only the paths sluice wrote. */
+  overwrite?: boolean;
+  /** Told the paths `overwrite` is about to delete, before it deletes them. */
+  onOverwrite?: (paths: string[]) => void;
+}
+
+/** Paths directly under the output directory that every run may write. */
+const OWNED = ['_store', 'documents', 'tokens', 'quarantine', 'dropped', 'stats.json', 'report.html', 'plan.json'];
+
+/**
+ * Checks the output directory belongs to this run (or is new) and records the fingerprint and
+ * `plan.json`. A directory holding another run is refused with the ways forward, or replaced with
+ * `overwrite`; a non-empty directory that holds no run is always refused, since nothing says which
+ * of its files are safe to delete.
+ */
+export async function claimOutput(store: BlobStore, options: ClaimOptions, fingerprint: string, plan: PhysicalPlan): Promise<void> {
+  const out = options.outDir;
+  const entries = await readdir(out).catch(() => [] as string[]);
+  let previous = (await store.has(keys.run))
+    ? (JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest)
+    : undefined;
+  if (!previous) {
+    if (options.resume) throw new Error(`--resume: ${out} holds no sluice run to resume`);
+    if (entries.length) throw new Error(`output directory ${out} is not empty and holds no sluice run; choose an empty or new directory`);
+  } else if (previous.fingerprint !== fingerprint) {
+    if (!options.overwrite || options.resume) {
+      throw new Error(`${out} holds a run of a different pipeline or configuration ` +
+        `(fingerprint ${previous.fingerprint}, this run ${fingerprint}), so this run cannot resume it. ` +
+        `To proceed: rerun the same command with --overwrite to delete that run's outputs and start this one, ` +
+        `or choose a new --output directory.`);
+    }
+    const doomed = await ownedPaths(out);
+    options.onOverwrite?.(doomed);
+    for (const p of doomed) await rm(p, { recursive: true, force: true });
+    previous = undefined;
+  }
+  await mkdir(out, { recursive: true });
+  if (!previous) {
+    const manifest: RunManifest = { fingerprint, createdAt: new Date().toISOString() };
+    await store.put(keys.run, new TextEncoder().encode(JSON.stringify(manifest)));
+  }
+  await writeFileAtomic(files.plan(out), JSON.stringify({ fingerprint, ...plan }, null, 2) + '\n');
+}
+
+/**
+ * The existing paths an earlier run of any plan wrote under `out`: the fixed layout plus the sink
+ * directories its `plan.json` names. Sink paths outside `out` are never included: deleting outside
+ * the directory the user named would surprise.
+ */
+async function ownedPaths(out: string): Promise<string[]> {
+  const paths = new Set(OWNED.map((n) => join(out, n)));
+  const plan = await readFile(files.plan(out), 'utf8').then((t) => JSON.parse(t) as { stages?: { output: { kind: string; sink?: SinkSpec } }[] }, () => undefined);
+  for (const s of plan?.stages ?? []) {
+    const sink = s.output.kind === 'sink' ? s.output.sink : undefined;
+    if (!sink) continue;
+    const documents = sink.format === 'tokens' ? sink.options['documents'] : undefined;
+    for (const p of [sink.path, typeof documents === 'string' ? documents : undefined]) {
+      if (p !== undefined && inside(out, p)) paths.add(p);
+    }
+  }
+  return [...paths].filter((p) => existsSync(p)).sort();
+}
+
+function inside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
