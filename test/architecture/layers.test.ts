@@ -125,3 +125,12 @@ describe('the layering check itself', () => {
     expect(cycles(['a', 'b', 'c', 'd'], graph)).toEqual([['a', 'b', 'c']]);
   });
 });
+
+describe('pipeline scripts', () => {
+  it("import sluice only by its package name, as users do (the CLI runs the compiled package)", () => {
+    const scripts = [...sourceFiles(ROOT, 'pipelines'), ...sourceFiles(ROOT, 'test').filter((f) => f.includes(`${sep}pipelines${sep}`) && !f.endsWith('.test.ts'))];
+    expect(scripts.length).toBeGreaterThan(5);
+    const intoSources = importEdges(ROOT, scripts).filter((e) => e.relative && e.to.startsWith(`src${sep}`));
+    expect(intoSources.map((e) => `${e.from} imports ${e.to}`)).toEqual([]);
+  });
+});

@@ -1,7 +1,4 @@
-import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { readWarc } from '../../../src/dataframe/read.ts';
-import { extractText } from '../../../src/ops/extract/extract-text.ts';
-import { languageId } from '../../../src/ops/filters/language-id.ts';
+import { definePipeline, extractText, languageId, readWarc } from 'sluice';
 
 /** Language ID keeping every language, then a final projection without the `language` column. */
 export default definePipeline((ctx) =>

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { definePipeline } from '../../../src/cli/pipeline-module.ts';
-import { col } from '../../../src/plan/expr.ts';
-import { readJsonl } from '../../../src/dataframe/read.ts';
-import { defineOperator } from '../../../src/ops/operator.ts';
+import { col, defineOperator, definePipeline, readJsonl } from 'sluice';
 
 /**
  * Test operator: spins forever on a document containing `$SLUICE_TEST_STALL_ON`. The word comes from
