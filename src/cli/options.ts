@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Turns zod issues into one line per bad option, naming it as the user typed it. */
@@ -12,11 +11,6 @@ export function parseCliOptions<S extends z.ZodType>(schema: S, raw: unknown): z
     throw new Error(`invalid options:\n${lines.join('\n')}`);
   }
   return result.data;
-}
-
-/** Parses repeated `--option key=value` flags. */
-export function collectOption(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 export const keyValues = z.array(z.string()).default([]).transform((list, ctx) => {
@@ -36,5 +30,3 @@ export const keyValues = z.array(z.string()).default([]).transform((list, ctx) =
 export const positiveInt = (what: string) =>
   z.string().regex(/^\d+$/, `${what} must be a positive integer`).transform(Number)
     .refine((n) => n >= 1, `${what} must be at least 1`);
-
-export const defaultWorkers = (): number => availableParallelism();

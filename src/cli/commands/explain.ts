@@ -1,15 +1,5 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { collectOption, keyValues, parseCliOptions } from '../options.ts';
-import { planPipeline } from '../plan-pipeline.ts';
-
-const ExplainOptions = z.object({
-  input: z.string({ error: 'is required' }).min(1, 'is required'),
-  output: z.string().default('out'),
-  pattern: z.string().optional(),
-  option: keyValues,
-  disableRule: z.array(z.string()).default([]),
-});
+import { collectOption } from '../args.ts';
 
 /** `sluice explain <pipeline.ts> --input <dir>`: the logical, optimized and physical plans. */
 export function registerExplain(program: Command): void {
@@ -21,9 +11,5 @@ export function registerExplain(program: Command): void {
     .option('--pattern <glob>', 'default glob for ctx.files() in the pipeline')
     .option('--option <key=value>', 'pipeline option (repeatable)', collectOption)
     .option('--disable-rule <name>', 'skip an optimizer rule, e.g. reorder-filters (repeatable)', collectOption)
-    .action(async (pipeline: string, raw: Record<string, unknown>) => {
-      const o = parseCliOptions(ExplainOptions, raw);
-      const { explain } = await planPipeline({ pipeline, input: o.input, output: o.output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
-      process.stdout.write(explain() + '\n');
-    });
+    .action(async (pipeline: string, raw: Record<string, unknown>) => (await import('./explain-action.ts')).explainCommand(pipeline, raw));
 }

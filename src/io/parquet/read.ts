@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { makeData, tableFromIPC, Type } from 'apache-arrow';
 import type { Data, RecordBatch, Schema } from 'apache-arrow';
-import * as pw from 'parquet-wasm/node';
+import type * as pw from 'parquet-wasm/node';
+import { parquetWasm } from './wasm.ts';
 import type { SourceSpec } from '../../plan/logical-plan.ts';
 import type { PartitionSpec } from '../../plan/physical-plan.ts';
 import { columnsOf, makeBatch, takeData } from '../../arrow/batch.ts';
@@ -50,7 +51,7 @@ class FileBlob {
 export async function openParquet(path: string): Promise<{ pf: pw.ParquetFile; close(): void }> {
   const blob = FileBlob.open(path);
   try {
-    const pf = await pw.ParquetFile.fromFile(blob as unknown as Blob);
+    const pf = await (await parquetWasm()).ParquetFile.fromFile(blob as unknown as Blob);
     return { pf, close: () => { pf.free(); blob.close(); } };
   } catch (e) {
     blob.close();

@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { Schema, Table, tableToIPC } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
-import * as pw from 'parquet-wasm/node';
+import type * as PW from 'parquet-wasm/node';
+import { parquetWasm } from './wasm.ts';
 import { SYSTEM_COLUMNS } from '../../plan/logical-plan.ts';
 import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
 import { writeAtomically } from '../../storage/atomic-write.ts';
@@ -18,15 +19,14 @@ export interface ParquetWriteOptions {
   schema?: Schema;
 }
 
-const CODECS = {
-  uncompressed: pw.Compression.UNCOMPRESSED, snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD,
-  gzip: pw.Compression.GZIP, lz4: pw.Compression.LZ4_RAW,
-} as const;
-
-function properties(opts: ParquetWriteOptions): pw.WriterProperties {
+function properties(pw: typeof PW, opts: ParquetWriteOptions): PW.WriterProperties {
+  const codecs = {
+    uncompressed: pw.Compression.UNCOMPRESSED, snappy: pw.Compression.SNAPPY, zstd: pw.Compression.ZSTD,
+    gzip: pw.Compression.GZIP, lz4: pw.Compression.LZ4_RAW,
+  } as const;
   return new pw.WriterPropertiesBuilder()
     .setMaxRowGroupSize(opts.rowGroupRows ?? 65_536)
-    .setCompression(CODECS[opts.compression ?? 'zstd'])
+    .setCompression(codecs[opts.compression ?? 'zstd'])
     // A fixed writer string keeps output bytes independent of who wrote them.
     .setCreatedBy('sluice')
     .build();
@@ -37,7 +37,7 @@ function nullableSchema(schema: Schema): Schema {
   return new Schema(schema.fields.filter((f) => !SYSTEM_COLUMNS.includes(f.name)).map((f) => f.clone({ nullable: true })));
 }
 
-function toWasm(batch: RecordBatch): pw.RecordBatch {
+function toWasm(pw: typeof PW, batch: RecordBatch): PW.RecordBatch {
   const t = pw.Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream'));
   const b = t.recordBatch(0)!;
   t.free();
@@ -55,12 +55,13 @@ export async function writeParquet(
   opts: ParquetWriteOptions = {},
 ): Promise<{ rows: number }> {
   let rows = 0;
+  const pw = await parquetWasm();
   await writeAtomically(path, async (tmp) => {
     const it = userColumns(batches)[Symbol.asyncIterator]();
     const first = await it.next();
     if (first.done) {
       const empty = pw.Table.fromIPCStream(tableToIPC(new Table(nullableSchema(opts.schema ?? new Schema([]))), 'stream'));
-      await writeFile(tmp, pw.writeParquet(empty, properties(opts)));
+      await writeFile(tmp, pw.writeParquet(empty, properties(pw, opts)));
       return;
     }
     const schema = nullableSchema(unifySchemas([first.value.schema]));
@@ -75,14 +76,14 @@ export async function writeParquet(
           pending = undefined;
           if (!next) { controller.close(); return; }
           rows += next.numRows;
-          controller.enqueue(toWasm(conformBatch(next, schema)));
+          controller.enqueue(toWasm(pw, conformBatch(next, schema)));
         } catch (error) {
           failure = { error };
           controller.close();
         }
       },
     });
-    const bytes = await pw.transformParquetStream(source, properties(opts));
+    const bytes = await pw.transformParquetStream(source, properties(pw, opts));
     await bytes.pipeTo(Writable.toWeb(createWriteStream(tmp)));
     if (failure) throw failure.error;
   });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { extractDir, extractFile, registerExtract } from '../../../src/cli/commands/extract.ts';
+import { registerExtract } from '../../../src/cli/commands/extract.ts';
+import { extractDir, extractFile } from '../../../src/cli/commands/extract-action.ts';
 import { defaultExtractOptions } from '../../../src/ops/extract/options.ts';
 import { fixturePage } from './helpers.ts';
 

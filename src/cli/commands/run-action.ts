@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { files } from '../../exec/state/layout.ts';
+import { defaultProgress } from '../../exec/driver/progress.ts';
+import { reportFile, writeReport } from '../../report/index.ts';
+import { RunInterruptedError } from '../../exec/driver/interrupted.ts';
+import { claimRun, runStages } from '../../exec/driver/run-stages.ts';
+import { keyValues, parseCliOptions, positiveInt } from '../options.ts';
+import { planPipeline } from '../plan-pipeline.ts';
+import { effectiveWorkers } from '../workers.ts';
+import { handleStopSignals, stopExitCode, stoppedMessage } from '../stop-signals.ts';
+
+const RunOptions = z.object({
+  input: z.string({ error: 'is required' }).min(1, 'is required'),
+  output: z.string({ error: 'is required' }).min(1, 'is required'),
+  workers: positiveInt('--workers').optional(),
+  forceWorkers: z.boolean().default(false),
+  resume: z.boolean().default(false),
+  overwrite: z.boolean().default(false),
+  pattern: z.string().optional(),
+  stage: z.string().regex(/^s\d+$/, 'must be a stage id like s0').optional(),
+  task: z.string().regex(/^\d+$/, 'must be a task index (0, 1, ...)').transform(Number).optional(),
+  planOnly: z.boolean().default(false),
+  option: keyValues,
+  disableRule: z.array(z.string()).default([]),
+  batchSize: positiveInt('--batch-size').optional(),
+  docTimeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
+  retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
+  maxWorkerMemory: positiveInt('--max-worker-memory').optional(),
+}).refine((o) => (o.stage === undefined) === (o.task === undefined), {
+  message: '--stage and --task go together', path: ['stage'],
+});
+
+/** The `sluice run` command's work, loaded only when the command runs (so `--help` stays fast). */
+export async function runCommand(pipeline: string, raw: Record<string, unknown>): Promise<void> {
+  const o = parseCliOptions(RunOptions, raw);
+  const output = resolve(o.output);
+  const claim = {
+    outDir: output, resume: o.resume, overwrite: o.overwrite,
+    onOverwrite: (paths: string[]) => process.stderr.write(`sluice: --overwrite: deleting the earlier run in ${output}:\n${paths.map((p) => `  ${p}\n`).join('')}`),
+  };
+  const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
+  if (o.planOnly) {
+    const { fingerprint } = await claimRun(physical, { ...claim, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
+    for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
+    process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}\n`);
+    return;
+  }
+  const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
+  const progress = defaultProgress();
+  const stop = handleStopSignals((text) => process.stderr.write(text));
+  const result = await runStages(physical, {
+    ...claim,
+    ...(workers ? { workers } : {}),
+    ...(o.stage !== undefined && o.task !== undefined ? { only: { stage: o.stage, task: o.task } } : {}),
+    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+    ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),
+    ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
+    progress,
+    stop: stop.signal,
+  }).catch((e: unknown) => {
+    const sig = stop.received();
+    if (!(e instanceof RunInterruptedError) || !sig) throw e;
+    process.stderr.write(stoppedMessage(sig, e.stages, process.argv.slice(2)));
+    process.exitCode = stopExitCode(sig);
+    return undefined;
+  }).finally(() => stop.dispose());
+  if (!result) return;
+  if (!result.stats) {
+    process.stdout.write(`committed ${o.stage}/${o.task}; the run completes when every task is committed\n`);
+    return;
+  }
+  if (result.alreadyComplete) {
+    process.stdout.write(`already complete: ${output} holds a finished run of this pipeline; outputs, ${files.stats(output)} ` +
+      `and ${reportFile(output)} are left as they are (use a new --output to run again)\n`);
+    return;
+  }
+  const t = result.stats.totals;
+  const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
+  process.stdout.write(`done: ${t.documentsIn} documents in, ${t.documentsOut} out, ${dropped} dropped, ` +
+    `${t.quarantined} quarantined; stats in ${files.stats(output)}\n`);
+  // The outputs are complete at this point: a report that cannot be built is a warning, not a failed run.
+  try {
+    const report = await writeReport(output);
+    process.stdout.write(`\n${report.summary}report: ${report.path}\n`);
+  } catch (e) {
+    process.stderr.write(`sluice: report.html not written: ${(e as Error).message} (retry with \`sluice report ${output}\`)\n`);
+  }
+}
