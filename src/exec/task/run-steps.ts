@@ -4,9 +4,8 @@ import { getReader } from '../../io/sources.ts';
 import type { ReadItem } from '../../io/source.ts';
 import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import type { PartitionSpec, PhysicalStage } from '../../plan/physical-plan.ts';
-import { emptyCounters } from '../accounting/counters.ts';
-import { addLanguages, LANGUAGE, languageCounts } from '../accounting/languages.ts';
-import type { StepCounters } from '../accounting/counters.ts';
+import { addCounters, emptyCounters } from '../accounting/counters.ts';
+import { LANGUAGE, languageCounts } from '../accounting/languages.ts';
 import { applyStep, prepareApply } from './apply.ts';
 import type { QuarantinedDoc, TaskEvent } from './events.ts';
 import { stageStepNames } from './names.ts';
@@ -217,7 +216,7 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
       if (labelled) counters[labelled.step]!.languages = languageCounts(labelled.batch);
     }
     if (silent) return;
-    for (let k = 0; k < total.length; k++) total[k] = addInto(total[k]!, counters[k]!);
+    for (let k = 0; k < total.length; k++) total[k] = addCounters(total[k]!, counters[k]!);
     yield* events;
     if (cur && (cur.numRows > 0 || !emittedBatch)) {
       emittedBatch = true;
@@ -264,14 +263,6 @@ function selectRows(batch: RecordBatch, rows: Int32Array): RecordBatch {
   if (rows.length === batch.numRows) return batch;
   if (rows.length > 0 && rows[rows.length - 1]! - rows[0]! === rows.length - 1) return batch.slice(rows[0]!, rows[0]! + rows.length);
   return takeBatch(batch, rows);
-}
-
-function addInto(a: StepCounters, b: StepCounters): StepCounters {
-  for (const [r, n] of Object.entries(b.dropped)) a.dropped[r] = (a.dropped[r] ?? 0) + n;
-  if (b.languages) a.languages = addLanguages(a.languages ?? {}, b.languages);
-  a.documentsIn += b.documentsIn; a.documentsOut += b.documentsOut; a.quarantined += b.quarantined;
-  a.bytesIn += b.bytesIn; a.bytesOut += b.bytesOut; a.cpuMs += b.cpuMs;
-  return a;
 }
 
 function poisonedRows(batch: RecordBatch, poisoned: Map<string, { error: string }>): { row: number; error: string }[] {
