@@ -47,9 +47,9 @@ describe('redactPii', () => {
     expect(r.emails).toBe(6);
   });
 
-  it('leaves non-addresses alone: handles, bare @host, 1-letter TLDs, double @, code', () => {
+  it('leaves non-addresses alone: handles (Twitter, fediverse), bare @host, 1-letter TLDs, double @, code', () => {
     for (const t of ['Follow @nasa on Twitter.', 'user@localhost is the default.', 'Set a@b.c in the config.',
-      'x@y.com@z is not one address', 'Use @Override and obj@method() in Java.', 'Price: 3 @ $4.99 each']) {
+      'x@y.com@z is not one address', 'Via @dsalo@glammr.us on Mastodon.', 'Use @Override and obj@method() in Java.', 'Price: 3 @ $4.99 each']) {
       expect(redact(t), t).toBe(t);
     }
   });

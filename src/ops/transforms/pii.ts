@@ -47,7 +47,9 @@ export type PiiOptions = z.output<typeof piiOptions>;
  * - URL: `scheme://` up to whitespace or a quote/angle bracket.
  * - e-mail: a practical subset of RFC 5322: local part of letters, digits, `_ % + -` and inner
  *   dots; a domain of LDH labels with an alphabetic TLD of ≥ 2 characters. Trailing sentence
- *   punctuation is not part of it; `a@b.c` with a 1-letter TLD is not an address.
+ *   punctuation is not part of it; `a@b.c` with a 1-letter TLD is not an address. Fediverse
+ *   handles (`@user@mastodon.social`) are public usernames like `@user` on Twitter, not
+ *   mailboxes, and are left alone (datatrove would replace the `user@mastodon.social` part).
  * - IPv6: colon-separated hex groups, validated by `parseIpv6` (times like `12:30:45` fail).
  * - IPv4: a dotted quad not inside a longer dotted/word run, so `1.2.3.4.5`, `v1.2.3.4` and
  *   `a1.2.3.4` are left alone, but a bare `1.2.3.4` is treated as an address even when it is a
@@ -56,7 +58,7 @@ export type PiiOptions = z.output<typeof piiOptions>;
  */
 const PII = new RegExp([
   String.raw`(?<![A-Za-z0-9+.-])(?<url>[A-Za-z][A-Za-z0-9+.-]*://[^\s<>"']+)`,
-  String.raw`(?<![A-Za-z0-9_%+.-])(?<email>[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?![\w@-]|\.\w)`,
+  String.raw`(?<![A-Za-z0-9_%+.@-])(?<email>[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])(?![\w@-]|\.\w)`,
   String.raw`(?<![\w:.])(?<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:]|\.\d)`,
   String.raw`(?<![\w.])(?<ipv4>\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)`,
 ].join('|'), 'g');
