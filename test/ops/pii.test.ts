@@ -45,6 +45,8 @@ describe('redactPii', () => {
     expect(r.text).toBe('Questions? Write to email@example.com. Press: "email@example.com", ' +
       'support (email@example.com); email@example.com! <email@example.com>, or mailto:email@example.com?subject=hi');
     expect(r.emails).toBe(6);
+    // datatrove's lower-case-only pattern misses these.
+    expect(redact('Mail John.Doe@Example.COM or INFO@SHOP.DE today')).toBe('Mail email@example.com or email@example.com today');
   });
 
   it('leaves non-addresses alone: handles (Twitter, fediverse), bare @host, 1-letter TLDs, double @, code', () => {
@@ -75,8 +77,9 @@ describe('redactPii', () => {
 
   it('version numbers: only a bare, valid public dotted quad is replaced (as datatrove)', () => {
     expect(redact('Upgrade to v1.2.3.4 or 2.4.1.10.7, OpenSSL 1.1.1, build 10.0.19041.1')).toBe('Upgrade to v1.2.3.4 or 2.4.1.10.7, OpenSSL 1.1.1, build 10.0.19041.1');
-    expect(redact('Release 1.2.3.4 fixes it; 01.02.03.04 and 300.1.1.1 are not addresses.'))
-      .toBe('Release 192.0.2.1 fixes it; 01.02.03.04 and 300.1.1.1 are not addresses.');
+    expect(redact('Release 1.2.3.4 fixes it; 01.02.03.04, 300.1.1.1 and 1.2.3.456 are not addresses.'))
+      .toBe('Release 192.0.2.1 fixes it; 01.02.03.04, 300.1.1.1 and 1.2.3.456 are not addresses.');
+    expect(redact('Firmware 10.0.0.1 and 192.168.1.2 look like versions and stay.')).toBe('Firmware 10.0.0.1 and 192.168.1.2 look like versions and stay.');
   });
 
   it('is idempotent: placeholders are neither replaced again nor counted', () => {
