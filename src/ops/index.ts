@@ -13,6 +13,7 @@ export { gopherQuality } from './filters/gopher-quality.ts';
 export { c4Quality } from './filters/c4-quality.ts';
 export { finewebQuality } from './filters/fineweb-quality.ts';
 export { lineCorrections } from './transforms/line-corrections.ts';
+export { pii } from './transforms/pii.ts';
 export { tokenize } from './tokenize/tokenize.ts';
 export { dedupFilter } from './dedup/dedup-filter.ts';
 export { minhash, exact, byUrl } from './dedup/specs.ts';

@@ -82,6 +82,7 @@ const CASES: Record<string, Case[]> = {
   ],
   fineweb_quality: [{ options: {}, batch: () => textBatch(documents()), drops: true }],
   line_corrections: [{ options: {}, batch: () => textBatch(documents()), drops: true }],
+  pii: [{ options: {}, batch: () => textBatch(documents()), drops: false }],
   tokenize: [{ options: { tokenizer: { huggingface: TINY_TOKENIZER } }, batch: () => textBatch(documents()), drops: false }],
   dedup: ['minhash', 'exact', 'url'].map((strategy) => ({ options: { strategy }, batch: dedupBatch, drops: true })),
 };
