@@ -24,6 +24,7 @@ import {
  * - `dedup`: MinHash preset, `refinedweb` (default: 5-grams, 9,000 hashes in 450 bands of 20, as
  *   the paper's §G.3), `fineweb` (14 bands of 8, much cheaper), or `off`
  * - `blocklistDir`: a UT1-layout blocklist directory for the URL filter (not shipped)
+ * - `layout`: `datatrove` (default, `.ds` shards) or `megatron` (Megatron-LM `.bin` + `.idx` pairs)
  *
  * Run: `npx sluice run pipelines/refinedweb.ts --input fixtures/warc --output out/`
  */
@@ -46,6 +47,7 @@ export default definePipeline((ctx) => {
       documents: `${ctx.output}/documents`,
       ...(o.maxTokensPerShard !== undefined ? { maxTokensPerShard: o.maxTokensPerShard } : {}),
       ...(o.shuffleSeed !== undefined ? { shuffleSeed: o.shuffleSeed } : {}),
+      ...(o.layout !== undefined ? { layout: o.layout } : {}),
     }),
   };
 });
@@ -57,15 +59,17 @@ interface RecipeOptions {
   maxTokensPerShard?: number;
   shuffleSeed?: number;
   blocklistDir?: string;
+  layout?: 'datatrove' | 'megatron';
   dedup: 'refinedweb' | 'fineweb' | 'off';
 }
 
 function options(ctx: PipelineContext): RecipeOptions {
-  const known = new Set(['languages', 'minLanguageScore', 'tokenizer', 'maxTokensPerShard', 'shuffleSeed', 'blocklistDir', 'dedup']);
+  const known = new Set(['languages', 'minLanguageScore', 'tokenizer', 'maxTokensPerShard', 'shuffleSeed', 'blocklistDir', 'dedup', 'layout']);
   for (const k of Object.keys(ctx.options)) {
     if (!known.has(k)) throw new Error(`refinedweb: unknown option "${k}" (known: ${[...known].join(', ')})`);
   }
-  const { languages, minLanguageScore, tokenizer, maxTokensPerShard, shuffleSeed, blocklistDir, dedup = 'refinedweb' } = ctx.options;
+  const { languages, minLanguageScore, tokenizer, maxTokensPerShard, shuffleSeed, blocklistDir, dedup = 'refinedweb', layout } = ctx.options;
+  if (layout !== undefined && layout !== 'datatrove' && layout !== 'megatron') throw new Error(`refinedweb: option layout must be datatrove or megatron, got "${layout}"`);
   if (dedup !== 'refinedweb' && dedup !== 'fineweb' && dedup !== 'off') throw new Error(`refinedweb: option dedup must be refinedweb, fineweb or off, got "${dedup}"`);
   return {
     languages: languages === undefined ? ['en'] : languages.split(',').map((s) => s.trim()).filter(Boolean),
@@ -75,6 +79,7 @@ function options(ctx: PipelineContext): RecipeOptions {
     ...(maxTokensPerShard !== undefined ? { maxTokensPerShard: number('maxTokensPerShard', maxTokensPerShard) } : {}),
     ...(shuffleSeed !== undefined ? { shuffleSeed: number('shuffleSeed', shuffleSeed) } : {}),
     ...(blocklistDir !== undefined ? { blocklistDir } : {}),
+    ...(layout !== undefined ? { layout } : {}),
     dedup,
   };
 }

@@ -127,7 +127,7 @@ function tokensSection(d: ReportData): string {
     const shards = m.shards.slice(0, 50).map((s) => `<tr><td>${esc(s.file)}</td><td>${fmt(s.documents)}</td><td>${fmt(s.tokens)}</td><td>${esc(s.xxhash64)}</td></tr>`).join('');
     const more = m.shards.length > 50 ? `<tr><td colspan="4">… ${m.shards.length - 50} more in manifest.json</td></tr>` : '';
     return `<h2>Token shards</h2><p>${esc(dir)}: <b>${fmt(m.totalTokens)}</b> tokens in <b>${fmt(m.totalDocuments)}</b> documents ` +
-      `(${fmt(m.totalDocuments ? m.totalTokens / m.totalDocuments : 0)} per document), ${m.shards.length} shard(s) of ${m.dtype}; tokenizer <code>${esc(m.tokenizer.name)}</code>, ` +
+      `(${fmt(m.totalDocuments ? m.totalTokens / m.totalDocuments : 0)} per document), ${m.shards.length} ${m.layout === 'megatron' ? 'Megatron .bin/.idx ' : ''}shard(s) of ${m.dtype}; tokenizer <code>${esc(m.tokenizer.name)}</code>, ` +
       `EOS ${m.eosId ?? 'none'}, vocabulary ${fmt(m.vocabSize)}, shuffle ${m.shuffle ? `seed ${m.shuffle.seed}` : 'off'}.</p>` +
       `<table><tr><th class="l">shard</th><th>documents</th><th>tokens</th><th>xxhash64</th></tr>${shards}${more}</table>`;
   }).join('');

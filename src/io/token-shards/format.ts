@@ -9,13 +9,33 @@ export const FORMAT = 'sluice-token-shards';
 export const FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
 
-export type TokenDtype = 'uint16' | 'uint32';
+/** `int32` only in the Megatron layout, whose dtype table has no `uint32`. */
+export type TokenDtype = 'uint16' | 'uint32' | 'int32';
+
+/** `datatrove`: `.ds` + `.ds.index`; `megatron`: Megatron-LM's `MMapIndexedDataset` `.bin` + `.idx`. */
+export type ShardLayoutName = 'datatrove' | 'megatron';
+
+/**
+ * What differs between shard layouts. The token file is always the ids back to back; a layout
+ * names the files, picks the id width its readers expect, and encodes the document index.
+ */
+export interface ShardLayout {
+  name: ShardLayoutName;
+  /** The dtypes the layout's readers understand; the first that holds the vocabulary is the default. */
+  dtypes: readonly TokenDtype[];
+  dtypeFor(vocabSize: number): TokenDtype;
+  fileNames(n: number): { file: string; index: string };
+  /** Matches this layout's shard and index file names (to remove leftovers of a larger earlier run). */
+  files: RegExp;
+  /** The index file's bytes for one shard, from its documents' cumulative end offsets in tokens. */
+  encodeIndex(ends: readonly number[], dtype: TokenDtype): Uint8Array;
+}
 
 /** One shard's entry in the manifest. */
 export interface ShardEntry {
   /** Token file: `documents` documents back to back, each ending with EOS when the manifest has one. */
   file: string;
-  /** Index file: one uint64 LE per document, the cumulative end offset (in tokens) of that document. */
+  /** Index file: in the datatrove layout one uint64 LE per document, its cumulative end offset in tokens. */
   index: string;
   tokens: number;
   documents: number;
@@ -28,6 +48,8 @@ export interface TokenShardManifest {
   format: typeof FORMAT;
   version: typeof FORMAT_VERSION;
   tokenizer: { name: string; hash: string };
+  /** Absent in manifests written before the Megatron layout existed: those are `datatrove`. */
+  layout: ShardLayoutName;
   dtype: TokenDtype;
   byteOrder: 'little';
   eosId: number | null;
@@ -42,16 +64,11 @@ export interface TokenShardManifest {
   shards: ShardEntry[];
 }
 
-/** uint16 whenever every id fits (vocab ≤ 65,536), halving disk and page-cache use. */
-export function dtypeFor(vocabSize: number): TokenDtype {
-  return vocabSize <= 65_536 ? 'uint16' : 'uint32';
-}
+export const BYTES_PER_TOKEN: Record<TokenDtype, number> = { uint16: 2, uint32: 4, int32: 4 };
 
-export const BYTES_PER_TOKEN: Record<TokenDtype, number> = { uint16: 2, uint32: 4 };
-
-export function shardFileNames(n: number): { file: string; index: string } {
-  const base = `tokens-${String(n).padStart(5, '0')}.ds`;
-  return { file: base, index: `${base}.index` };
+/** `tokens-00000`, `tokens-00001`, …: the stem every layout appends its extensions to. */
+export function shardStem(n: number): string {
+  return `tokens-${String(n).padStart(5, '0')}`;
 }
 
 /** Typed arrays are written as-is, which is only little-endian on little-endian hosts. */

@@ -33,6 +33,9 @@ export interface ShardDocument {
  */
 export async function* readTokenShards(dir: string): AsyncGenerator<ShardDocument> {
   const m = await readTokenShardManifest(dir);
+  if (m.layout === 'megatron') {
+    throw new Error(`token shards: ${dir} holds Megatron .bin/.idx shards; read them with Megatron's IndexedDataset (docs/token-format.md)`);
+  }
   const h = await hasher();
   for (const [k, s] of m.shards.entries()) {
     const bytes = await readFile(join(dir, s.file));

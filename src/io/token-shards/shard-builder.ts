@@ -1,6 +1,6 @@
 import type { XXHash } from 'xxhash-wasm';
 import { hasher } from '../../storage/hash.ts';
-import { BYTES_PER_TOKEN, shardFileNames, type ShardEntry, type TokenDtype } from './format.ts';
+import { BYTES_PER_TOKEN, type ShardEntry, type ShardLayout, type TokenDtype } from './format.ts';
 import type { PendingFile, ShardOutput } from './output.ts';
 
 const FLUSH_BYTES = 1 << 20;
@@ -33,6 +33,7 @@ export class ShardBuilder {
 
   constructor(
     private readonly output: ShardOutput,
+    private readonly layout: ShardLayout,
     private readonly dtype: TokenDtype,
     private readonly vocabSize: number,
     private readonly maxTokensPerShard: number,
@@ -80,7 +81,7 @@ export class ShardBuilder {
 
   private async openShard(): Promise<OpenShard> {
     const n = this.done.length;
-    const file = await this.output.create(shardFileNames(n).file);
+    const file = await this.output.create(this.layout.fileNames(n).file);
     return { n, file, hash: (await hasher()).create64(), ends: [], tokens: 0 };
   }
 
@@ -97,9 +98,8 @@ export class ShardBuilder {
     const s = this.open!;
     this.open = undefined;
     await this.flush(s);
-    const names = shardFileNames(s.n);
-    const index = new BigUint64Array(s.ends.map((e) => BigInt(e)));
-    const indexBytes = new Uint8Array(index.buffer);
+    const names = this.layout.fileNames(s.n);
+    const indexBytes = this.layout.encodeIndex(s.ends, this.dtype);
     const idx = await this.output.create(names.index);
     await idx.write(indexBytes);
     await s.file.commit();

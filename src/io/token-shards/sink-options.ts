@@ -8,6 +8,11 @@ import type { LogicalPlan, SinkSpec } from '../../plan/logical-plan.ts';
  * never disagree (a mismatch used to surface only after the whole run, as ids outside the vocabulary).
  */
 export const tokensSinkOptions = z.strictObject({
+  /**
+   * `datatrove` (default): `tokens-NNNNN.ds` + `.ds.index`. `megatron`: Megatron-LM's indexed
+   * dataset, `tokens-NNNNN.bin` + `.idx`, one sequence per document (docs/token-format.md).
+   */
+  layout: z.enum(['datatrove', 'megatron']).optional(),
   /** `List<Uint32>` column written to the shards (default: the tokenize step's `tokensColumn`). */
   tokensColumn: z.string().optional(),
   /** Close a shard before a document would take it past this many tokens (default 2^30). */
@@ -29,7 +34,9 @@ export type ResolvedTokensSinkOptions = z.output<typeof resolvedTokensSinkOption
 
 /**
  * A `tokens` sink spec for a pipeline's `{ frame, sink }` result: token shards + `manifest.json`
- * in `path` (format: docs/token-format.md). Options are validated now, not at the end of a run.
+ * in `path` (format: docs/token-format.md), as datatrove `.ds` files or, with
+ * `{ layout: 'megatron' }`, Megatron-LM `.bin` + `.idx` pairs. Options are validated now, not at
+ * the end of a run.
  */
 export function tokensSink(path: string, options: TokensSinkOptions = {}): SinkSpec {
   return { format: 'tokens', path, options: parse(tokensSinkOptions, options) as Record<string, unknown> };

@@ -54,6 +54,7 @@ registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
     eosId: resolveEos(backend, o.eos),
     fingerprint: ctx.fingerprint,
     tokensColumn: o.tokensColumn,
+    ...(o.layout !== undefined ? { layout: o.layout } : {}),
     ...(o.maxTokensPerShard !== undefined ? { maxTokensPerShard: o.maxTokensPerShard } : {}),
     ...(o.shuffleSeed !== undefined ? { shuffleSeed: o.shuffleSeed } : {}),
   });

@@ -5,15 +5,16 @@ import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { readTokenLists } from '../../arrow/token-lists.ts';
 import {
-  assertLittleEndianHost, dtypeFor, FORMAT, FORMAT_VERSION, MANIFEST_FILE, type TokenDtype, type TokenShardManifest,
+  assertLittleEndianHost, FORMAT, FORMAT_VERSION, MANIFEST_FILE, type ShardLayoutName, type TokenDtype, type TokenShardManifest,
 } from './format.ts';
+import { datatroveLayout, SHARD_LAYOUTS } from './layout.ts';
 import { LocalDirOutput, type ShardOutput } from './output.ts';
 import { ShardBuilder } from './shard-builder.ts';
 import { writeShuffled } from './shuffle.ts';
 
 export { readTokenShardManifest, readTokenShards, type ShardDocument } from './reader.ts';
 export { BlobStoreOutput, LocalDirOutput, type ShardOutput } from './output.ts';
-export type { ShardEntry, TokenDtype, TokenShardManifest } from './format.ts';
+export type { ShardEntry, ShardLayoutName, TokenDtype, TokenShardManifest } from './format.ts';
 
 /** Default shard size: 2^30 tokens (2 GiB as uint16), a size training loaders memory-map comfortably. */
 export const DEFAULT_MAX_TOKENS_PER_SHARD = 2 ** 30;
@@ -21,15 +22,17 @@ export const DEFAULT_MAX_TOKENS_PER_SHARD = 2 ** 30;
 export interface TokenShardWriterOptions {
   /** Tokenizer identity recorded in the manifest (`TokenizerBackend.name` / `.hash`). */
   tokenizer: { name: string; hash: string };
-  /** Every id must be below it; ≤ 65,536 selects uint16 shards, else uint32. */
+  /** Every id must be below it; it picks the dtype as the layout's readers do (datatrove: uint16 up to 65,536 ids, else uint32; megatron: uint16 below 65,500, else int32). */
   vocabSize: number;
+  /** `datatrove` (`.ds`, the default) or `megatron` (`.bin` + `.idx`); see docs/token-format.md. */
+  layout?: ShardLayoutName;
   /** The EOS id the tokenize step appended to each document (recorded, not added), or null. */
   eosId: number | null;
   /** Fingerprint of the pipeline that produced the tokens, recorded in the manifest. */
   fingerprint: string;
   /** Close a shard before a document would take it past this many tokens (default 2^30). */
   maxTokensPerShard?: number;
-  /** Force a dtype; `uint16` with a larger vocabulary is an error. Default from `vocabSize`. */
+  /** Force a dtype the layout knows; `uint16` with a larger vocabulary is an error. Default from `vocabSize`. */
   dtype?: TokenDtype;
   /** Shuffle documents globally with this seed (two passes, see {@link createTokenShardWriter}). */
   shuffleSeed?: number;
@@ -68,7 +71,9 @@ export function createTokenShardWriter(dir: string | ShardOutput, options: Token
   const maxTokensPerShard = options.maxTokensPerShard ?? DEFAULT_MAX_TOKENS_PER_SHARD;
   if (!Number.isInteger(maxTokensPerShard) || maxTokensPerShard < 1) throw new Error(`token shards: maxTokensPerShard must be a positive integer, got ${maxTokensPerShard}`);
   if (!Number.isInteger(options.vocabSize) || options.vocabSize < 1) throw new Error(`token shards: vocabSize must be a positive integer, got ${options.vocabSize}`);
-  const dtype = options.dtype ?? dtypeFor(options.vocabSize);
+  const layout = SHARD_LAYOUTS[options.layout ?? 'datatrove'];
+  const dtype = options.dtype ?? layout.dtypeFor(options.vocabSize);
+  if (!layout.dtypes.includes(dtype)) throw new Error(`token shards: the ${layout.name} layout has no dtype ${dtype} (use ${layout.dtypes.join(' or ')})`);
   if (dtype === 'uint16' && options.vocabSize > 65_536) throw new Error(`token shards: dtype uint16 cannot hold a vocabulary of ${options.vocabSize}`);
   if (options.eosId !== null && options.eosId >= options.vocabSize) throw new Error(`token shards: eosId ${options.eosId} is outside the vocabulary (size ${options.vocabSize})`);
   const seed = options.shuffleSeed;
@@ -76,10 +81,12 @@ export function createTokenShardWriter(dir: string | ShardOutput, options: Token
 
   const output = typeof dir === 'string' ? new LocalDirOutput(dir) : dir;
   const column = options.tokensColumn ?? 'tokens';
-  const final = new ShardBuilder(output, dtype, options.vocabSize, maxTokensPerShard);
+  const final = new ShardBuilder(output, layout, dtype, options.vocabSize, maxTokensPerShard);
+  // Staging is private to the shuffle, so it always uses the layout writeShuffled reads back.
+  const stagingDtype = datatroveLayout.dtypeFor(options.vocabSize);
   const stagingDir = seed === undefined ? undefined
     : options.stagingDir ?? join(typeof dir === 'string' ? dir : tmpdir(), `.shuffle-staging-${randomBytes(6).toString('hex')}`);
-  const staging = stagingDir ? new ShardBuilder(new LocalDirOutput(stagingDir), dtype, options.vocabSize, Number.MAX_SAFE_INTEGER) : undefined;
+  const staging = stagingDir ? new ShardBuilder(new LocalDirOutput(stagingDir), datatroveLayout, stagingDtype, options.vocabSize, Number.MAX_SAFE_INTEGER) : undefined;
   const first = staging ?? final;
   let state: 'open' | 'closed' | 'aborted' = 'open';
 
@@ -97,12 +104,13 @@ export function createTokenShardWriter(dir: string | ShardOutput, options: Token
       if (state !== 'open') throw new Error(`token shards: close after ${state === 'closed' ? 'close' : 'abort'}`);
       state = 'closed';
       try {
-        if (staging) await writeShuffled(stagingDir!, await staging.finish(), dtype, seed!, final);
+        if (staging) await writeShuffled(stagingDir!, await staging.finish(), stagingDtype, seed!, final);
         const shards = await final.finish();
         const manifest: TokenShardManifest = {
           format: FORMAT,
           version: FORMAT_VERSION,
           tokenizer: { name: options.tokenizer.name, hash: options.tokenizer.hash },
+          layout: layout.name,
           dtype,
           byteOrder: 'little',
           eosId: options.eosId,
@@ -120,7 +128,8 @@ export function createTokenShardWriter(dir: string | ShardOutput, options: Token
         await output.sync();
         const keep = new Set(shards.flatMap((s) => [s.file, s.index]));
         for (const name of await output.list()) {
-          if (/^tokens-\d{5,}\.ds(\.index)?$/.test(name) && !keep.has(name)) await output.remove(name);
+          const ours = Object.values(SHARD_LAYOUTS).some((l) => l.files.test(name));
+          if (ours && !keep.has(name)) await output.remove(name);
         }
         return manifest;
       } catch (e) {
