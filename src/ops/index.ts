@@ -16,3 +16,4 @@ export { lineCorrections } from './transforms/line-corrections.ts';
 export { tokenize } from './tokenize/tokenize.ts';
 export { dedupFilter } from './dedup/dedup-filter.ts';
 export { minhash, exact, byUrl } from './dedup/specs.ts';
+export { tag } from './tag.ts';

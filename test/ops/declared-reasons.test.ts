@@ -83,6 +83,8 @@ const CASES: Record<string, Case[]> = {
   fineweb_quality: [{ options: {}, batch: () => textBatch(documents()), drops: true }],
   line_corrections: [{ options: {}, batch: () => textBatch(documents()), drops: true }],
   tokenize: [{ options: { tokenizer: { huggingface: TINY_TOKENIZER } }, batch: () => textBatch(documents()), drops: false }],
+  // Tag mode keeps every document: the reasons become a column instead.
+  tag: [{ options: { op: 'gopher_quality' }, batch: () => textBatch(documents()), drops: false }],
   dedup: ['minhash', 'exact', 'url'].map((strategy) => ({ options: { strategy }, batch: dedupBatch, drops: true })),
 };
 
