@@ -10,7 +10,10 @@ function documents(): string[] {
   const corpus = ['c4-sample.01.jsonl', 'dolma-cc2019-30.sample.jsonl', 'dclm-quality-labels.sample.jsonl']
     .flatMap((f) => readCorpus(f).map((d) => d.text));
   const first = corpus[0]!;
-  return [...corpus, '', '\n\n', '# # #', [first, first].join('\n\n'), `${first}\n${'- item\n'.repeat(40)}`, 'word '.repeat(60)];
+  return [
+    ...corpus, '', '\n\n', '# # #', [first, first].join('\n\n'), `${first}\n${'- item\n'.repeat(40)}`, 'word '.repeat(60),
+    `${first}\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\nThe body is { return x; } here.`,
+  ];
 }
 
 type Stats = Record<string, number | null>;
@@ -30,6 +33,8 @@ const CASES: [string, Record<string, unknown>, Keep][] = [
     && v(s, 'dup_line_frac') <= 0.3 && v(s, 'dup_line_char_frac') <= 0.2 && v(s, 'top_2_gram') <= 0.2
     && v(s, 'top_3_gram') <= 0.18 && v(s, 'top_4_gram') <= 0.16
     && Object.entries({ 5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.1 }).every(([n, max]) => v(s, `duplicated_${n}_n_grams`) <= max)],
+  ['c4_quality', {}, (s) => v(s, 'lorem_ipsum_lines') === 0 && v(s, 'curly_bracket_lines') === 0 && v(s, 'sentences') >= 5],
+  ['c4_quality', { minNumSentences: 12, filterCurlyBracket: false }, (s) => v(s, 'lorem_ipsum_lines') === 0 && v(s, 'sentences') >= 12],
   ['fineweb_quality', {}, (s) => v(s, 'line_punct_ratio') > 0.12 && v(s, 'short_line_ratio') < 0.67
     && v(s, 'char_dup_ratio') < 0.01 && v(s, 'list_ratio') <= 0.3],
   ['fineweb_quality', { charDuplicatesRatio: 0.1, linePunctThr: 0.5 }, (s) => v(s, 'line_punct_ratio') > 0.5
@@ -46,6 +51,8 @@ describe('tag mode of the filters with statistics', () => {
     const reasons = tagged.batch.getChild(`${name}_reason`)!.toArray() as (string | null)[];
     expect(reasons).toEqual((dropped.drop ?? texts.map(() => null)).map((r) => r ?? null));
     expect(new Set(reasons).size).toBeGreaterThan(1);
+    // A rewriting filter (c4_quality) rewrites the same documents the same way in both modes.
+    expect(tagged.batch.getChild('text')!.toArray()).toEqual(dropped.batch.getChild('text')!.toArray());
     const stats = op.stats!(op.options.parse(options));
     for (let i = 0; i < texts.length; i++) {
       const s = Object.fromEntries(stats.map((k) => [k, tagged.batch.getChild(`${name}_${k}`)!.get(i) as number | null]));
