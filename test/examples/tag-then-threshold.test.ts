@@ -54,8 +54,8 @@ describe('tag instead of drop (pipelines/tag-quality.ts, pipelines/threshold-qua
     expect(stats.totals.documentsIn).toBe(80);
     expect(stats.totals.documentsOut).toBe(80);
     expect(stats.totals.dropped).toEqual({});
-    const tagSteps = stats.steps.filter((s) => s.name.startsWith('tag'));
-    expect(tagSteps).toHaveLength(4);
+    const tagSteps = stats.steps.filter((s) => s.name.endsWith(' (tag)'));
+    expect(tagSteps.map((s) => s.name)).toEqual(['language_id (tag)', 'gopher_repetition (tag)', 'gopher_quality (tag)', 'fineweb_quality (tag)']);
     for (const s of tagSteps) expect([s.documentsIn, s.documentsOut, s.dropped], s.name).toEqual([80, 80, {}]);
   });
 
