@@ -93,6 +93,11 @@ describe('tag instead of drop (pipelines/tag-quality.ts, pipelines/threshold-qua
     expect((strict.getChild('id')!.toArray() as string[]).every((id) => ids.has(id))).toBe(true);
   });
 
+  it('explain names each tag step after its filter, with the columns it writes', async () => {
+    const { explain } = await planPipeline({ pipeline: 'pipelines/tag-quality.ts', input: INPUT, output: join(out, 'explain'), options: {} });
+    expect(explain()).toMatch(/Apply gopher_quality \(tag\) reads=\[text\] writes=\[gopher_quality_reason, gopher_quality_word_count, /);
+  });
+
   it.each([
     [{ verdicts: 'true' }, /Scan parquet .*predicate=.*gopher_quality_reason IS NULL/],
     [{ minWords: '300' }, /Scan parquet .*predicate=.*gopher_quality_word_count >= 300/],

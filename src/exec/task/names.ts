@@ -1,15 +1,11 @@
+import { applyLabel } from '../../plan/apply-label.ts';
 import type { PhysicalPlan, PhysicalStage, PhysicalStep } from '../../plan/physical-plan.ts';
 
-function baseName(step: PhysicalStep): string {
-  if (step.kind !== 'apply') return step.kind;
-  // A tag step (DataFrame.tag) is named after what it tags, so stats and reports can tell them apart.
-  if (step.op === 'tag') return `${String(step.options.prefix ?? step.options.op)} (tag)`;
-  return step.op;
-}
+function baseName(step: PhysicalStep): string { return step.kind === 'apply' ? applyLabel(step.op, step.options) : step.kind; }
 
 /**
  * Names of a stage's task steps for stats: `scan` (+ `limit` when the scan carries a limit)
- * for scan stages, then the op name for `apply` (`<tagged op or prefix> (tag)` for a tag step) and
+ * for scan stages, then `applyLabel` for `apply` (the op name; `<op> (tag)` for a tag step) and
  * the kind for other steps. A repeated name gets `#2`, `#3`, ... `taken` carries names across
  * stages so a whole plan's names are unique.
  */
