@@ -14,6 +14,7 @@ export {
   defineOperator, getOperator, parseOptions,
   type Operator, type OperatorDecl, type OperatorResult, type ApplyContext,
 } from './ops/operator.ts';
+export { type FilterStats } from './ops/filters/filter-stats.ts';
 export { defineFilter, type FilterSpec, type FilterDecl, type FilterState, type Rewrite, type BatchVerdict } from './ops/filters/define-filter.ts';
 export * from './ops/index.ts';
 export { minhash, exact, byUrl } from './ops/dedup/specs.ts';

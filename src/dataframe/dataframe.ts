@@ -2,6 +2,7 @@ import type { Table } from 'apache-arrow';
 import type { z } from 'zod';
 import { toNode, type ExprLike } from '../plan/expr.ts';
 import { checkOperatorFiles, parseOptions, type Operator } from '../ops/operator.ts';
+import { tag } from '../ops/tag.ts';
 import type { DedupSpec, LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 import { explainPlan, runPlan, type RunOptions } from './actions.ts';
 
@@ -70,6 +71,20 @@ export class DataFrame {
     checkOperatorFiles(op as Operator<S, unknown>, parsed as z.output<S>);
     const decl = (op as Operator<S, unknown>).declare(parsed as z.output<S>);
     return this.with({ kind: 'apply', input: this.plan, op: op.name, options: parsed, decl });
+  }
+
+  /**
+   * Runs a filtering operator in tag mode: every document is kept, its verdict written as
+   * `<prefix>_reason` (the drop reason, or null when the filter would keep it) and, for filters that
+   * declare statistics, each statistic as a Float64 column `<prefix>_<stat>`. The prefix defaults to
+   * the operator's name. `filter(col('<prefix>_reason').isNull())` over the result keeps exactly
+   * what `apply` would have kept, and thresholds on the statistics can try other settings without
+   * re-running the steps before it.
+   */
+  tag<S extends z.ZodType>(op: Operator<S, never> | Operator<S, unknown>, options?: z.input<S>, tagOptions: { prefix?: string } = {}): DataFrame {
+    const parsed = parseOptions(op as Operator<S, unknown>, options) as Record<string, unknown>;
+    checkOperatorFiles(op as Operator<S, unknown>, parsed as z.output<S>);
+    return this.apply(tag, { op: op.name, options: parsed, ...tagOptions });
   }
 
   /** Keeps at most `n` rows, the first ones in input order. */

@@ -17,3 +17,4 @@ export { pii } from './transforms/pii.ts';
 export { tokenize } from './tokenize/tokenize.ts';
 export { dedupFilter } from './dedup/dedup-filter.ts';
 export { minhash, exact, byUrl } from './dedup/specs.ts';
+export { tag } from './tag.ts';

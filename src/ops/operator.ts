@@ -9,6 +9,12 @@ export type { OperatorDecl };
 export interface ApplyContext {
   /** Call with the row index about to be processed; the runner's watchdog keys time limits on it. */
   heartbeat(row: number): void;
+  /**
+   * Set in tag mode (`DataFrame.tag`): an operator that declares `stats` measures every statistic
+   * of every document (no early exit at the first failing check) and writes each as a Float64
+   * column `<statsPrefix>_<stat>`, so a later pipeline can re-decide with its own thresholds.
+   */
+  statsPrefix?: string;
 }
 
 /**
@@ -40,6 +46,11 @@ export interface Operator<Schema extends z.ZodType = z.ZodType, State = unknown>
    * fails before any task runs rather than in every worker's `init`.
    */
   checkFiles?(options: z.output<Schema>): string[];
+  /**
+   * The per-document statistics `apply` writes when `ctx.statsPrefix` is set, e.g. Gopher's
+   * `word_count`; omitted when the operator has none besides the columns it always writes.
+   */
+  stats?(options: z.output<Schema>): readonly string[];
   init(options: z.output<Schema>): State | Promise<State>;
   apply(state: State, batch: RecordBatch, ctx: ApplyContext): OperatorResult | Promise<OperatorResult>;
 }

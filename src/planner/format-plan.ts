@@ -1,3 +1,4 @@
+import { applyLabel } from '../plan/apply-label.ts';
 import type { ExprNode, Scalar } from '../plan/expr.ts';
 import type { LogicalPlan, SinkSpec, SourceSpec } from '../plan/logical-plan.ts';
 import type { OperatorDecl } from '../plan/operator-decl.ts';
@@ -81,7 +82,7 @@ export function describeLogical(plan: LogicalPlan): string {
     case 'select': return `Select ${formatColumns(plan.columns)}`;
     case 'withColumns': return `WithColumns ${formatColumns(plan.columns)}`;
     case 'drop': return `Drop ${list(plan.columns)}`;
-    case 'apply': return `Apply ${plan.op} ${formatDecl(plan.decl)}`;
+    case 'apply': return `Apply ${applyLabel(plan.op, plan.options)} ${formatDecl(plan.decl)}`;
     case 'dedup': return `Dedup ${plan.dedup.strategy}`;
     case 'limit': return `Limit ${plan.n}`;
     case 'union': return `Union`;
@@ -107,7 +108,7 @@ function formatStep(s: PhysicalStep): string {
     case 'select': return `Select ${formatColumns(s.columns)}`;
     case 'withColumns': return `WithColumns ${formatColumns(s.columns)}`;
     case 'drop': return `Drop ${list(s.columns)}`;
-    case 'apply': return `Apply ${s.op}`;
+    case 'apply': return `Apply ${applyLabel(s.op, s.options)}`;
     case 'limit': return `Limit ${s.n} (per partition)`;
   }
 }

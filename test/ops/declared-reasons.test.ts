@@ -84,6 +84,8 @@ const CASES: Record<string, Case[]> = {
   line_corrections: [{ options: {}, batch: () => textBatch(documents()), drops: true }],
   pii: [{ options: {}, batch: () => textBatch(documents()), drops: false }],
   tokenize: [{ options: { tokenizer: { huggingface: TINY_TOKENIZER } }, batch: () => textBatch(documents()), drops: false }],
+  // Tag mode keeps every document: the reasons become a column instead.
+  tag: [{ options: { op: 'gopher_quality' }, batch: () => textBatch(documents()), drops: false }],
   dedup: ['minhash', 'exact', 'url'].map((strategy) => ({ options: { strategy }, batch: dedupBatch, drops: true })),
 };
 

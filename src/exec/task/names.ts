@@ -1,11 +1,13 @@
+import { applyLabel } from '../../plan/apply-label.ts';
 import type { PhysicalPlan, PhysicalStage, PhysicalStep } from '../../plan/physical-plan.ts';
 
-function baseName(step: PhysicalStep): string { return step.kind === 'apply' ? step.op : step.kind; }
+function baseName(step: PhysicalStep): string { return step.kind === 'apply' ? applyLabel(step.op, step.options) : step.kind; }
 
 /**
  * Names of a stage's task steps for stats: `scan` (+ `limit` when the scan carries a limit)
- * for scan stages, then the op name for `apply` and the kind for other steps. A repeated name gets
- * `#2`, `#3`, ... `taken` carries names across stages so a whole plan's names are unique.
+ * for scan stages, then `applyLabel` for `apply` (the op name; `<op> (tag)` for a tag step) and
+ * the kind for other steps. A repeated name gets `#2`, `#3`, ... `taken` carries names across
+ * stages so a whole plan's names are unique.
  */
 export function stageStepNames(stage: PhysicalStage, taken: Map<string, number> = new Map()): string[] {
   const bases: string[] = [];

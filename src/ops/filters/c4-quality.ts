@@ -4,6 +4,7 @@ import { CC_SPACE, CHAR_CLASS } from '../text/chars.ts';
 import { LineSplitter } from '../text/lines.ts';
 import { countSentences } from '../text/sentences.ts';
 import { defineFilter } from './define-filter.ts';
+import { NO_STATS, type FilterStats } from './filter-stats.ts';
 
 const CITATION = /\[\d*]|\[edit]|\[citation needed]/g;
 const POLICY_SUBSTRINGS = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
@@ -52,11 +53,25 @@ export interface C4Result {
 
 const lines = new LineSplitter();
 
-/** datatrove `C4QualityFilter.filter` over one document. */
-export function c4QualityCheck(text: string, o: C4QualityOptions, badWords: RegExp | null = null): C4Result {
+/**
+ * The statistics c4_quality records. Keep thresholds: `lorem_ipsum_lines` and
+ * `curly_bracket_lines` 0, `sentences` (in the kept lines) ≥ minNumSentences, `bad_words` 0. The
+ * line counts are those of enabled checks among lines the line filters keep.
+ */
+export const c4QualityStats = (o: C4QualityOptions): string[] =>
+  ['sentences', 'lorem_ipsum_lines', 'curly_bracket_lines', ...(o.badWordsPath ? ['bad_words'] : [])];
+
+/**
+ * datatrove `C4QualityFilter.filter` over one document. With `stats.all` (tag mode) every line is
+ * measured; the verdict and the returned text are the same.
+ */
+export function c4QualityCheck(text: string, o: C4QualityOptions, badWords: RegExp | null = null, stats: FilterStats = NO_STATS): C4Result {
   const n = lines.splitPython(text);
   const kept: string[] = [];
   let sentences = 0;
+  let loremLines = 0;
+  let curlyLines = 0;
+  let reason = null as string | null;
   for (let l = 0; l < n; l++) {
     let a = lines.start[l]!;
     let b = lines.end[l]!;
@@ -77,17 +92,36 @@ export function c4QualityCheck(text: string, o: C4QualityOptions, badWords: RegE
     if (o.filterNoTerminalPunct && !endsWithTerminal(line)) continue;
     if (words < o.minWordsPerLine) continue;
     const lower = line.toLowerCase();
-    if (o.filterLoremIpsum && lower.includes('lorem ipsum')) return { reason: 'lorem_ipsum', text };
+    // Drop mode stops at the first failure; tag mode goes on counting but keeps the first reason.
+    if (o.filterLoremIpsum && lower.includes('lorem ipsum')) {
+      loremLines++;
+      reason ??= 'lorem_ipsum';
+      if (!stats.all) return { reason, text };
+      continue;
+    }
     if (o.filterJavascript && lower.includes('javascript')) continue;
-    if (o.filterCurlyBracket && line.includes('{')) return { reason: 'curly_bracket', text };
+    if (o.filterCurlyBracket && line.includes('{')) {
+      curlyLines++;
+      reason ??= 'curly_bracket';
+      if (!stats.all) return { reason, text };
+      continue;
+    }
     if (o.filterPolicy && POLICY_SUBSTRINGS.some((p) => lower.includes(p))) continue;
     sentences += countSentences(line);
     kept.push(line);
   }
-  if (sentences < o.minNumSentences) return { reason: 'too_few_sentences', text };
+  stats.set('sentences', sentences);
+  stats.set('lorem_ipsum_lines', loremLines);
+  stats.set('curly_bracket_lines', curlyLines);
+  if (sentences < o.minNumSentences) reason ??= 'too_few_sentences';
+  if (reason !== null && !stats.all) return { reason, text };
   const out = kept.join('\n').trim();
-  if (badWords && badWords.test(out.toLowerCase())) return { reason: 'document_removed_with_badwords', text };
-  return { reason: null, text: out };
+  if (badWords) {
+    const bad = badWords.test(out.toLowerCase());
+    stats.set('bad_words', bad ? 1 : 0);
+    if (bad) reason ??= 'document_removed_with_badwords';
+  }
+  return reason === null ? { reason, text: out } : { reason, text };
 }
 
 function endsWithTerminal(line: string): boolean {
@@ -109,6 +143,7 @@ export function compileBadWords(words: readonly string[]): RegExp | null {
 export const c4Quality = defineFilter({
   name: 'c4_quality',
   options: c4QualityOptions,
+  stats: c4QualityStats,
   reasons: (o) => ['lorem_ipsum', 'curly_bracket', 'too_few_sentences', ...(o.badWordsPath ? ['document_removed_with_badwords'] : [])],
   declare: (o) => ({ reads: [o.column], writes: [o.column], costPerRow: 20_000, selectivity: 0.7 }),
   init: (o) => ({
@@ -116,5 +151,5 @@ export const c4Quality = defineFilter({
     badWords: o.badWordsPath ? compileBadWords(readFileSync(o.badWordsPath, 'utf8').split('\n')) : null,
   }),
   column: (o) => o.column,
-  rewrite: (state, text) => c4QualityCheck(text, state.options, state.badWords),
+  rewrite: (state, text, _row, stats) => c4QualityCheck(text, state.options, state.badWords, stats),
 });

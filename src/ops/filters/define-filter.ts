@@ -5,6 +5,7 @@ import { utf8Vector } from '../../arrow/utf8.ts';
 import type { OperatorDecl } from '../../plan/operator-decl.ts';
 import { defineOperator, type ApplyContext, type Operator, type OperatorResult } from '../operator.ts';
 import { readTextColumn } from '../text/columns.ts';
+import { NO_STATS, StatColumns, type FilterStats } from './filter-stats.ts';
 
 /**
  * What a filter declares to the planner besides its reasons: `filters` and `dropReasons` are
@@ -30,27 +31,28 @@ export interface BatchVerdict {
 }
 
 /** Judges each document of the text column, decoded once per batch. */
-interface CheckBody<Options, State> {
+interface CheckBody<Options, State, Stat extends string> {
   /** The Utf8 column holding the text to judge (nulls are judged as empty text). */
   column: (options: Options) => string;
-  /** Returns a short reason to drop the document or null to keep it. */
-  check: (state: State, text: string, row: number) => string | null;
+  /** Returns a short reason to drop the document or null to keep it; records its statistics in `stats`. */
+  check: (state: State, text: string, row: number, stats: FilterStats<Stat>) => string | null;
   rewrite?: never;
   checkBatch?: never;
 }
 
 /** Judges each document and replaces the text column with the rewritten texts. */
-interface RewriteBody<Options, State> {
+interface RewriteBody<Options, State, Stat extends string> {
   /** The Utf8 column read and rewritten (declare it in `writes`). */
   column: (options: Options) => string;
-  rewrite: (state: State, text: string, row: number) => Rewrite;
+  rewrite: (state: State, text: string, row: number, stats: FilterStats<Stat>) => Rewrite;
   check?: never;
   checkBatch?: never;
 }
 
 /**
  * Judges a whole batch, for filters whose fast path reads Arrow buffers directly or that write
- * annotation columns; it calls `ctx.heartbeat` itself.
+ * annotation columns; it calls `ctx.heartbeat` itself. Its `stats` are not supported: the
+ * annotation columns it always writes are its statistics.
  */
 interface BatchBody<State> {
   checkBatch: (state: State, batch: RecordBatch, ctx: ApplyContext) => BatchVerdict;
@@ -60,16 +62,22 @@ interface BatchBody<State> {
 }
 
 /** A document filter: its reasons are short names, prefixed with `<name>:` by {@link defineFilter}. */
-export type FilterSpec<Schema extends z.ZodType, State> = {
+export type FilterSpec<Schema extends z.ZodType, State, Stat extends string = string> = {
   /** Operator name; also the prefix of every drop reason. */
   name: string;
   options: Schema;
   /** Every short reason the check can return for these options, e.g. `dup_line_frac`. */
   reasons: readonly string[] | ((options: z.output<Schema>) => readonly string[]);
+  /**
+   * Every numeric statistic the check records (per-document checks only), e.g. `word_count`; in
+   * tag mode each becomes a Float64 column `<name>_<stat>`. A threshold on these columns must
+   * be able to reproduce the check's verdict.
+   */
+  stats?: readonly Stat[] | ((options: z.output<Schema>) => readonly Stat[]);
   declare: (options: z.output<Schema>) => FilterDecl;
   /** Once per worker (scratch buffers, models, word lists); without it the state is the options. */
   init?: (options: z.output<Schema>) => State | Promise<State>;
-} & (CheckBody<z.output<Schema>, State> | RewriteBody<z.output<Schema>, State> | BatchBody<State>);
+} & (CheckBody<z.output<Schema>, State, Stat> | RewriteBody<z.output<Schema>, State, Stat> | BatchBody<State>);
 
 /** What the workers hold for a filter: its own state plus the resolved column and reason names. */
 export interface FilterState<State> {
@@ -78,6 +86,8 @@ export interface FilterState<State> {
   column: string | null;
   /** Short reason → `<name>:<short>`, so no reason string is built per document. */
   reasons: ReadonlyMap<string, string>;
+  /** The statistics recorded in tag mode, in declaration order. */
+  stats: readonly string[];
 }
 
 /**
@@ -86,11 +96,12 @@ export interface FilterState<State> {
  * prefixed reasons, so reported reasons always name the step that dropped the document. A check
  * that returns a reason it did not declare is a bug: the batch fails with that reason named.
  */
-export function defineFilter<Schema extends z.ZodType, State = z.output<Schema>>(
-  spec: FilterSpec<Schema, State>,
+export function defineFilter<Schema extends z.ZodType, State = z.output<Schema>, const Stat extends string = string>(
+  spec: FilterSpec<Schema, State, Stat>,
 ): Operator<Schema, FilterState<State>> {
   const { name } = spec;
   const reasonsOf = (o: z.output<Schema>): readonly string[] => (typeof spec.reasons === 'function' ? spec.reasons(o) : spec.reasons);
+  const statsOf = (o: z.output<Schema>): readonly string[] => (typeof spec.stats === 'function' ? spec.stats(o) : spec.stats ?? []);
 
   const resolve = (short: string | null | undefined, reasons: ReadonlyMap<string, string>): string | null => {
     if (short === null || short === undefined) return null;
@@ -102,21 +113,26 @@ export function defineFilter<Schema extends z.ZodType, State = z.output<Schema>>
   const perDocument = (s: FilterState<State>, batch: RecordBatch, ctx: ApplyContext): OperatorResult => {
     const texts = readTextColumn(batch, s.column!, name);
     const drop = new Array<string | null>(texts.length);
+    const tagged = ctx.statsPrefix !== undefined && s.stats.length > 0 ? new StatColumns(s.stats, texts.length, name) : null;
+    const statsAt = (row: number): FilterStats<Stat> => (tagged ? tagged.at(row) : NO_STATS);
+    let out = batch;
     if (spec.check) {
       for (let i = 0; i < texts.length; i++) {
         ctx.heartbeat(i);
-        drop[i] = resolve(spec.check(s.state, texts[i]!, i), s.reasons);
+        drop[i] = resolve(spec.check(s.state, texts[i]!, i, statsAt(i)), s.reasons);
       }
-      return { batch, drop };
+    } else {
+      const rewritten = new Array<string>(texts.length);
+      for (let i = 0; i < texts.length; i++) {
+        ctx.heartbeat(i);
+        const r = spec.rewrite!(s.state, texts[i]!, i, statsAt(i));
+        drop[i] = resolve(r.reason, s.reasons);
+        rewritten[i] = r.text;
+      }
+      out = setColumn(batch, s.column!, utf8Vector(rewritten));
     }
-    const out = new Array<string>(texts.length);
-    for (let i = 0; i < texts.length; i++) {
-      ctx.heartbeat(i);
-      const r = spec.rewrite!(s.state, texts[i]!, i);
-      drop[i] = resolve(r.reason, s.reasons);
-      out[i] = r.text;
-    }
-    return { batch: setColumn(batch, s.column!, utf8Vector(out)), drop };
+    if (tagged) for (const [stat, column] of tagged.columns()) out = setColumn(out, `${ctx.statsPrefix}_${stat}`, column);
+    return { batch: out, drop };
   };
 
   const wholeBatch = (s: FilterState<State>, batch: RecordBatch, ctx: ApplyContext): OperatorResult => {
@@ -134,10 +150,12 @@ export function defineFilter<Schema extends z.ZodType, State = z.output<Schema>>
       const dropReasons = reasonsOf(o).map((r) => `${name}:${r}`);
       return { writes: [], removes: [], kind: 'narrow', ...spec.declare(o), filters: dropReasons.length > 0, dropReasons };
     },
+    ...(spec.stats ? { stats: statsOf } : {}),
     init: (o) => {
       const reasons = new Map(reasonsOf(o).map((r) => [r, `${name}:${r}`]));
       const column = spec.column ? spec.column(o) : null;
-      const wrap = (state: State): FilterState<State> => ({ state, column, reasons });
+      const stats = statsOf(o);
+      const wrap = (state: State): FilterState<State> => ({ state, column, reasons, stats });
       // Without `init`, State defaults to the options type (see the type parameter).
       const made = spec.init ? spec.init(o) : (o as unknown as State);
       return made instanceof Promise ? made.then(wrap) : wrap(made);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { findDuplicateSpans, LineSplitter } from '../text/lines.ts';
 import { WordTokens } from '../text/words.ts';
 import { defineFilter } from './define-filter.ts';
+import { NO_STATS, type FilterStats } from './filter-stats.ts';
 
 /**
  * Options of the FineWeb quality filter: datatrove
@@ -38,8 +39,22 @@ function endsWithStopChar(text: string, s: number, e: number): boolean {
   return c === 46 || c === 39 || c === 34 || c === 33 || c === 63;
 }
 
-/** datatrove's checks in order; first failing reason or null. Lengths are UTF-16 units. */
-export function finewebQualityCheck(text: string, o: FinewebQualityOptions, s: FinewebScratch): string | null {
+/**
+ * The statistics fineweb_quality records, named like the reason of the check that reads them.
+ * Keep thresholds: `line_punct_ratio` > linePunctThr (or 0 with linePunctExcludeZero),
+ * `short_line_ratio` < shortLineThr, `char_dup_ratio` < charDuplicatesRatio, `list_ratio` ≤
+ * newLineRatio (newlines per word; Infinity for newlines without words).
+ */
+export const FINEWEB_QUALITY_STATS = ['line_punct_ratio', 'short_line_ratio', 'char_dup_ratio', 'list_ratio'] as const;
+export type FinewebQualityStat = typeof FINEWEB_QUALITY_STATS[number];
+
+/**
+ * datatrove's checks in order; first failing reason or null. Lengths are UTF-16 units. With
+ * `stats.all` (tag mode) every statistic is measured; the verdict is the same.
+ */
+export function finewebQualityCheck(
+  text: string, o: FinewebQualityOptions, s: FinewebScratch, stats: FilterStats<FinewebQualityStat> = NO_STATS,
+): string | null {
   const lines = s.lines;
   const n = lines.splitNewline(text);
   let punct = 0;
@@ -50,27 +65,36 @@ export function finewebQualityCheck(text: string, o: FinewebQualityOptions, s: F
     if (endsWithStopChar(text, a, b)) punct++;
     if (b - a <= o.shortLineLength) short++;
   }
+  let reason = null as string | null;
+  // Drop mode stops at the first failure; tag mode goes on measuring but keeps the first reason.
+  const fail = (r: FinewebQualityStat): boolean => { reason ??= r; return !stats.all; };
   const punctRatio = punct / n;
-  if (punctRatio <= o.linePunctThr && !(punctRatio === 0 && o.linePunctExcludeZero)) return 'line_punct_ratio';
-  if (short / n >= o.shortLineThr) return 'short_line_ratio';
+  stats.set('line_punct_ratio', punctRatio);
+  if (punctRatio <= o.linePunctThr && !(punctRatio === 0 && o.linePunctExcludeZero) && fail('line_punct_ratio')) return reason;
+  stats.set('short_line_ratio', short / n);
+  if (short / n >= o.shortLineThr && fail('short_line_ratio')) return reason;
   const newlines = n - 1;
   const chars = text.length - newlines;
-  const dupChars = findDuplicateSpans(text, lines, true).dupChars;
-  if (chars > 0 && dupChars / chars >= o.charDuplicatesRatio) return 'char_dup_ratio';
+  const dupRatio = chars > 0 ? findDuplicateSpans(text, lines, true).dupChars / chars : 0;
+  stats.set('char_dup_ratio', dupRatio);
+  if (chars > 0 && dupRatio >= o.charDuplicatesRatio && fail('char_dup_ratio')) return reason;
   const words = s.words.tokenize(text);
-  if (words === 0 ? newlines > 0 : newlines / words > o.newLineRatio) return 'list_ratio';
-  return null;
+  // No words: any newline makes it a list (Infinity), none keeps it (0).
+  const listRatio = words === 0 ? (newlines > 0 ? Number.POSITIVE_INFINITY : 0) : newlines / words;
+  stats.set('list_ratio', listRatio);
+  if (listRatio > o.newLineRatio && fail('list_ratio')) return reason;
+  return reason;
 }
-
-const REASONS = ['line_punct_ratio', 'short_line_ratio', 'char_dup_ratio', 'list_ratio'];
 
 /** FineWeb's own heuristics: punctuation-ending lines, short lines, duplicated lines, list-like layout. */
 export const finewebQuality = defineFilter({
   name: 'fineweb_quality',
   options: finewebQualityOptions,
-  reasons: REASONS,
+  // Each check's reason is the name of the statistic it reads.
+  reasons: FINEWEB_QUALITY_STATS,
+  stats: FINEWEB_QUALITY_STATS,
   declare: (o) => ({ reads: [o.column], costPerRow: 8_000, selectivity: 0.85 }),
   init: (o) => ({ options: o, scratch: finewebScratch() }),
   column: (o) => o.column,
-  check: (state, text) => finewebQualityCheck(text, state.options, state.scratch),
+  check: (state, text, _row, stats) => finewebQualityCheck(text, state.options, state.scratch, stats),
 });

@@ -3,6 +3,7 @@ import { CC_ALPHA, CC_DT_PUNCT, CC_SPACE, CHAR_CLASS } from '../text/chars.ts';
 import { LineSplitter } from '../text/lines.ts';
 import { WordTokens } from '../text/words.ts';
 import { defineFilter } from './define-filter.ts';
+import { NO_STATS, type FilterStats } from './filter-stats.ts';
 
 /** Gopher's stop words (Rae et al. 2021, §A.1.1; datatrove `STOP_WORDS`). Matched case-sensitively, as datatrove does. */
 export const GOPHER_STOP_WORDS = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'] as const;
@@ -62,12 +63,24 @@ function countOccurrences(text: string, needle: string): number {
   return n;
 }
 
+/** The statistics gopher_quality records; in tag mode each is a column `gopher_quality_<stat>`. */
+export const GOPHER_QUALITY_STATS = [
+  'word_count', 'mean_word_length', 'hash_ratio', 'ellipsis_ratio', 'bullet_lines_ratio',
+  'end_ellipsis_lines_ratio', 'alpha_words_ratio', 'stop_words',
+] as const;
+export type GopherQualityStat = typeof GOPHER_QUALITY_STATS[number];
+
 /**
  * datatrove's checks in datatrove's order; returns the first failing reason or null to keep.
  * A document without words is `gopher_short_doc` even when the length checks are disabled
- * (datatrove would divide by zero).
+ * (datatrove would divide by zero). With `stats.all` (tag mode) every statistic is measured, also
+ * those of disabled checks; the verdict is the same. Keep thresholds: `word_count` in
+ * [minDocWords, maxDocWords], `mean_word_length` in [min, max]AvgWordLength, the ratios ≤ their
+ * maxima, `alpha_words_ratio` ≥ maxNonAlphaWordsRatio, `stop_words` ≥ minStopWords.
  */
-export function gopherQualityCheck(text: string, o: GopherQualityOptions, s: GopherQualityScratch): string | null {
+export function gopherQualityCheck(
+  text: string, o: GopherQualityOptions, s: GopherQualityScratch, stats: FilterStats<GopherQualityStat> = NO_STATS,
+): string | null {
   const w = s.words;
   const nWords = w.tokenize(text);
   let nonSymbol = 0;
@@ -88,19 +101,29 @@ export function gopherQualityCheck(text: string, o: GopherQualityOptions, s: Gop
     if (alpha) alphaWords++;
     if (b - a <= s.maxStopLen && s.stopWords.has(text.slice(a, b))) stopWords++;
   }
+  stats.set('word_count', nonSymbol);
+  stats.set('stop_words', stopWords);
   if (nonSymbol === 0) return 'gopher_short_doc';
-  if (o.minDocWords && nonSymbol < o.minDocWords) return 'gopher_short_doc';
-  if (o.maxDocWords && nonSymbol > o.maxDocWords) return 'gopher_long_doc';
+  let reason = null as string | null;
+  // Drop mode stops at the first failure; tag mode goes on measuring but keeps the first reason.
+  const fail = (r: string): boolean => { reason ??= r; return !stats.all; };
+  if (o.minDocWords && nonSymbol < o.minDocWords && fail('gopher_short_doc')) return reason;
+  if (o.maxDocWords && nonSymbol > o.maxDocWords && fail('gopher_long_doc')) return reason;
   const avg = nonSymbolChars / nonSymbol;
-  if (o.minAvgWordLength && avg < o.minAvgWordLength) return 'gopher_below_avg_threshold';
-  if (o.maxAvgWordLength && avg > o.maxAvgWordLength) return 'gopher_above_avg_threshold';
-  if (o.maxSymbolWordRatio && countOccurrences(text, '#') / nWords > o.maxSymbolWordRatio) return 'gopher_too_many_hashes';
-  if (o.maxSymbolWordRatio && (countOccurrences(text, '...') + countOccurrences(text, '…')) / nWords > o.maxSymbolWordRatio) {
-    return 'gopher_too_many_ellipsis';
+  stats.set('mean_word_length', avg);
+  if (o.minAvgWordLength && avg < o.minAvgWordLength && fail('gopher_below_avg_threshold')) return reason;
+  if (o.maxAvgWordLength && avg > o.maxAvgWordLength && fail('gopher_above_avg_threshold')) return reason;
+  if (o.maxSymbolWordRatio || stats.all) {
+    const hashes = countOccurrences(text, '#') / nWords;
+    stats.set('hash_ratio', hashes);
+    if (o.maxSymbolWordRatio && hashes > o.maxSymbolWordRatio && fail('gopher_too_many_hashes')) return reason;
+    const ellipses = (countOccurrences(text, '...') + countOccurrences(text, '…')) / nWords;
+    stats.set('ellipsis_ratio', ellipses);
+    if (o.maxSymbolWordRatio && ellipses > o.maxSymbolWordRatio && fail('gopher_too_many_ellipsis')) return reason;
   }
   const lines = s.lines;
   const nLines = lines.splitPython(text);
-  if (nLines > 0 && (o.maxBulletLinesRatio || o.maxEllipsisLinesRatio)) {
+  if (nLines > 0 && (o.maxBulletLinesRatio || o.maxEllipsisLinesRatio || stats.all)) {
     let bullets = 0;
     let ellipses = 0;
     for (let l = 0; l < nLines; l++) {
@@ -113,12 +136,15 @@ export function gopherQualityCheck(text: string, o: GopherQualityOptions, s: Gop
       if (first === 0x2022 || first === 0x2d) bullets++;
       if (text.charCodeAt(b - 1) === 0x2026 || (b - a >= 3 && text.startsWith('...', b - 3))) ellipses++;
     }
-    if (o.maxBulletLinesRatio && bullets / nLines > o.maxBulletLinesRatio) return 'gopher_too_many_bullets';
-    if (o.maxEllipsisLinesRatio && ellipses / nLines > o.maxEllipsisLinesRatio) return 'gopher_too_many_end_ellipsis';
+    stats.set('bullet_lines_ratio', bullets / nLines);
+    stats.set('end_ellipsis_lines_ratio', ellipses / nLines);
+    if (o.maxBulletLinesRatio && bullets / nLines > o.maxBulletLinesRatio && fail('gopher_too_many_bullets')) return reason;
+    if (o.maxEllipsisLinesRatio && ellipses / nLines > o.maxEllipsisLinesRatio && fail('gopher_too_many_end_ellipsis')) return reason;
   }
-  if (o.maxNonAlphaWordsRatio && alphaWords / nWords < o.maxNonAlphaWordsRatio) return 'gopher_below_alpha_threshold';
-  if (o.minStopWords && stopWords < o.minStopWords) return 'gopher_enough_stop_words';
-  return null;
+  stats.set('alpha_words_ratio', alphaWords / nWords);
+  if (o.maxNonAlphaWordsRatio && alphaWords / nWords < o.maxNonAlphaWordsRatio && fail('gopher_below_alpha_threshold')) return reason;
+  if (o.minStopWords && stopWords < o.minStopWords && fail('gopher_enough_stop_words')) return reason;
+  return reason;
 }
 
 /** datatrove's reason names, kept whole after the `gopher_quality:` prefix so they match its logs. */
@@ -133,8 +159,9 @@ export const gopherQuality = defineFilter({
   name: 'gopher_quality',
   options: gopherQualityOptions,
   reasons: REASONS,
+  stats: GOPHER_QUALITY_STATS,
   declare: (o) => ({ reads: [o.column], costPerRow: 15_000, selectivity: 0.7 }),
   init: (o) => ({ options: o, scratch: gopherQualityScratch(o) }),
   column: (o) => o.column,
-  check: (state, text) => gopherQualityCheck(text, state.options, state.scratch),
+  check: (state, text, _row, stats) => gopherQualityCheck(text, state.options, state.scratch, stats),
 });
