@@ -4,6 +4,8 @@ import { registerExtract } from './commands/extract.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
+import { registerStatus } from './commands/status.ts';
+import { registerTask } from './commands/task.ts';
 
 /** Builds the `sluice` program. Each command lives in `commands/<name>.ts` and adds itself here. */
 export function buildProgram(): Command {
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
+  registerTask(program);
+  registerStatus(program);
   registerExplain(program);
   registerExtract(program);
   registerReport(program);

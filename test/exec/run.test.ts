@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -19,6 +19,16 @@ afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 function sluice(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env },
+  });
+}
+
+/** The CLI in a child process without blocking, so two copies can run at once. */
+function sluiceAsync(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('close', (code) => done({ code, stderr }));
   });
 }
 
@@ -184,20 +194,41 @@ describe('sluice run, two stages (shuffle, global limit)', () => {
     expect(lines).toHaveLength(40);
   });
 
-  it('one task at a time (--plan-only, then --stage/--task in any order) equals the pooled run', async () => {
+  it('one task at a time (--plan-only, then `sluice task` in any order) equals the pooled run', async () => {
     const out = join(tmp, 'two-tasks');
     const plan = runTwo(out, ['--plan-only']);
     expect(plan.status, plan.stderr).toBe(0);
-    expect(plan.stdout).toMatch(/s0: 3 tasks\ns1: 3 tasks/);
-    const early = runTwo(out, ['--stage', 's1', '--task', '0']);
-    expect(early.status).toBe(1);
-    expect(early.stderr).toMatch(/reads s0, which is not fully committed yet/);
-    for (const [stage, task] of [['s0', 2], ['s0', 0], ['s0', 1], ['s1', 1], ['s1', 2], ['s1', 0]] as const) {
-      const r = runTwo(out, ['--stage', stage, '--task', String(task)]);
+    expect(plan.stdout).toMatch(/s0: 3 tasks\ns1: 3 tasks\nfinalize: 1 task/);
+    const graph = JSON.parse(await readFile(join(out, 'plan.json'), 'utf8')) as { tasks: { id: string; after: string[] }[] };
+    expect(graph.tasks.map((t) => t.id)).toEqual(['s0.0', 's0.1', 's0.2', 's1.0', 's1.1', 's1.2', 'finalize']);
+    expect(graph.tasks.find((t) => t.id === 's1.0')!.after).toEqual(['s0']);
+    const early = sluice(['task', out, 's1.0']);
+    expect(early.status).toBe(2);
+    expect(early.stderr).toMatch(/task s1\.0 waits for s0\.0, s0\.1, s0\.2, not committed yet/);
+    expect(sluice(['task', out, 's7.0']).stderr).toMatch(/no task "s7.0" \(tasks: s0\.0\.\.s0\.2, s1\.0\.\.s1\.2, finalize\)/);
+    for (const id of ['s0.2', 's0.0', 's0.1', 's1.1', 's1.2', 's1.0']) {
+      const r = sluice(['task', out, id]);
       expect(r.status, r.stderr).toBe(0);
     }
+    await expect(stat(join(out, 'stats.json'))).rejects.toThrow();
+    // Two copies of the finalize task at once (a requeue racing a slow node): both succeed.
+    const [f1, f2] = await Promise.all([sluiceAsync(['task', out, 'finalize']), sluiceAsync(['task', out, 'finalize'])]);
+    expect([f1.code, f2.code], f1.stderr + f2.stderr).toEqual([0, 0]);
+    expect(sluice(['task', out, 'finalize']).stdout).toMatch(/already committed/);
     expect(await digest(out)).toEqual(baseline);
     expect((await stats(out)).totals.documentsOut).toBe(40);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+
+  it('two copies of one stage task at once both commit, leaving one run\'s bytes', async () => {
+    const out = join(tmp, 'two-copies');
+    expect(runTwo(out, ['--plan-only']).status).toBe(0);
+    for (const id of ['s0.0', 's0.1', 's0.2']) {
+      const [a, b] = await Promise.all([sluiceAsync(['task', out, id]), sluiceAsync(['task', out, id])]);
+      expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    }
+    for (const id of ['s1.0', 's1.1', 's1.2', 'finalize']) expect(sluice(['task', out, id]).status).toBe(0);
+    expect(await digest(out)).toEqual(baseline);
   });
 
   it('SIGKILL in the second stage, then resume, equals the uninterrupted run', async () => {

@@ -98,7 +98,7 @@ describe('executeTask', () => {
     const store = new LocalBlobStore(join(dir, '_store'));
     const p = plan(true);
     await executeTask(req(p), store, fakeSource([]), { heartbeat() {} });
-    const ck = (await readCheckpoint(store, keys.checkpoint('s0', 0)))!;
+    const ck = (await readCheckpoint(store, keys.committed('s0', 0)))!;
     expect(ck.pieces.every((x) => x.buckets?.length === 2)).toBe(true);
     const seen: number[][] = [];
     for (const part of p.stages[1]!.partitions) {

@@ -18,8 +18,6 @@ const RunOptions = z.object({
   resume: z.boolean().default(false),
   overwrite: z.boolean().default(false),
   pattern: z.string().optional(),
-  stage: z.string().regex(/^s\d+$/, 'must be a stage id like s0').optional(),
-  task: z.string().regex(/^\d+$/, 'must be a task index (0, 1, ...)').transform(Number).optional(),
   planOnly: z.boolean().default(false),
   option: keyValues,
   disableRule: z.array(z.string()).default([]),
@@ -27,8 +25,6 @@ const RunOptions = z.object({
   docTimeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
   retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
   maxWorkerMemory: positiveInt('--max-worker-memory').optional(),
-}).refine((o) => (o.stage === undefined) === (o.task === undefined), {
-  message: '--stage and --task go together', path: ['stage'],
 });
 
 /** The `sluice run` command's work, loaded only when the command runs (so `--help` stays fast). */
@@ -40,10 +36,16 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
     onOverwrite: (paths: string[]) => process.stderr.write(`sluice: --overwrite: deleting the earlier run in ${output}:\n${paths.map((p) => `  ${p}\n`).join('')}`),
   };
   const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
+  const settings = {
+    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+    ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),
+    ...(o.retries !== undefined ? { retries: o.retries } : {}),
+    ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
+  };
   if (o.planOnly) {
-    const { fingerprint } = await claimRun(physical, { ...claim, ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
-    for (const s of physical.stages) process.stdout.write(`${s.id}: ${s.partitions.length} tasks\n`);
-    process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}\n`);
+    const { fingerprint, graph } = await claimRun(physical, { ...claim, ...settings });
+    for (const g of graph.groups) process.stdout.write(`${g.id}: ${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'}\n`);
+    process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}; run each task with \`sluice task ${output} <task-id>\`\n`);
     return;
   }
   const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
@@ -51,12 +53,8 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
   const stop = handleStopSignals((text) => process.stderr.write(text));
   const result = await runStages(physical, {
     ...claim,
+    ...settings,
     ...(workers ? { workers } : {}),
-    ...(o.stage !== undefined && o.task !== undefined ? { only: { stage: o.stage, task: o.task } } : {}),
-    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-    ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),
-    ...(o.retries !== undefined ? { retries: o.retries } : {}),
-    ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
     progress,
     stop: stop.signal,
   }).catch((e: unknown) => {
@@ -67,10 +65,6 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
     return undefined;
   }).finally(() => stop.dispose());
   if (!result) return;
-  if (!result.stats) {
-    process.stdout.write(`committed ${o.stage}/${o.task}; the run completes when every task is committed\n`);
-    return;
-  }
   if (result.alreadyComplete) {
     process.stdout.write(`already complete: ${output} holds a finished run of this pipeline; outputs, ${files.stats(output)} ` +
       `and ${reportFile(output)} are left as they are (use a new --output to run again)\n`);

@@ -11,7 +11,7 @@ import { markBatch } from './verdicts.ts';
 /**
  * Input of task `p` of a dedup stage: parent partition p's documents, in their order (dedup never
  * moves documents), each batch marked with the merge's verdicts. One output batch per parent batch,
- * so resuming by input-batch count lines up. Needs the merge committed (see `prepareDedup`).
+ * so resuming by input-batch count lines up. Needs the merge task committed (see `exec/graph/task-graph.ts`).
  */
 export async function* readDedupInput(plan: PhysicalPlan, stage: PhysicalStage, partition: PartitionSpec, store: BlobStore): AsyncGenerator<RecordBatch> {
   const { clusterColumns } = dedupRuntime(dedupSpecOf(stage));

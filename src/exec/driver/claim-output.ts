@@ -4,7 +4,8 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { SinkSpec } from '../../plan/logical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { writePlanFile, type RunSettings } from '../graph/plan-file.ts';
+import type { TaskGraph } from '../graph/task-graph.ts';
 import { files, keys } from '../state/layout.ts';
 
 /** What `run/manifest` records: which plan the output directory belongs to. */
@@ -24,15 +25,15 @@ export interface ClaimOptions {
 }
 
 /** Paths directly under the output directory that every run may write. */
-const OWNED = ['_store', 'documents', 'tokens', 'quarantine', 'dropped', 'stats.json', 'report.html', 'plan.json'];
+const OWNED = ['_store', 'documents', 'tokens', 'quarantine', 'dropped', 'logs', 'slurm', 'stats.json', 'report.html', 'plan.json'];
 
 /**
  * Checks the output directory belongs to this run (or is new) and records the fingerprint and
- * `plan.json`. A directory holding another run is refused with the ways forward, or replaced with
+ * `plan.json` (plan, settings, task graph). A directory holding another run is refused with the ways forward, or replaced with
  * `overwrite`; a non-empty directory that holds no run is always refused, since nothing says which
  * of its files are safe to delete.
  */
-export async function claimOutput(store: BlobStore, options: ClaimOptions, fingerprint: string, plan: PhysicalPlan): Promise<void> {
+export async function claimOutput(store: BlobStore, options: ClaimOptions, fingerprint: string, plan: PhysicalPlan, settings: RunSettings, graph: TaskGraph): Promise<void> {
   const out = options.outDir;
   const entries = await readdir(out).catch(() => [] as string[]);
   let previous = (await store.has(keys.run))
@@ -58,7 +59,7 @@ export async function claimOutput(store: BlobStore, options: ClaimOptions, finge
     const manifest: RunManifest = { fingerprint, createdAt: new Date().toISOString() };
     await store.put(keys.run, new TextEncoder().encode(JSON.stringify(manifest)));
   }
-  await writeFileAtomic(files.plan(out), JSON.stringify({ fingerprint, ...plan }, null, 2) + '\n');
+  await writePlanFile(out, plan, fingerprint, settings, graph);
 }
 
 /**

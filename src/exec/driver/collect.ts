@@ -13,7 +13,8 @@ import { readQuarantine, type QuarantineRecord } from '../task/execute-task.ts';
 import { silentProgress } from './progress.ts';
 import { resultBatches, resultTable } from './results.ts';
 import { collectStats } from './run-stats.ts';
-import { scheduleStages } from './schedule.ts';
+import { scheduleGraph } from './schedule.ts';
+import { buildTaskGraph } from '../graph/task-graph.ts';
 
 export interface LocalRunOptions {
   /** Run the optimizer (default true). */
@@ -57,10 +58,10 @@ export async function executePlan(plan: LogicalPlan, opts: LocalRunOptions = {})
   const fingerprint = await planFingerprint(run, { batchSize });
   const store = new MemoryBlobStore();
   const started = Date.now();
-  const parts = await scheduleStages({
+  const { resultParts: parts } = await scheduleGraph({
     plan: run, fingerprint, store, executor: inThreadExecutor, progress: silentProgress,
-    batchSize, docTimeoutMs: Infinity, retries: 0,
-  });
+    batchSize, docTimeoutMs: Infinity, retries: 0, startedAt: started,
+  }, buildTaskGraph(run, { finalize: false }));
   const stats = await collectStats(store, run, fingerprint, Date.now() - started);
   const batches = await resultBatches(store, run.stages[run.stages.length - 1]!, parts);
   if (sink) await writeSinkFile(sink, batches);
@@ -71,7 +72,7 @@ async function quarantinedDocs(store: MemoryBlobStore, plan: PhysicalPlan): Prom
   const out: QuarantineRecord[] = [];
   for (const stage of plan.stages) {
     for (const p of stage.partitions) {
-      const ck = await readCheckpoint(store, keys.checkpoint(stage.id, p.index));
+      const ck = await readCheckpoint(store, keys.committed(stage.id, p.index));
       if (!ck) continue;
       const text = await readQuarantine(store, stage.id, p.index, ck);
       for (const line of text.split('\n')) if (line) out.push(JSON.parse(line) as QuarantineRecord);

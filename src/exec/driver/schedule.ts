@@ -1,121 +1,71 @@
 import type { RecordBatch } from 'apache-arrow';
-import { fromIpc } from '../../arrow/ipc.ts';
-import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
-import type { TaskExecutor } from '../pool/executor.ts';
-import { Heartbeat } from '../pool/heartbeat.ts';
-import type { WorkerResult } from '../pool/worker.ts';
-import { readCheckpoint } from '../state/checkpoint.ts';
-import { keys } from '../state/layout.ts';
-import { describeTask } from '../task/describe.ts';
-import type { TaskRequest } from '../task/execute-task.ts';
-import { isDedupStage, prepareDedup } from './prepare-dedup.ts';
+import type { RunStats } from '../accounting/counters.ts';
+import { isCommitted, recordAttempt, recordFailure, thisAttempt } from '../graph/task-state.ts';
+import type { GraphTask, TaskGraph, TaskGroup } from '../graph/task-graph.ts';
 import { throwIfStopped } from './interrupted.ts';
-import type { ProgressReporter } from './progress.ts';
+import { runGraphTask, type GraphTaskContext } from './run-graph-task.ts';
 
-/** What the scheduler needs: the plan, where commits go, where tasks run, and the task options. */
-export interface ScheduleContext {
-  plan: PhysicalPlan;
-  fingerprint: string;
-  store: BlobStore;
-  executor: TaskExecutor;
-  progress: ProgressReporter;
-  batchSize: number;
-  /** User-facing output directory; absent for `collect()`. */
-  outDir?: string;
-  docTimeoutMs: number;
-  retries: number;
-  /** Stops the run: no task starts after it fires, and tasks in flight are abandoned. */
-  stop?: AbortSignal;
+/** What the local scheduler gives back: in-memory rows of a `result` stage, and the finalize task's stats. */
+export interface ScheduleResult {
+  resultParts: Map<number, RecordBatch[]>;
+  stats?: RunStats;
 }
 
 /**
- * Runs the tasks of the given stages (all by default) in plan order: a dedup stage's wide phases
- * first, then its tasks, at most `executor.workers` in flight. Committed tasks are skipped, so this
- * continues any earlier attempt. Returns the output of `result` stages that came back in memory.
+ * The local scheduler: runs the task graph group by group in order, at most `executor.workers`
+ * tasks in flight, skipping committed tasks, so it continues any earlier attempt — including one
+ * made by another scheduler. With an output directory it records each task's start and failure
+ * for `sluice status`.
  */
-export async function scheduleStages(ctx: ScheduleContext, only?: { stage: string; task: number }): Promise<Map<number, RecordBatch[]>> {
-  const resultParts = new Map<number, RecordBatch[]>();
-  for (const stage of ctx.plan.stages) {
-    if (only && only.stage !== stage.id) continue;
-    if (only && !stage.partitions[only.task]) {
-      throw new Error(`stage ${stage.id} has ${stage.partitions.length} tasks; --task ${only.task} does not exist`);
-    }
-    const todo = only ? [only.task] : stage.partitions.map((p) => p.index);
+export async function scheduleGraph(ctx: GraphTaskContext, graph: TaskGraph): Promise<ScheduleResult> {
+  const out: ScheduleResult = { resultParts: new Map() };
+  for (const group of graph.groups) {
     throwIfStopped(ctx.stop);
-    if (isDedupStage(stage)) await prepareDedup(ctx, stage);
-    await runStage(ctx, stage, todo, resultParts);
-  }
-  return resultParts;
-}
-
-async function runStage(ctx: ScheduleContext, stage: PhysicalStage, tasks: number[], resultParts: Map<number, RecordBatch[]>): Promise<void> {
-  const pending: number[] = [];
-  for (const t of tasks) {
-    const ck = await readCheckpoint(ctx.store, keys.checkpoint(stage.id, t));
-    if (!ck?.final) pending.push(t);
-  }
-  ctx.progress.stageStarted(stage.id, stage.partitions.length, stage.partitions.length - pending.length);
-  let next = 0;
-  const runNext = async (): Promise<void> => {
-    while (next < pending.length) {
-      throwIfStopped(ctx.stop);
-      const t = pending[next++]!;
-      const result = await runTaskWithRetries(ctx, stage, t);
-      if (result.ipc) resultParts.set(t, fromIpc(result.ipc));
-      ctx.progress.update(stage.id, 0, true);
-    }
-  };
-  // At most `workers` tasks in flight: the pool's queue never grows, and a failure stops new tasks.
-  await Promise.all(Array.from({ length: Math.min(ctx.executor.workers, pending.length) }, runNext));
-  ctx.progress.stageFinished(stage.id);
-}
-
-async function runTaskWithRetries(ctx: ScheduleContext, stage: PhysicalStage, t: number): Promise<WorkerResult> {
-  const timeoutMs = ctx.docTimeoutMs;
-  const poisoned: TaskRequest['poisoned'][number][] = [];
-  const part = stage.partitions[t]!;
-  let failures = 0;
-  for (;;) {
-    throwIfStopped(ctx.stop);
-    const hb = new Heartbeat();
-    const abort = new AbortController();
-    const onStop = () => abort.abort();
-    ctx.stop?.addEventListener('abort', onStop);
-    let overdue: { file: number; pos: number; ms: number } | undefined;
-    let reported = 0;
-    const report = () => {
-      const docs = hb.docs();
-      if (docs > reported) { ctx.progress.update(stage.id, docs - reported, false); reported = docs; }
-    };
-    const watch = setInterval(() => {
-      report();
-      overdue = hb.overdue(timeoutMs);
-      if (overdue) abort.abort();
-    }, Math.min(500, Math.max(10, timeoutMs / 4)));
-    const req: TaskRequest = {
-      plan: ctx.plan, fingerprint: ctx.fingerprint, stage: stage.id, partition: t,
-      ...(ctx.outDir !== undefined ? { outDir: ctx.outDir } : {}), batchSize: ctx.batchSize, poisoned,
-    };
-    try {
-      return await ctx.executor.runTask(ctx.store, req, hb.buffer, abort.signal);
-    } catch (e) {
-      throwIfStopped(ctx.stop);
-      if (overdue) {
-        // The worker was terminated mid-document: quarantine that document and continue after it.
-        poisoned.push({ file: overdue.file, pos: overdue.pos, error: `timed out: no progress for ${Math.round(overdue.ms)} ms (limit ${timeoutMs} ms)` });
-        if (poisoned.length > 1000) throw new Error(`${describeTask(stage, part)}: more than 1000 documents timed out`);
-        continue;
+    const members = group.tasks.map((id) => graph.tasks.find((t) => t.id === id)!);
+    const pending: GraphTask[] = [];
+    for (const t of members) if (!(await isCommitted(ctx.store, t))) pending.push(t);
+    const progress = groupProgress(ctx, group, members[0]!);
+    progress.started(members.length, members.length - pending.length);
+    let next = 0;
+    const runNext = async (): Promise<void> => {
+      while (next < pending.length) {
+        throwIfStopped(ctx.stop);
+        const task = pending[next++]!;
+        const result = await runRecorded(ctx, task).catch((e: unknown) => {
+          throwIfStopped(ctx.stop);
+          throw e;
+        });
+        if (result.rows) out.resultParts.set(task.index!, result.rows);
+        if (result.stats) out.stats = result.stats;
+        progress.done();
       }
-      failures++;
-      if (failures > ctx.retries) {
-        throw new Error(`${describeTask(stage, part)} failed after ${failures} attempts: ${(e as Error).message}`, { cause: e });
-      }
-    } finally {
-      ctx.stop?.removeEventListener('abort', onStop);
-      clearInterval(watch);
-      report();
-    }
+    };
+    // At most `workers` tasks in flight: the pool's queue never grows, and a failure stops new tasks.
+    await Promise.all(Array.from({ length: Math.min(ctx.executor.workers, pending.length) }, runNext));
+    progress.finished();
+  }
+  return out;
+}
+
+async function runRecorded(ctx: GraphTaskContext, task: GraphTask): ReturnType<typeof runGraphTask> {
+  if (ctx.outDir === undefined) return runGraphTask(ctx, task);
+  const attempt = thisAttempt();
+  await recordAttempt(ctx.store, task.id, attempt);
+  try {
+    return await runGraphTask(ctx, task);
+  } catch (e) {
+    if (!ctx.stop?.aborted) await recordFailure(ctx.store, task.id, attempt, (e as Error).message);
+    throw e;
   }
 }
 
+/** Stage groups show as stages (bars with documents); dedup phases and finalize as phases. */
+function groupProgress(ctx: GraphTaskContext, group: TaskGroup, first: GraphTask): { started(n: number, done: number): void; done(): void; finished(): void } {
+  const p = ctx.progress;
+  if (first.kind === 'stage') {
+    return { started: (n, d) => p.stageStarted(group.id, n, d), done: () => p.update(group.id, 0, true), finished: () => p.stageFinished(group.id) };
+  }
+  if (first.kind === 'finalize') return { started: () => {}, done: () => {}, finished: () => {} };
+  const name = first.kind === 'bucket' ? `${first.stage} dedup buckets` : `${first.stage} dedup merge`;
+  return { started: (n, d) => p.phaseStarted(name, n, d), done: () => p.phaseUpdate(name), finished: () => p.phaseFinished(name) };
+}

@@ -54,7 +54,7 @@ export async function runWorkerTask(req: TaskRequest, store: BlobStore, heartbea
   });
   const stage = stageById(req.plan, req.stage);
   if (!withResult || stage.output.kind !== 'result') return summary;
-  const ck = await readCheckpoint(store, keys.checkpoint(req.stage, req.partition));
+  const ck = await readCheckpoint(store, keys.committed(req.stage, req.partition));
   const batches = ck ? await readPieces(store, req.stage, req.partition, ck) : [];
   return batches.length ? { ...summary, ipc: toIpc(batches) } : summary;
 }

@@ -25,9 +25,14 @@ export async function limitCuts(stage: PhysicalStage, store: BlobStore): Promise
 
 /** The final checkpoint of a committed task; an error names the task when it is not committed. */
 export async function finalCheckpoint(store: BlobStore, stage: PhysicalStage, partition: number): Promise<Checkpoint> {
-  const ck = await readCheckpoint(store, keys.checkpoint(stage.id, partition));
-  if (!ck?.final) throw new Error(`stage ${stage.id} task ${partition} is not committed yet; run that stage first`);
+  const ck = await readCheckpoint(store, keys.committed(stage.id, partition));
+  if (!ck) throw new Error(`stage ${stage.id} task ${partition} is not committed yet; run that stage first`);
   return ck;
+}
+
+/** Whether the task's final checkpoint is committed. */
+export function isTaskCommitted(store: BlobStore, stage: string, partition: number): Promise<boolean> {
+  return store.has(keys.committed(stage, partition));
 }
 
 /** The stage with this id; the error lists the plan's stages. */

@@ -11,9 +11,25 @@ export const keys = {
   task(stage: string, partition: number): string {
     return `stages/${stage}/tasks/${pad(partition)}`;
   },
-  /** The task's latest checkpoint; `final: true` marks the task committed. */
+  /** The task's latest progress: where a resumed task continues. Only a hint: concurrent copies of
+   *  one task may each overwrite it, and any of their checkpoints lists pieces that exist. */
   checkpoint(stage: string, partition: number): string {
     return `${keys.task(stage, partition)}/checkpoint`;
+  },
+  /** The task's final checkpoint, written once its outputs are complete and never replaced by a
+   *  partial one: a task is committed iff this exists (so a slow duplicate copy cannot un-commit it). */
+  committed(stage: string, partition: number): string {
+    return `${keys.task(stage, partition)}/committed`;
+  },
+  /** The finalize task's commit: written after sinks, `stats.json` and the report. */
+  finalized: 'run/finalized',
+  /** Latest start of a task of the task graph (`{host, pid, startedAt, attempt}`), for `sluice status`. */
+  attempt(taskId: string): string {
+    return `graph/${taskId}/attempt`;
+  },
+  /** Why a task of the task graph last failed, for `sluice status`. */
+  failure(taskId: string): string {
+    return `graph/${taskId}/failure`;
   },
   /** One committed piece of task output (Arrow IPC stream), numbered in output order. */
   piece(stage: string, partition: number, seq: number, bucket?: number): string {
@@ -32,6 +48,10 @@ export const files = {
   plan: (out: string) => join(out, 'plan.json'),
   documents: (out: string) => join(out, 'documents'),
   quarantine: (out: string) => join(out, 'quarantine'),
+  /** Per-task logs of tasks run by a cluster scheduler (`sluice task` output). */
+  logs: (out: string) => join(out, 'logs'),
+  /** Scripts and submission records of the Slurm executor. */
+  slurm: (out: string) => join(out, 'slurm'),
 } as const;
 
 export function pad(n: number): string {

@@ -84,7 +84,9 @@ export interface TaskSummary {
 /**
  * Runs one task to completion with a commit after every input batch: output piece(s), quarantined
  * documents, then the checkpoint that references them. A killed task leaves at worst pieces no
- * checkpoint references; resuming rewrites them under the same keys with the same bytes.
+ * checkpoint references; resuming rewrites them under the same keys with the same bytes. Two copies
+ * running at once (a requeue racing a slow node) write the same bytes under the same keys, and the
+ * final checkpoint goes to its own key, so both succeed and the task stays committed.
  */
 export async function executeTask(req: TaskRequest, store: BlobStore, source: UnitSource, opts: {
   heartbeat: UnitSourceOptions['heartbeat'];
@@ -94,11 +96,12 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
   const { plan, stage: stageId, partition } = req;
   const stage = stageById(plan, stageId);
   const ckKey = keys.checkpoint(stageId, partition);
-  const previous = await readCheckpoint(store, ckKey);
+  const committed = await readCheckpoint(store, keys.committed(stageId, partition));
+  const previous = committed ?? await readCheckpoint(store, ckKey);
   if (previous && previous.fingerprint !== req.fingerprint) {
     throw new Error(`task ${stageId}/${partition} was committed by a different plan (fingerprint ${previous.fingerprint}, now ${req.fingerprint})`);
   }
-  if (previous?.final) return summarize(previous, true);
+  if (committed) return summarize(committed, true);
   let ck: Checkpoint = previous ?? {
     format: 'sluice-checkpoint/1', fingerprint: req.fingerprint, stage: stageId, partition,
     inputBatches: 0, pieces: [], counters: [], final: false,
@@ -154,7 +157,8 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
   }
   await finishTask(req, store, ck);
   ck = { ...ck, final: true };
-  await writeCheckpoint(store, ckKey, ck);
+  // A separate key, so a duplicate copy of this task still writing progress cannot un-commit it.
+  await writeCheckpoint(store, keys.committed(stageId, partition), ck);
   return summarize(ck, false);
 }
 

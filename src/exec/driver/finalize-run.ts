@@ -1,0 +1,57 @@
+import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { finalizeSink, hasFinalizer, writeSinkPart } from '../../io/sinks.ts';
+// Registers the `tokens` sink (token shards) with its finalizer.
+import '../../io/token-shards/sink.ts';
+import type { RunStats } from '../accounting/counters.ts';
+import { limitCuts } from '../state/committed.ts';
+import { files, keys } from '../state/layout.ts';
+import { throwIfStopped } from './interrupted.ts';
+import type { ProgressReporter } from './progress.ts';
+import { committedRows } from './results.ts';
+import { collectStats } from './run-stats.ts';
+
+export interface FinalizeContext {
+  plan: PhysicalPlan;
+  fingerprint: string;
+  store: BlobStore;
+  outDir: string;
+  progress: ProgressReporter;
+  /** The run's wall time so far, for `stats.json`. */
+  wallMs: number;
+  stop?: AbortSignal;
+}
+
+/**
+ * The finalize task: once every other task is committed, writes the global-limit sink parts, runs
+ * the sinks' finalizers (token shards), writes `stats.json` (checking the accounting invariant),
+ * then commits `run/finalized`. Every write is atomic and derived from committed state, so two
+ * copies running at once both succeed and leave the bytes of one.
+ */
+export async function finalizeRun(ctx: FinalizeContext): Promise<RunStats> {
+  const { plan, store, outDir } = ctx;
+  for (const stage of plan.stages) await writeLimitedParts(store, stage);
+  for (const stage of plan.stages) {
+    throwIfStopped(ctx.stop);
+    if (stage.output.kind !== 'sink' || !hasFinalizer(stage.output.sink)) continue;
+    const phase = `${stage.id} finalize ${stage.output.sink.format} sink`;
+    ctx.progress.phaseStarted(phase, 1, 0);
+    await finalizeSink(stage.output.sink, { fingerprint: ctx.fingerprint, outDir });
+    ctx.progress.phaseFinished(phase);
+  }
+  const stats = await collectStats(store, plan, ctx.fingerprint, ctx.wallMs);
+  await writeFileAtomic(files.stats(outDir), JSON.stringify(stats, null, 2) + '\n');
+  await store.put(keys.finalized, new TextEncoder().encode(JSON.stringify({ fingerprint: ctx.fingerprint, at: new Date().toISOString() })));
+  return stats;
+}
+
+/** Stages with a global limit write their sink parts once all their tasks are committed. */
+async function writeLimitedParts(store: BlobStore, stage: PhysicalStage): Promise<void> {
+  if (stage.output.kind !== 'sink' || stage.limit === undefined) return;
+  const cuts = await limitCuts(stage, store);
+  for (const p of stage.partitions) {
+    const batches = await committedRows(store, stage, p.index, cuts[p.index]!);
+    if (batches.length) await writeSinkPart(stage.output.sink, stage.id, p.index, batches);
+  }
+}

@@ -1,0 +1,138 @@
+import { hostname } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import { readCheckpoint } from '../state/checkpoint.ts';
+import { files, keys } from '../state/layout.ts';
+import { readPlanFile, type PlanFile } from '../graph/plan-file.ts';
+import { expandAfter, type GraphTask, type TaskGraph } from '../graph/task-graph.ts';
+import { isCommitted, readAttempt, readFailure } from '../graph/task-state.ts';
+import type { RunManifest } from './claim-output.ts';
+
+export type TaskState = 'committed' | 'running' | 'failed' | 'pending';
+
+/**
+ * What a cluster scheduler says about a task that is not committed. `ended` means its job is gone
+ * or finished without the task committing (cancelled, out of memory, over time, node lost): the
+ * task failed for good unless it is resubmitted.
+ */
+export interface SchedulerView {
+  state: 'pending' | 'running' | 'ended';
+  job: string;
+  /** Slurm's state and reason, e.g. `CANCELLED`, `PENDING (DependencyNeverSatisfied)`. */
+  detail: string;
+}
+
+/** `sluice status --json`: the schema is documented in the README ("Running on a Slurm cluster"). */
+export interface RunStatus {
+  format: 'sluice-status/1';
+  output: string;
+  fingerprint: string;
+  /** `complete`: finalized; `failed`: a task failed for good; `running`: a task is running or queued. */
+  state: 'complete' | 'failed' | 'running' | 'stopped';
+  groups: { id: string; tasks: number; committed: number; running: number; failed: number; pending: number }[];
+  failed: { task: string; error: string; log?: string; logTail?: string[]; job?: string; at?: string }[];
+  /** Tasks that cannot run because a task they wait for failed. */
+  blocked: { task: string; waitsFor: string[]; job?: string; detail?: string }[];
+  documents: { in: number; seconds: number; perSecond: number };
+}
+
+/**
+ * Reads a run's state from its output: committed tasks from the store, the latest attempt and
+ * failure of each task, and (for Slurm runs) what the scheduler says about the others.
+ */
+export async function runStatus(outDir: string, scheduler?: (tasks: GraphTask[], plan: PlanFile) => Promise<Map<string, SchedulerView>>): Promise<RunStatus> {
+  const file = await readPlanFile(outDir);
+  const store = new LocalBlobStore(files.store(outDir), { chunkSize: file.settings.chunkSize });
+  const graph: TaskGraph = { tasks: file.tasks, groups: file.groups };
+  const committed = new Set<string>();
+  for (const t of graph.tasks) if (await isCommitted(store, t)) committed.add(t.id);
+  const open = graph.tasks.filter((t) => !committed.has(t.id));
+  const views = scheduler && open.length ? await scheduler(open, file) : new Map<string, SchedulerView>();
+  const states = new Map<string, TaskState>();
+  const failed: RunStatus['failed'] = [];
+  for (const t of graph.tasks) {
+    if (committed.has(t.id)) { states.set(t.id, 'committed'); continue; }
+    const state = await localState(store, t, views.get(t.id));
+    states.set(t.id, state.state);
+    if (state.state === 'failed') failed.push(await failureEntry(store, t, views.get(t.id)));
+  }
+  const blocked: RunStatus['blocked'] = [];
+  for (const t of open) {
+    if (states.get(t.id) === 'failed') continue;
+    const waitsFor = expandAfter(graph, t.after).filter((id) => states.get(id) === 'failed');
+    const view = views.get(t.id);
+    if (waitsFor.length) blocked.push({ task: t.id, waitsFor, ...(view ? { job: view.job, detail: view.detail } : {}) });
+  }
+  const groups = graph.groups.map((g) => {
+    const count = (s: TaskState) => g.tasks.filter((id) => states.get(id) === s).length;
+    return { id: g.id, tasks: g.tasks.length, committed: count('committed'), running: count('running'), failed: count('failed'), pending: count('pending') };
+  });
+  const anyRunning = groups.some((g) => g.running > 0) || [...views.values()].some((v) => v.state !== 'ended');
+  const state = await store.has(keys.finalized) ? 'complete' : failed.length ? 'failed' : anyRunning ? 'running' : 'stopped';
+  return {
+    format: 'sluice-status/1', output: outDir, fingerprint: file.fingerprint, state, groups, failed, blocked,
+    documents: await throughput(store, file, state === 'complete'),
+  };
+}
+
+async function localState(store: LocalBlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<{ state: TaskState }> {
+  if (view?.state === 'running') return { state: 'running' };
+  const attempt = await readAttempt(store, t.id);
+  const failure = await readFailure(store, t.id);
+  const lastFailed = failure !== undefined && (!attempt || failure.startedAt >= attempt.startedAt);
+  if (view?.state === 'pending') return { state: lastFailed ? 'failed' : 'pending' };
+  if (lastFailed) return { state: 'failed' };
+  // Started by the scheduler, and its job ended without a commit: it failed (killed, out of memory, time limit).
+  if (view?.state === 'ended' && attempt) return { state: 'failed' };
+  if (attempt && !view && alive(attempt.host, attempt.pid)) return { state: 'running' };
+  return { state: 'pending' };
+}
+
+/** A process on this host is checked; one on another host is assumed alive (its scheduler knows better). */
+function alive(host: string, pid: number): boolean {
+  if (host !== hostname()) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function failureEntry(store: LocalBlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<RunStatus['failed'][number]> {
+  const failure = await readFailure(store, t.id);
+  const attempt = await readAttempt(store, t.id);
+  const log = failure?.log ?? attempt?.log;
+  const error = failure?.error ?? (view ? `job ${view.job} ended without committing (${view.detail})` : 'ended without committing');
+  const job = view?.job ?? failure?.job ?? attempt?.job;
+  return {
+    task: t.id, error,
+    ...(log ? { log, logTail: await tail(log, 5) } : {}),
+    ...(job ? { job } : {}),
+    ...(failure ? { at: failure.failedAt } : {}),
+  };
+}
+
+async function tail(path: string, lines: number): Promise<string[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.trim()).slice(-lines);
+}
+
+/** Documents read by the first stage's committed tasks, over the time since the run was claimed. */
+async function throughput(store: LocalBlobStore, file: PlanFile, complete: boolean): Promise<RunStatus['documents']> {
+  let docs = 0;
+  const first = file.stages[0];
+  for (const p of first?.partitions ?? []) {
+    const ck = await readCheckpoint(store, keys.committed(first!.id, p.index));
+    docs += ck?.counters[0]?.documentsIn ?? 0;
+  }
+  const manifest = JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest;
+  const end = complete ? await finalizedAt(store) : Date.now();
+  const seconds = Math.max(0, (end - Date.parse(manifest.createdAt)) / 1000);
+  return { in: docs, seconds: Math.round(seconds * 10) / 10, perSecond: seconds > 0 ? Math.round(docs / seconds) : 0 };
+}
+
+async function finalizedAt(store: LocalBlobStore): Promise<number> {
+  const marker = JSON.parse(new TextDecoder().decode(await store.getBytes(keys.finalized))) as { at: string };
+  return Date.parse(marker.at);
+}

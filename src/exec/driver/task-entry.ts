@@ -1,0 +1,84 @@
+import type { RunStats } from '../accounting/counters.ts';
+import { physicalOf, readPlanFile } from '../graph/plan-file.ts';
+import { expandAfter, taskById, type GraphTask } from '../graph/task-graph.ts';
+import { isCommitted, recordAttempt, recordFailure, thisAttempt } from '../graph/task-state.ts';
+import { inThreadExecutor } from '../pool/in-thread-executor.ts';
+import { threadPoolExecutor } from '../pool/thread-pool-executor.ts';
+import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import { files, keys } from '../state/layout.ts';
+import type { RunManifest } from './claim-output.ts';
+import { silentProgress, type ProgressReporter } from './progress.ts';
+import { runGraphTask } from './run-graph-task.ts';
+
+/** The task cannot run yet: what it waits for is not committed (`sluice task` exits 2). */
+export class TaskNotReadyError extends Error {
+  constructor(readonly task: string, readonly missing: string[]) {
+    const shown = missing.length > 5 ? `${missing.slice(0, 5).join(', ')} and ${missing.length - 5} more` : missing.join(', ');
+    super(`task ${task} waits for ${shown}, not committed yet; run ${missing.length > 1 ? 'those' : 'that'} first`);
+    this.name = 'TaskNotReadyError';
+  }
+}
+
+export interface OneTaskOptions {
+  outDir: string;
+  taskId: string;
+  /** Recorded with the attempt so `sluice status` can point at it. */
+  log?: string;
+  job?: string;
+  progress?: ProgressReporter;
+  stop?: AbortSignal;
+}
+
+export interface OneTaskResult {
+  task: GraphTask;
+  /** It was committed before this call: nothing ran. */
+  alreadyCommitted: boolean;
+  /** The finalize task's stats. */
+  stats?: RunStats;
+}
+
+/**
+ * `sluice task <output> <id>`: runs exactly one task of a planned run — no re-planning, no other
+ * task's work — from its last commit, with the settings in `plan.json`. A stage task runs in one
+ * worker thread under the same watchdog as in `sluice run`, so a runaway document is quarantined
+ * instead of running into a cluster time limit. Returns at once when the task is committed.
+ */
+export async function runOneTask(o: OneTaskOptions): Promise<OneTaskResult> {
+  const file = await readPlanFile(o.outDir);
+  const plan = physicalOf(file);
+  const store = new LocalBlobStore(files.store(o.outDir), { chunkSize: file.settings.chunkSize });
+  const manifest = await readManifest(store);
+  if (manifest?.fingerprint !== file.fingerprint) {
+    throw new Error(`${o.outDir}: plan.json (fingerprint ${file.fingerprint}) does not match the run in its store (${manifest?.fingerprint ?? 'none'}); rerun \`sluice run\` to plan it again`);
+  }
+  const graph = { tasks: file.tasks, groups: file.groups };
+  const task = taskById(graph, o.taskId);
+  if (await isCommitted(store, task)) return { task, alreadyCommitted: true };
+  const missing: string[] = [];
+  for (const id of expandAfter(graph, task.after)) if (!(await isCommitted(store, taskById(graph, id)))) missing.push(id);
+  if (missing.length) throw new TaskNotReadyError(task.id, missing);
+  const s = file.settings;
+  const executor = task.kind === 'stage' || task.kind === 'bucket'
+    ? threadPoolExecutor({ workers: 1, ...(s.maxWorkerMemoryMb ? { maxOldGenerationSizeMb: s.maxWorkerMemoryMb } : {}) })
+    : inThreadExecutor;
+  const attempt = thisAttempt({ ...(o.log ? { log: o.log } : {}), ...(o.job ? { job: o.job } : {}) });
+  await recordAttempt(store, task.id, attempt);
+  try {
+    const out = await runGraphTask({
+      plan, fingerprint: file.fingerprint, store, executor, progress: o.progress ?? silentProgress,
+      batchSize: s.batchSize, outDir: o.outDir, docTimeoutMs: s.docTimeoutMs, retries: s.retries,
+      startedAt: Date.parse(manifest.createdAt), ...(o.stop ? { stop: o.stop } : {}),
+    }, task);
+    return { task, alreadyCommitted: false, ...(out.stats ? { stats: out.stats } : {}) };
+  } catch (e) {
+    if (!o.stop?.aborted) await recordFailure(store, task.id, attempt, (e as Error).message);
+    throw e;
+  } finally {
+    await executor.close();
+  }
+}
+
+async function readManifest(store: LocalBlobStore): Promise<RunManifest | undefined> {
+  if (!(await store.has(keys.run))) return undefined;
+  return JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest;
+}
