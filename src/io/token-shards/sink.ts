@@ -64,6 +64,9 @@ registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
     }
   } catch (e) {
     await writer.abort();
+    // Another copy of the finalize task (a requeue racing a slow node) committed the same shards
+    // and removed the parts under this one: its result is this one's.
+    if ((await readTokenShardManifest(sink.path).catch(() => undefined))?.fingerprint === ctx.fingerprint) return;
     throw e;
   }
   await writer.close();
