@@ -56,7 +56,7 @@ export type StageInput =
   | { kind: 'wide'; stage: string; wide: WideStep };
 
 export interface PhysicalStage {
-  /** Stable id (`s0`, `s1`, ...), used in blob keys and on the CLI (`--stage`). */
+  /** Stable id (`s0`, `s1`, ...), used in blob keys and in task ids (`s0.3`). */
   id: string;
   input: StageInput;
   partitions: PartitionSpec[];
