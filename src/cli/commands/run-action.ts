@@ -4,7 +4,10 @@ import { files } from '../../exec/state/layout.ts';
 import { defaultProgress } from '../../exec/driver/progress.ts';
 import { reportFile, writeReport } from '../../report/index.ts';
 import { RunInterruptedError } from '../../exec/driver/interrupted.ts';
-import { claimRun, runStages } from '../../exec/driver/run-stages.ts';
+import { claimRun, runStages, type StageRunOptions } from '../../exec/driver/run-stages.ts';
+import type { ClaimOptions } from '../../exec/driver/claim-output.ts';
+import type { PhysicalPlan } from '../../plan/physical-plan.ts';
+import { lockOutput } from '../../exec/driver/driver-lock.ts';
 import { keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
 import { effectiveWorkers } from '../workers.ts';
@@ -42,6 +45,15 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
   };
+  const lock = await lockOutput(output, (line) => process.stderr.write(line + '\n'));
+  try {
+    await drive(o, physical, output, claim, settings);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function drive(o: z.output<typeof RunOptions>, physical: PhysicalPlan, output: string, claim: ClaimOptions, settings: Pick<StageRunOptions, 'batchSize' | 'docTimeoutMs' | 'retries' | 'maxOldGenerationSizeMb'>): Promise<void> {
   if (o.planOnly) {
     const { fingerprint, graph } = await claimRun(physical, { ...claim, ...settings });
     for (const g of graph.groups) process.stdout.write(`${g.id}: ${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'}\n`);

@@ -4,9 +4,11 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { SinkSpec } from '../../plan/logical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { writePlanFile, type RunSettings } from '../graph/plan-file.ts';
+import { changedInputs, describeChanges, inputFilesOf, statInputs, type InputFile } from '../graph/input-files.ts';
+import { readPlanFileIfAny, writePlanFile, type RunSettings } from '../graph/plan-file.ts';
 import type { TaskGraph } from '../graph/task-graph.ts';
 import { files, keys } from '../state/layout.ts';
+import { LOCK_FILE } from './driver-lock.ts';
 
 /** What `run/manifest` records: which plan the output directory belongs to. */
 export interface RunManifest {
@@ -35,15 +37,23 @@ const OWNED = ['_store', 'documents', 'tokens', 'quarantine', 'dropped', 'logs',
  */
 export async function claimOutput(store: BlobStore, options: ClaimOptions, fingerprint: string, plan: PhysicalPlan, settings: RunSettings, graph: TaskGraph): Promise<void> {
   const out = options.outDir;
-  const entries = await readdir(out).catch(() => [] as string[]);
+  const entries = (await readdir(out).catch(() => [] as string[])).filter((n) => n !== LOCK_FILE);
   let previous = (await store.has(keys.run))
     ? (JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest)
     : undefined;
   if (!previous) {
     if (options.resume) throw new Error(`--resume: ${out} holds no sluice run to resume`);
     if (entries.length) throw new Error(`output directory ${out} is not empty and holds no sluice run; choose an empty or new directory`);
-  } else if (previous.fingerprint !== fingerprint) {
+  }
+  // The inputs the run was planned on: a resume must read the same bytes, or outputs would mix two versions.
+  let inputs: InputFile[] | undefined = previous ? (await readPlanFileIfAny(out))?.inputs : undefined;
+  const changed = inputs ? await changedInputs(inputs) : [];
+  if (previous && (previous.fingerprint !== fingerprint || changed.length)) {
     if (!options.overwrite || options.resume) {
+      if (changed.length) {
+        throw new Error(`input files changed since the run in ${out} was planned, so it cannot resume without mixing two versions:\n` +
+          `${describeChanges(changed)}\nRestore them, or rerun with --overwrite to start over on the files as they are now.`);
+      }
       throw new Error(`${out} holds a run of a different pipeline or configuration ` +
         `(fingerprint ${previous.fingerprint}, this run ${fingerprint}), so this run cannot resume it. ` +
         `To proceed: rerun the same command with --overwrite to delete that run's outputs and start this one, ` +
@@ -53,13 +63,14 @@ export async function claimOutput(store: BlobStore, options: ClaimOptions, finge
     options.onOverwrite?.(doomed);
     for (const p of doomed) await rm(p, { recursive: true, force: true });
     previous = undefined;
+    inputs = undefined;
   }
   await mkdir(out, { recursive: true });
   if (!previous) {
     const manifest: RunManifest = { fingerprint, createdAt: new Date().toISOString() };
     await store.put(keys.run, new TextEncoder().encode(JSON.stringify(manifest)));
   }
-  await writePlanFile(out, plan, fingerprint, settings, graph);
+  await writePlanFile(out, plan, fingerprint, settings, graph, inputs ?? await statInputs(inputFilesOf(plan)));
 }
 
 /**

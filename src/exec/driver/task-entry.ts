@@ -1,5 +1,6 @@
 import type { RunStats } from '../accounting/counters.ts';
-import { physicalOf, readPlanFile } from '../graph/plan-file.ts';
+import { changedInputs, describeChanges, inputFilesOf } from '../graph/input-files.ts';
+import { physicalOf, readPlanFile, type PlanFile } from '../graph/plan-file.ts';
 import { expandAfter, taskById, type GraphTask } from '../graph/task-graph.ts';
 import { isCommitted, recordAttempt, recordFailure, thisAttempt } from '../graph/task-state.ts';
 import { inThreadExecutor } from '../pool/in-thread-executor.ts';
@@ -57,6 +58,7 @@ export async function runOneTask(o: OneTaskOptions): Promise<OneTaskResult> {
   const missing: string[] = [];
   for (const id of expandAfter(graph, task.after)) if (!(await isCommitted(store, taskById(graph, id)))) missing.push(id);
   if (missing.length) throw new TaskNotReadyError(task.id, missing);
+  await checkInputs(file, task);
   const s = file.settings;
   const executor = task.kind === 'stage' || task.kind === 'bucket'
     ? threadPoolExecutor({ workers: 1, ...(s.maxWorkerMemoryMb ? { maxOldGenerationSizeMb: s.maxWorkerMemoryMb } : {}) })
@@ -76,6 +78,15 @@ export async function runOneTask(o: OneTaskOptions): Promise<OneTaskResult> {
   } finally {
     await executor.close();
   }
+}
+
+/** A scan task refuses input files that changed since planning (it would mix two versions). */
+async function checkInputs(file: PlanFile, task: GraphTask): Promise<void> {
+  const stage = task.kind === 'stage' ? file.stages.find((st) => st.id === task.stage) : undefined;
+  if (stage?.input.kind !== 'scan') return;
+  const mine = new Set(inputFilesOf(file, [stage.partitions[task.index!]!]));
+  const changed = await changedInputs(file.inputs.filter((f) => mine.has(f.path)));
+  if (changed.length) throw new Error(`task ${task.id}: its input changed since the run was planned:\n${describeChanges(changed)}`);
 }
 
 async function readManifest(store: LocalBlobStore): Promise<RunManifest | undefined> {

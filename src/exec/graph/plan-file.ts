@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import { files } from '../state/layout.ts';
+import type { InputFile } from './input-files.ts';
 import type { GraphTask, TaskGraph, TaskGroup } from './task-graph.ts';
 
 /** How every task of a run runs; recorded so `sluice task` needs only the output and a task id. */
@@ -24,11 +25,18 @@ export interface PlanFile extends PhysicalPlan {
   settings: RunSettings;
   tasks: GraphTask[];
   groups: TaskGroup[];
+  /** Input files as planned (size, mtime): a resume or a task refuses to read a changed one. */
+  inputs: InputFile[];
 }
 
-export async function writePlanFile(outDir: string, plan: PhysicalPlan, fingerprint: string, settings: RunSettings, graph: TaskGraph): Promise<void> {
-  const file: PlanFile = { format: 'sluice-plan/1', fingerprint, settings, ...plan, tasks: graph.tasks, groups: graph.groups };
+export async function writePlanFile(outDir: string, plan: PhysicalPlan, fingerprint: string, settings: RunSettings, graph: TaskGraph, inputs: InputFile[]): Promise<void> {
+  const file: PlanFile = { format: 'sluice-plan/1', fingerprint, settings, ...plan, tasks: graph.tasks, groups: graph.groups, inputs };
   await writeFileAtomic(files.plan(outDir), JSON.stringify(file, null, 2) + '\n');
+}
+
+/** The plan file an earlier claim wrote, if it is one this version reads. */
+export async function readPlanFileIfAny(outDir: string): Promise<PlanFile | undefined> {
+  return readPlanFile(outDir).catch(() => undefined);
 }
 
 /** The run's plan file; a clear error when `outDir` holds no planned run. */
@@ -37,7 +45,7 @@ export async function readPlanFile(outDir: string): Promise<PlanFile> {
     throw new Error(`${outDir} holds no planned sluice run (no plan.json); start one with \`sluice run\``);
   });
   const file = JSON.parse(text) as Partial<PlanFile>;
-  if (file.format !== 'sluice-plan/1' || !file.tasks || !file.settings) {
+  if (file.format !== 'sluice-plan/1' || !file.tasks || !file.settings || !file.inputs) {
     throw new Error(`${files.plan(outDir)} was written by another version of sluice; rerun \`sluice run\` to plan it again`);
   }
   return file as PlanFile;
