@@ -24,6 +24,10 @@ alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (the daemons run as root, without systemd)"
 case "$BASE" in /|/tmp|/root|/etc|/var|/usr|/home|"") die "refusing SLUICE_SLURM_DIR=$BASE" ;; esac
+# Test files may start the cluster at the same time (test/helpers/slurm.ts): one at a time.
+# The daemons must not inherit fd 9, or they would hold the lock for ever ('9>&-' below).
+exec 9>"$BASE.lock"
+flock 9
 
 if ! command -v sbatch >/dev/null || ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   log "installing slurm-wlm and munge (apt-get)"
@@ -60,7 +64,7 @@ mungekey --create --keyfile="$KEY" --force
 chmod 600 "$KEY"
 SOCKET=$BASE/munge/munge.socket
 munged --force --socket="$SOCKET" --key-file="$KEY" --pid-file="$BASE/munged.pid" \
-  --log-file="$BASE/log/munged.log" --seed-file="$BASE/munge/munged.seed" \
+  --log-file="$BASE/log/munged.log" --seed-file="$BASE/munge/munged.seed" 9>&- \
   || die "munged failed: $(tail -3 "$BASE/log/munged.log" 2>/dev/null)"
 munge -n -S "$SOCKET" | unmunge -S "$SOCKET" >/dev/null || die "munge self-test failed"
 
@@ -126,8 +130,8 @@ CONF
 export SLURM_CONF=$BASE/etc/slurm.conf
 
 # ---- daemons: they fork into the background and write their pid files ----------------------
-slurmctld -i || die "slurmctld failed: $(tail -5 "$BASE/log/slurmctld.log" 2>/dev/null)"
-slurmd || die "slurmd failed: $(tail -5 "$BASE/log/slurmd.log" 2>/dev/null)"
+slurmctld -i 9>&- || die "slurmctld failed: $(tail -5 "$BASE/log/slurmctld.log" 2>/dev/null)"
+slurmd 9>&- || die "slurmd failed: $(tail -5 "$BASE/log/slurmd.log" 2>/dev/null)"
 state=""
 for _ in $(seq 1 $((WAIT_S * 5))); do
   state=$(sinfo -h -n "$HOST" -o %T 2>/dev/null | head -1 || true)
