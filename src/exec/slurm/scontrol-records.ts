@@ -10,7 +10,8 @@ export interface ElementState {
   /** `Reason`: why it pends or ended, e.g. `Dependency`, `DependencyNeverSatisfied`,
    *  `JobArrayTaskLimit`, `NonZeroExitCode`; `None` when there is none. */
   reason: string;
-  /** Exit status of the batch script (`ExitCode=<status>:<signal>`); 0 while it has not ended. */
+  /** Exit status of the batch script's last run (`ExitCode=<status>:<signal>`): 0 before the first
+   *  run ends; a requeued element keeps its last run's status while it pends again. */
   exitCode: number;
   /** Signal that ended it, 0 if none (`scancel` shows 15). */
   signal: number;
