@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { splitArrays } from './array-split.ts';
 import { slurmOptionsSchema, type SlurmOptionsInput } from './options.ts';
-import { cancel, maxArraySize } from './queue.ts';
+import { cancel, jobStates, maxArraySize } from './queue.ts';
 import { sbatch } from './sbatch.ts';
 import { renderArrayScript } from './sbatch-script.ts';
 import type { SlurmClientOptions } from './slurm-command.ts';
@@ -16,7 +16,8 @@ export interface Wave {
   taskIds: readonly string[];
   /** Indexes of earlier waves whose tasks must all succeed first. */
   after: readonly number[];
-  /** More job ids to wait for (`afterok`), e.g. still running jobs of an earlier submission. */
+  /** More job ids to wait for (`afterok`), e.g. still running jobs of an earlier submission. Each
+   *  must be known to slurmctld (see `jobStates`): Slurm ignores a dependency on an unknown job. */
   afterJobs?: readonly string[];
 }
 
@@ -58,7 +59,8 @@ function validate(waves: readonly Wave[]): void {
  * `maxArraySize` elements (`tasksPerArrayElement` tasks per element) under
  * `<scriptDir>/submission-<n>/`, waiting with `afterok` for every array of the waves in its `after`
  * and for its `afterJobs`. An empty wave submits nothing: waves after it wait for what it waited
- * for. When one sbatch fails, the arrays this call already submitted are cancelled and the error
+ * for. `afterJobs` unknown to Slurm are an error before anything is submitted. When one sbatch
+ * fails, the arrays this call already submitted are cancelled and the error
  * (with sbatch's stderr) is thrown, so no half-submitted run is left queued.
  */
 export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> {
@@ -66,6 +68,11 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
   if (req.command.length === 0) throw new Error('submitWaves: empty task command');
   const options = slurmOptionsSchema.parse(req.slurm ?? {});
   const client = { env: req.env };
+  // Slurm (22.05) takes a dependency on a job it does not know as satisfied: the wave would start at once.
+  const { unknown } = await jobStates(req.waves.flatMap((w) => w.afterJobs ?? []), client);
+  if (unknown.length > 0) {
+    throw new Error(`afterJobs ${unknown.join(', ')} not known to Slurm (never submitted, or ended more than MinJobAge ago): Slurm would ignore a dependency on them`);
+  }
   const maxSize = options.maxArraySize ?? (await maxArraySize(client));
   const scriptDir = resolve(req.scriptDir);
   const logDir = resolve(req.logDir);

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cancel, elementName, maxArraySize } from '../../../src/exec/slurm/queue.ts';
+import { cancel, elementName, jobStates, maxArraySize } from '../../../src/exec/slurm/queue.ts';
 import { runSlurmCommand } from '../../../src/exec/slurm/slurm-command.ts';
 import { locateTasks, readSubmissions, type Submission } from '../../../src/exec/slurm/submissions.ts';
 import { submitWaves, type SubmitWavesRequest } from '../../../src/exec/slurm/submit-waves.ts';
@@ -179,6 +179,36 @@ describe.skipIf(slurm.skip !== undefined).concurrent(`submitWaves on a real Slur
     expect(jobs.length).toBe(1);
     const states = await pollJobs(jobs, env);
     expect(states.elements.map((e) => e.state)).toEqual(['CANCELLED']);
+  });
+
+  it('a second submission waits for a running job of the first (afterJobs); the record maps tasks to their latest job', async () => {
+    const { dir, req } = request([{ name: 'slow', taskIds: ['k0', 'k1'], after: [] }], { waitGo: ['k0'] });
+    const first = await submit(req);
+    const slow = first.waves[0]!.jobs[0]!.jobId;
+    await pollJobs([slow], env, () => probeEvents(dir).some((e) => e.kind === 'start' && e.id === 'k0'));
+    // Resubmit k1 (as if it had failed) and a task that needs k0's output.
+    const second = await submit({ ...req, waves: [{ name: 'slow', taskIds: ['k1'], after: [] }, { name: 'next', taskIds: ['n0'], after: [0], afterJobs: [slow] }] });
+    const [retry, next] = second.waves.map((w) => w.jobs[0]!);
+    expect(next!.dependsOn).toEqual([retry!.jobId, slow]);
+    expect(existsSync(join(req.scriptDir, 'submission-1', '01-next.sh'))).toBe(true);
+    expect((await readSubmissions(req.scriptDir)).length).toBe(2);
+    const where = locateTasks(await readSubmissions(req.scriptDir));
+    expect(where.get('k0')).toMatchObject({ jobId: slow, arrayIndex: 0, submission: 0 });
+    expect(where.get('k1')).toMatchObject({ jobId: retry!.jobId, arrayIndex: 0, submission: 1 });
+    await pollJobs([retry!.jobId], env);
+    expect((await jobStates([next!.jobId], { env })).elements.map((e) => [e.state, e.reason])).toEqual([['PENDING', 'Dependency']]);
+    writeFileSync(join(dir, 'go'), '');
+    const states = await pollJobs([slow, next!.jobId], env);
+    expect(states.elements.every((e) => e.state === 'COMPLETED')).toBe(true);
+    const events = probeEvents(dir);
+    expect(at(events, 'start', 'n0')).toBeGreaterThan(at(events, 'end', 'k0'));
+  });
+
+  it('refuses afterJobs that Slurm does not know, since it would take the dependency as satisfied', async () => {
+    const { dir, req } = request([{ name: 'late', taskIds: ['l0'], after: [], afterJobs: ['99999999'] }]);
+    await expect(submitWaves(req)).rejects.toThrow(/afterJobs 99999999 not known to Slurm/);
+    expect(existsSync(join(req.scriptDir, 'submission-0'))).toBe(false);
+    expect(probeEvents(dir)).toEqual([]);
   });
 
   it('asks the cluster for MaxArraySize', async () => {
