@@ -20,6 +20,9 @@ export interface ArrayScriptSpec {
   logDir: string;
   /** sbatch's own output: `<slurmLogDir>/%A_%a.out`. */
   slurmLogDir: string;
+  /** The job's working directory (`--chdir`): on the shared filesystem, unlike, perhaps, the
+   *  directory sbatch was called from. */
+  workDir: string;
   /** Job ids this array waits for (`afterok`); none, no dependency. */
   dependsOn: readonly string[];
   options: SlurmOptions;
@@ -47,6 +50,7 @@ export function sbatchDirectives(spec: ArrayScriptSpec): string[] {
     `--job-name=${directiveValue(spec.jobName)}`,
     `--array=${array}`,
     `--output=${directiveValue(out)}`,
+    `--chdir=${directiveValue(spec.workDir)}`,
     '--open-mode=append',
     // Preempted or self-requeued elements run again and resume from their last commit.
     '--requeue',

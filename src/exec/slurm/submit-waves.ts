@@ -107,6 +107,7 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
             command: req.command,
             logDir,
             slurmLogDir,
+            workDir: scriptDir,
             dependsOn,
             options,
           }), { mode: 0o755 });

@@ -14,7 +14,7 @@ function setup(lists: Parameters<typeof probeCommand>[1] = {}, slurm: SlurmOptio
   writeFileSync(taskListFile, ['t0', 't1', 't2', 't3', 't4', 't5', 't6'].join('\n') + '\n');
   const spec: ArrayScriptSpec = {
     jobName: 'sluice-wave', description: 'test wave', taskListFile, firstTask: 3, taskCount: 4, tasksPerElement: 3,
-    command: probeCommand(dir, lists), logDir: join(dir, 'task logs'), slurmLogDir: join(dir, 'slurm'), dependsOn: [],
+    command: probeCommand(dir, lists), logDir: join(dir, 'task logs'), slurmLogDir: join(dir, 'slurm'), workDir: dir, dependsOn: [],
     options: slurmOptionsSchema.parse(slurm),
   };
   const script = join(dir, 'wave.sh');
@@ -73,12 +73,12 @@ describe('renderArrayScript, run by bash as an array element', () => {
 describe('sbatchDirectives', () => {
   const spec = (slurm: SlurmOptionsInput, dependsOn: string[] = []): ArrayScriptSpec => ({
     jobName: 'sluice-s0', description: '', taskListFile: '/x/s0.tasks', firstTask: 0, taskCount: 5, tasksPerElement: 2,
-    command: ['node'], logDir: '/x/logs', slurmLogDir: '/x/slurm 50%/logs', dependsOn, options: slurmOptionsSchema.parse(slurm),
+    command: ['node'], logDir: '/x/logs', slurmLogDir: '/x/slurm 50%/logs', workDir: '/x/slurm 50%', dependsOn, options: slurmOptionsSchema.parse(slurm),
   });
 
   it('sends only what is given: no qos, account, partition, time or memory by default (datatrove #258)', () => {
     expect(sbatchDirectives(spec({}))).toEqual([
-      '--job-name=sluice-s0', '--array=0-2', '--output="/x/slurm 50%%/logs/%A_%a.out"', '--open-mode=append',
+      '--job-name=sluice-s0', '--array=0-2', '--output="/x/slurm 50%%/logs/%A_%a.out"', '--chdir="/x/slurm 50%"', '--open-mode=append',
       '--requeue', '--kill-on-invalid-dep=yes',
     ]);
   });

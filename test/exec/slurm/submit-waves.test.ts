@@ -6,6 +6,7 @@ import { cancel, elementName, jobStates, maxArraySize } from '../../../src/exec/
 import { runSlurmCommand } from '../../../src/exec/slurm/slurm-command.ts';
 import { locateTasks, readSubmissions, type Submission } from '../../../src/exec/slurm/submissions.ts';
 import { submitWaves, type SubmitWavesRequest } from '../../../src/exec/slurm/submit-waves.ts';
+import { taskStates } from '../../../src/exec/slurm/task-states.ts';
 import { slurmEnv } from '../../helpers/slurm.ts';
 import { probeCommand, probeEvents, type ProbeEvent } from './probe-task.ts';
 import { pollJobs } from './slurm-wait.ts';
@@ -120,6 +121,11 @@ describe.skipIf(slurm.skip !== undefined).concurrent(`submitWaves on a real Slur
       [`${next}_0`, 'CANCELLED', 0], [`${last}_0`, 'CANCELLED', 0],
     ]);
     expect(states.elements.find((e) => e.jobId === next)!.reason).toBe('DependencyNeverSatisfied');
+    const perTask = await taskStates(req.scriptDir, { env });
+    expect([...perTask.entries()].map(([id, t]) => [id, t.element, t.state, t.reason])).toEqual([
+      ['f0', `${work}_0`, 'COMPLETED', 'None'], ['f1', `${work}_1`, 'FAILED', 'NonZeroExitCode'], ['f2', `${work}_2`, 'COMPLETED', 'None'],
+      ['g0', `${next}_0`, 'CANCELLED', 'DependencyNeverSatisfied'], ['h0', `${last}_0`, 'CANCELLED', 'DependencyNeverSatisfied'],
+    ]);
     expect(startsOf(probeEvents(dir))).toEqual(['f0', 'f1', 'f2']);
     expect(readFileSync(join(req.logDir, 'f1.log'), 'utf8')).toMatch(/task f1 fails on purpose\n=== sluice task f1 \| exit 3 \|/);
   });
