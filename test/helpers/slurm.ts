@@ -32,6 +32,7 @@ export function slurmEnv(): SlurmTestEnv {
   if (cached) return cached;
   if (!onPath('sbatch')) {
     cached = { env: process.env, skip: 'sbatch not found: run .ci/slurm/start.sh (it installs slurm-wlm and munge)' };
+    process.stderr.write(`Slurm tests skipped: ${cached.skip}\n`);
   } else if (process.env.SLURM_CONF && existsSync(process.env.SLURM_CONF)) {
     cached = { env: process.env };
   } else {
