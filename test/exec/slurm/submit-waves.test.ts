@@ -107,6 +107,29 @@ describe.skipIf(slurm.skip !== undefined).concurrent(`submitWaves on a real Slur
     expect(locateTasks([submission]).get('p5')).toMatchObject({ jobId: jobs[0]!.jobId, arrayIndex: 2 });
   });
 
+  it('arrayParallelism runs at most that many elements of an array at once', async () => {
+    const { dir, req } = request([{ name: 'serial', taskIds: ids('q', 3), after: [] }], { waitGo: ['q0'] }, { slurm: { arrayParallelism: 1 } });
+    const submission = await submit(req);
+    const job = submission.waves[0]!.jobs[0]!.jobId;
+    expect(readFileSync(submission.waves[0]!.jobs[0]!.script, 'utf8')).toContain('#SBATCH --array=0-2%1\n');
+    // While q0 is held, the node has a free CPU, but the other elements must wait for the limit.
+    const held = await pollJobs([job], env, (els) => els.some((e) => e.arrayIndex !== 0 && e.state !== 'PENDING')
+      || (probeEvents(dir).length > 0 && els.filter((e) => e.arrayIndex !== 0).every((e) => e.reason === 'JobArrayTaskLimit')));
+    expect(held.elements.map((e) => [e.arrayIndex, e.state, e.reason])).toEqual([[0, 'RUNNING', 'None'], [1, 'PENDING', 'JobArrayTaskLimit'], [2, 'PENDING', 'JobArrayTaskLimit']]);
+    writeFileSync(join(dir, 'go'), '');
+    await pollJobs([job], env);
+    expect(probeEvents(dir).map((e) => `${e.kind} ${e.id}`)).toEqual(['start q0', 'end q0', 'start q1', 'end q1', 'start q2', 'end q2']);
+  });
+
+  it('runs a Node command as the task (as `sluice task` will be), with the job environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-slurm-node-'));
+    const code = "const [dir, id] = process.argv.slice(1); require('node:fs').appendFileSync(dir + '/node-tasks', `${id} ${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}\\n`);";
+    const submission = await submit({ waves: [{ name: 'node', taskIds: ['n1', 'n2'], after: [] }], command: [process.execPath, '-e', code, dir], scriptDir: join(dir, 'slurm'), logDir: join(dir, 'logs'), env });
+    const job = submission.waves[0]!.jobs[0]!.jobId;
+    expect((await pollJobs([job], env)).elements.map((e) => e.state)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(readFileSync(join(dir, 'node-tasks'), 'utf8').split('\n').filter(Boolean).sort()).toEqual([`n1 ${job}_0`, `n2 ${job}_1`]);
+  });
+
   it('a failing task fails its element; dependents are cancelled (DependencyNeverSatisfied), not left pending', async () => {
     const { dir, req } = request([
       { name: 'work', taskIds: ids('f', 3), after: [] },
