@@ -1,7 +1,14 @@
 import { z } from 'zod';
+import { slurmTimeSeconds } from './slurm-time.ts';
 
-/** A Slurm duration as `sbatch --time` takes it: `M`, `M:S`, `H:M:S`, `D-H`, `D-H:M`, `D-H:M:S`. */
-const SLURM_TIME = /^(\d+-)?\d+(:\d+){0,2}$|^UNLIMITED$|^INFINITE$/;
+const isSlurmTime = (s: string): boolean => {
+  try {
+    slurmTimeSeconds(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /**
  * How sluice submits job arrays to Slurm. Every option that maps to an `sbatch` flag is sent only
@@ -12,7 +19,7 @@ export const slurmOptionsSchema = z.object({
   /** `--partition`; default: the cluster's default partition. */
   partition: z.string().min(1).optional(),
   /** `--time` per array element (e.g. `4:00:00`, `1-00:00:00`); default: the partition's limit. */
-  time: z.string().regex(SLURM_TIME, 'a Slurm time such as 30, 4:00:00 or 1-12:00:00').optional(),
+  time: z.string().refine(isSlurmTime, 'a Slurm time such as 30, 4:00:00 or 1-12:00:00').optional(),
   /** `--cpus-per-task`; default: the cluster's (usually 1). */
   cpusPerTask: z.number().int().positive().optional(),
   /** `--mem-per-cpu` (e.g. `2G`, `512M`, `4096`); default: the cluster's `DefMemPerCPU`. */
@@ -32,7 +39,8 @@ export const slurmOptionsSchema = z.object({
   maxArraySize: z.number().int().positive().optional(),
   /** Seconds before the time limit at which the batch shell gets SIGUSR1 (`--signal=B:USR1@S`);
    *  it stops the running task and requeues the element, which resumes from its last commit.
-   *  Sent only with `time`. Default 120. */
+   *  Sent only with a `time` longer than this plus a minute (Slurm sends the signal up to 60 s
+   *  late or early; a signal due at once would requeue the element forever). Default 120. */
   requeueBeforeTimeLimit: z.number().int().positive().default(120),
   /** More `sbatch` arguments, passed verbatim after sluice's own (so they win). Default none. */
   extraArgs: z.array(z.string()).default([]),

@@ -1,4 +1,5 @@
 import type { SlurmOptions } from './options.ts';
+import { slurmTimeSeconds } from './slurm-time.ts';
 
 /** Everything one job array script needs; paths absolute. */
 export interface ArrayScriptSpec {
@@ -59,7 +60,8 @@ export function sbatchDirectives(spec: ArrayScriptSpec): string[] {
   ];
   if (spec.dependsOn.length > 0) flags.push(`--dependency=afterok:${spec.dependsOn.join(':')}`);
   if (o.partition !== undefined) flags.push(`--partition=${directiveValue(o.partition)}`);
-  if (o.time !== undefined) flags.push(`--time=${o.time}`, `--signal=B:USR1@${o.requeueBeforeTimeLimit}`);
+  if (o.time !== undefined) flags.push(`--time=${o.time}`);
+  if (o.time !== undefined && slurmTimeSeconds(o.time) > o.requeueBeforeTimeLimit + 60) flags.push(`--signal=B:USR1@${o.requeueBeforeTimeLimit}`);
   if (o.cpusPerTask !== undefined) flags.push(`--cpus-per-task=${o.cpusPerTask}`);
   if (o.memPerCpu !== undefined) flags.push(`--mem-per-cpu=${o.memPerCpu}`);
   if (o.account !== undefined) flags.push(`--account=${directiveValue(o.account)}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { slurmOptionsSchema, type SlurmOptionsInput } from '../../../src/exec/slurm/options.ts';
 import { renderArrayScript, sbatchDirectives, type ArrayScriptSpec } from '../../../src/exec/slurm/sbatch-script.ts';
+import { slurmTimeSeconds } from '../../../src/exec/slurm/slurm-time.ts';
 import { probeCommand, probeEvents } from './probe-task.ts';
 
 /** A wave of 7 tasks whose array covers lines 4-7 (t3..t6), 3 tasks per element: elements 0 and 1. */
@@ -91,9 +92,24 @@ describe('sbatchDirectives', () => {
     ]));
   });
 
+  it('sends no requeue signal with a time limit too short for it (it would requeue for ever)', () => {
+    expect(sbatchDirectives(spec({ time: '3' }))).toContain('--time=3');
+    expect(sbatchDirectives(spec({ time: '3' })).some((f) => f.startsWith('--signal'))).toBe(false);
+    expect(sbatchDirectives(spec({ time: '3:01' }))).toContain('--signal=B:USR1@120');
+    expect(sbatchDirectives(spec({ time: '10', requeueBeforeTimeLimit: 600 })).some((f) => f.startsWith('--signal'))).toBe(false);
+  });
+
   it('rejects malformed options', () => {
     expect(() => slurmOptionsSchema.parse({ time: '4 hours' })).toThrow(/Slurm time/);
     expect(() => slurmOptionsSchema.parse({ memPerCpu: '2 GB' })).toThrow(/size/);
     expect(() => slurmOptionsSchema.parse({ qos: 'normal', nope: 1 })).toThrow();
+  });
+});
+
+describe('slurmTimeSeconds', () => {
+  it('reads every sbatch --time form', () => {
+    expect(['30', '30:15', '4:00:00', '2-0', '2-3:30', '1-00:00:01', 'UNLIMITED'].map(slurmTimeSeconds))
+      .toEqual([1800, 1815, 14400, 172800, 185400, 86401, Infinity]);
+    expect(() => slurmTimeSeconds('4h')).toThrow(/Slurm time/);
   });
 });
