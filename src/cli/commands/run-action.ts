@@ -10,6 +10,8 @@ import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import { lockOutput } from '../../exec/driver/driver-lock.ts';
 import { keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
+import { anySlurmFlag, SlurmFlags, slurmOptionsFrom } from '../slurm-options.ts';
+import { slurmOptionsSchema } from '../../exec/slurm/options.ts';
 import { effectiveWorkers } from '../workers.ts';
 import { handleStopSignals, stopExitCode, stoppedMessage } from '../stop-signals.ts';
 
@@ -28,6 +30,9 @@ const RunOptions = z.object({
   docTimeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
   retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
   maxWorkerMemory: positiveInt('--max-worker-memory').optional(),
+  executor: z.enum(['local', 'slurm'], { error: 'must be local or slurm' }).default('local'),
+}).extend(SlurmFlags.shape).refine((o) => o.executor === 'slurm' || !anySlurmFlag(o), {
+  message: '--slurm-* options need --executor slurm', path: ['executor'],
 });
 
 /** The `sluice run` command's work, loaded only when the command runs (so `--help` stays fast). */
@@ -45,6 +50,8 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
     ...(o.retries !== undefined ? { retries: o.retries } : {}),
     ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
   };
+  // Bad Slurm options are a pipeline error: said now, before the output is claimed.
+  if (o.executor === 'slurm') parseCliSlurm(o);
   const lock = await lockOutput(output, (line) => process.stderr.write(line + '\n'));
   try {
     await drive(o, physical, output, claim, settings);
@@ -58,6 +65,11 @@ async function drive(o: z.output<typeof RunOptions>, physical: PhysicalPlan, out
     const { fingerprint, graph } = await claimRun(physical, { ...claim, ...settings });
     for (const g of graph.groups) process.stdout.write(`${g.id}: ${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'}\n`);
     process.stdout.write(`plan ${fingerprint} written to ${files.plan(output)}; run each task with \`sluice task ${output} <task-id>\`\n`);
+    return;
+  }
+  if (o.executor === 'slurm') {
+    const run = await claimRun(physical, { ...claim, ...settings });
+    await (await import('./run-slurm.ts')).submitToSlurm(output, run, o);
     return;
   }
   const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
@@ -94,3 +106,14 @@ async function drive(o: z.output<typeof RunOptions>, physical: PhysicalPlan, out
     process.stderr.write(`sluice: report.html not written: ${(e as Error).message} (retry with \`sluice report ${output}\`)\n`);
   }
 }
+
+function parseCliSlurm(o: z.output<typeof RunOptions>): void {
+  const r = slurmOptionsSchema.safeParse(slurmOptionsFrom(o));
+  if (!r.success) {
+    const flag = (field: string) => `--slurm-${SLURM_FLAG_NAMES[field] ?? field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`;
+    throw new Error(`invalid Slurm options:\n${r.error.issues.map((i) => `  ${flag(String(i.path[0] ?? ''))}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** Fields of the Slurm options whose flag is not their kebab-cased name. */
+const SLURM_FLAG_NAMES: Record<string, string> = { tasksPerArrayElement: 'tasks-per-element', jobNamePrefix: 'job-name', extraArgs: 'sbatch-arg' };

@@ -1,13 +1,18 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { existsSync } from 'node:fs';
 import { runStatus, type RunStatus } from '../../exec/driver/run-status.ts';
+import { slurmView } from '../../exec/driver/slurm-executor.ts';
+import { submissionsFile } from '../../exec/slurm/submissions.ts';
+import { files } from '../../exec/state/layout.ts';
 import { parseCliOptions } from '../options.ts';
 
 const StatusOptions = z.object({
   wait: z.boolean().default(false),
   timeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
   json: z.boolean().default(false),
+  slurmDir: z.string().optional(),
 });
 
 /** Exit codes of `--wait`: the run failed for good, or the timeout passed first. */
@@ -18,15 +23,19 @@ export async function statusCommand(output: string, raw: Record<string, unknown>
   const o = parseCliOptions(StatusOptions, raw);
   const outDir = resolve(output);
   const deadline = o.timeout === undefined ? Infinity : Date.now() + o.timeout * 1000;
-  let status = await runStatus(outDir);
-  while (o.wait && status.state !== 'complete' && status.state !== 'failed' && Date.now() < deadline) {
+  // A run submitted to Slurm: ask Slurm about the tasks that are not committed.
+  const scriptDir = o.slurmDir ? resolve(o.slurmDir) : files.slurm(outDir);
+  const scheduler = existsSync(submissionsFile(scriptDir)) ? (tasks: Parameters<typeof slurmView>[1]) => slurmView(scriptDir, tasks) : undefined;
+  const status = () => runStatus(outDir, scheduler);
+  let s = await status();
+  while (o.wait && s.state !== 'complete' && s.state !== 'failed' && Date.now() < deadline) {
     await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
-    status = await runStatus(outDir);
+    s = await status();
   }
-  process.stdout.write(o.json ? JSON.stringify(status, null, 2) + '\n' : describe(status));
+  process.stdout.write(o.json ? JSON.stringify(s, null, 2) + '\n' : describe(s));
   if (!o.wait) return;
-  if (status.state === 'failed') process.exitCode = FAILED;
-  else if (status.state !== 'complete') process.exitCode = TIMED_OUT;
+  if (s.state === 'failed') process.exitCode = FAILED;
+  else if (s.state !== 'complete') process.exitCode = TIMED_OUT;
 }
 
 function describe(s: RunStatus): string {

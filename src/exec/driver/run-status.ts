@@ -50,42 +50,48 @@ export async function runStatus(outDir: string, scheduler?: (tasks: GraphTask[],
   const views = scheduler && open.length ? await scheduler(open, file) : new Map<string, SchedulerView>();
   const states = new Map<string, TaskState>();
   const failed: RunStatus['failed'] = [];
+  const blocked: RunStatus['blocked'] = [];
+  const blockedIds = new Set<string>();
+  // In graph order, so what a task waits for is decided before the task.
   for (const t of graph.tasks) {
     if (committed.has(t.id)) { states.set(t.id, 'committed'); continue; }
-    const state = await localState(store, t, views.get(t.id));
-    states.set(t.id, state.state);
-    if (state.state === 'failed') failed.push(await failureEntry(store, t, views.get(t.id)));
-  }
-  const blocked: RunStatus['blocked'] = [];
-  for (const t of open) {
-    if (states.get(t.id) === 'failed') continue;
-    const waitsFor = expandAfter(graph, t.after).filter((id) => states.get(id) === 'failed');
     const view = views.get(t.id);
-    if (waitsFor.length) blocked.push({ task: t.id, waitsFor, ...(view ? { job: view.job, detail: view.detail } : {}) });
+    const waitsFor = expandAfter(graph, t.after).filter((id) => states.get(id) === 'failed' || blockedIds.has(id));
+    let state = await localState(store, t, view);
+    if (state === 'pending' && waitsFor.length) {
+      blockedIds.add(t.id);
+      blocked.push({ task: t.id, waitsFor, ...(view ? { job: view.job, detail: view.detail } : {}) });
+    } else if (state === 'pending' && view?.state === 'ended') {
+      // Its job is gone and nothing it waits for failed: nothing will run it any more.
+      state = 'failed';
+    }
+    states.set(t.id, state);
+    if (state === 'failed') failed.push(await failureEntry(store, t, view));
   }
   const groups = graph.groups.map((g) => {
     const count = (s: TaskState) => g.tasks.filter((id) => states.get(id) === s).length;
     return { id: g.id, tasks: g.tasks.length, committed: count('committed'), running: count('running'), failed: count('failed'), pending: count('pending') };
   });
   const anyRunning = groups.some((g) => g.running > 0) || [...views.values()].some((v) => v.state !== 'ended');
-  const state = await store.has(keys.finalized) ? 'complete' : failed.length ? 'failed' : anyRunning ? 'running' : 'stopped';
+  // From the one snapshot of commits taken above, so the counts and the state agree.
+  const state = committed.size === graph.tasks.length ? 'complete' : failed.length ? 'failed' : anyRunning ? 'running' : 'stopped';
   return {
     format: 'sluice-status/1', output: outDir, fingerprint: file.fingerprint, state, groups, failed, blocked,
     documents: await throughput(store, file, state === 'complete'),
   };
 }
 
-async function localState(store: LocalBlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<{ state: TaskState }> {
-  if (view?.state === 'running') return { state: 'running' };
+async function localState(store: LocalBlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<TaskState> {
+  if (view?.state === 'running') return 'running';
+  // A requeued job pends again: its task is not failed for good.
+  if (view?.state === 'pending') return 'pending';
   const attempt = await readAttempt(store, t.id);
   const failure = await readFailure(store, t.id);
-  const lastFailed = failure !== undefined && (!attempt || failure.startedAt >= attempt.startedAt);
-  if (view?.state === 'pending') return { state: lastFailed ? 'failed' : 'pending' };
-  if (lastFailed) return { state: 'failed' };
-  // Started by the scheduler, and its job ended without a commit: it failed (killed, out of memory, time limit).
-  if (view?.state === 'ended' && attempt) return { state: 'failed' };
-  if (attempt && !view && alive(attempt.host, attempt.pid)) return { state: 'running' };
-  return { state: 'pending' };
+  if (failure !== undefined && (!attempt || failure.startedAt >= attempt.startedAt)) return 'failed';
+  // Started by the scheduler, and its job ended without a commit: killed, out of memory, over time.
+  if (view?.state === 'ended' && attempt) return 'failed';
+  if (attempt && !view && alive(attempt.host, attempt.pid)) return 'running';
+  return 'pending';
 }
 
 /** A process on this host is checked; one on another host is assumed alive (its scheduler knows better). */

@@ -1,0 +1,110 @@
+import { fileURLToPath } from 'node:url';
+import type { GraphTask } from '../graph/task-graph.ts';
+import { isCommitted } from '../graph/task-state.ts';
+import type { SlurmOptionsInput } from '../slurm/options.ts';
+import { cancel } from '../slurm/queue.ts';
+import type { Submission } from '../slurm/submissions.ts';
+import { submitWaves, type Wave } from '../slurm/submit-waves.ts';
+import { taskStates, type TaskSlurmState } from '../slurm/task-states.ts';
+import { files } from '../state/layout.ts';
+import type { SchedulerView } from './run-status.ts';
+import type { ClaimedRun } from './run-stages.ts';
+
+/** The `sluice` binary the jobs run (`bin/sluice.js` of this package, from `src/` or `dist/`). */
+const SLUICE_BIN = fileURLToPath(new URL('../../../bin/sluice.js', import.meta.url));
+
+/** Slurm states of an element that is still working on its tasks. */
+const ACTIVE = new Set(['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'STAGE_OUT', 'RESIZING', 'SIGNALING']);
+/** States of an element waiting to start (a requeued element shows PENDING again). */
+const WAITING = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED']);
+
+export interface SlurmRunOptions {
+  outDir: string;
+  run: ClaimedRun;
+  slurm: SlurmOptionsInput;
+  /** Where scripts, `submissions.json` and sbatch's own output go (default `<output>/slurm`). */
+  scriptDir?: string;
+  /** Environment for the Slurm clients (tests point `SLURM_CONF` at their cluster). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SlurmRunSubmission {
+  submission: Submission;
+  /** Tasks already committed: not submitted. */
+  committed: number;
+  /** Tasks still running in jobs of an earlier submission: waited for, not submitted again. */
+  running: string[];
+  /** Elements of earlier submissions cancelled because their tasks are submitted again. */
+  cancelled: string[];
+  scriptDir: string;
+}
+
+/**
+ * The Slurm executor: submits one job array per group of the task graph (the bucket tasks of a
+ * dedup stage, its merge, each stage's tasks, then finalize) chained with `afterok`, each element
+ * running `sluice task <output> <id>`, and returns at once. Rerunning it after failures submits only
+ * the tasks not committed: elements of earlier submissions still waiting for those tasks (pending
+ * for ever on a dependency that failed) are cancelled first, and tasks still running in earlier
+ * jobs are waited for instead of submitted twice.
+ */
+export async function submitSlurmRun(o: SlurmRunOptions): Promise<SlurmRunSubmission> {
+  const { graph } = o.run;
+  const scriptDir = o.scriptDir ?? files.slurm(o.outDir);
+  const client = o.env ? { env: o.env } : {};
+  const open: GraphTask[] = [];
+  for (const t of graph.tasks) if (!(await isCommitted(o.run.store, t))) open.push(t);
+  const earlier = await taskStates(scriptDir, client);
+  const running = new Map<string, string>();
+  const stale: string[] = [];
+  for (const t of open) {
+    const s = earlier.get(t.id);
+    if (!s) continue;
+    if (ACTIVE.has(s.state)) running.set(t.id, s.element);
+    else if (WAITING.has(s.state)) stale.push(s.element);
+  }
+  // Cancelled before submitting: a stale dependent could otherwise start once its old dependency is met.
+  const cancelled = [...new Set(stale)];
+  await cancel(cancelled, client);
+  const waves: Wave[] = graph.groups.map((g, i) => {
+    const tasks = g.tasks.filter((id) => open.some((t) => t.id === id) && !running.has(id));
+    const waitsOn = new Set(g.after);
+    const afterJobs = [...new Set(open.filter((t) => waitsOn.has(t.group) && running.has(t.id)).map((t) => running.get(t.id)!))];
+    return {
+      name: g.id, taskIds: tasks,
+      after: g.after.map((a) => graph.groups.findIndex((x) => x.id === a)).filter((k) => k >= 0 && k < i),
+      ...(afterJobs.length ? { afterJobs } : {}),
+    };
+  });
+  const submission = await submitWaves({
+    waves, command: [process.execPath, SLUICE_BIN, 'task', o.outDir], scriptDir, logDir: files.logs(o.outDir),
+    slurm: o.slurm, ...client,
+  });
+  return { submission, committed: graph.tasks.length - open.length, running: [...running.keys()], cancelled, scriptDir };
+}
+
+/**
+ * What Slurm says of a run's open tasks, for `sluice status`: running, waiting in the queue, or
+ * ended without committing (failed, cancelled, out of memory, over time, node lost, or forgotten by
+ * slurmctld).
+ */
+export async function slurmView(scriptDir: string, tasks: readonly GraphTask[], env?: NodeJS.ProcessEnv): Promise<Map<string, SchedulerView>> {
+  const states = await taskStates(scriptDir, env ? { env } : {});
+  const out = new Map<string, SchedulerView>();
+  for (const t of tasks) {
+    const s = states.get(t.id);
+    if (s) out.set(t.id, { state: viewOf(s), job: s.element, detail: detailOf(s) });
+  }
+  return out;
+}
+
+function detailOf(s: TaskSlurmState): string {
+  // Slurm 22.05 drops an element cancelled before it started from `scontrol show job` at once.
+  if (s.state === 'UNKNOWN') return 'no longer known to Slurm: cancelled before it started, or ended longer ago than MinJobAge';
+  return s.reason && s.reason !== 'None' ? `${s.state} (${s.reason})` : s.state;
+}
+
+function viewOf(s: TaskSlurmState): SchedulerView['state'] {
+  if (ACTIVE.has(s.state)) return 'running';
+  if (WAITING.has(s.state) && s.reason !== 'DependencyNeverSatisfied') return 'pending';
+  return 'ended';
+}
