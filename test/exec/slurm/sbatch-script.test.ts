@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe('renderArrayScript, run by bash as an array element', () => {
     const { dir, script } = setup({ sleep: ['t6'] });
     let pid = 0;
     const done = runElement(script, 1, (p) => { pid = p; });
-    for (let i = 0; i < 200 && !probeEvents(dir).some((e) => e.kind === 'start'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1200 && !existsSync(join(dir, 'trapped-t6')); i++) await new Promise((r) => setTimeout(r, 50));
     process.kill(pid, 'SIGTERM');
     expect(await done).toBe(143);
     expect(probeEvents(dir).map((e) => `${e.kind} ${e.id}`)).toEqual(['start t6', 'term t6']);
