@@ -17,7 +17,8 @@ export interface Wave {
   /** Indexes of earlier waves whose tasks must all succeed first. */
   after: readonly number[];
   /** More job ids to wait for (`afterok`), e.g. still running jobs of an earlier submission. Each
-   *  must be known to slurmctld (see `jobStates`): Slurm ignores a dependency on an unknown job. */
+   *  must be known to slurmctld (see `jobStates`): Slurm ignores a dependency on an unknown job.
+   *  One that already failed or was cancelled cancels this wave at once (`--kill-on-invalid-dep`). */
   afterJobs?: readonly string[];
 }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
  * A task command for the Slurm tests: `sh probe-task.sh <dir> <task id>` appends `start` and `end`
  * events to `<dir>/events` (one `>>` append each, so the file's line order is the order in which
  * tasks started and ended), fails with exit 3 for ids listed in `<dir>/fail`, and for ids in
- * `<dir>/sleep` (or, on the first attempt only, in `<dir>/sleep-once`) waits until SIGTERM, and for
+ * `<dir>/sleep` (or, on the first attempt only, in `<dir>/sleep-once`) waits until SIGTERM (the file
+ * `<dir>/trapped-<id>` says it is ready for it), and for
  * ids in `<dir>/wait-go` waits (up to 2 min) until the file `<dir>/go` exists.
  */
 const PROBE = `#!/bin/sh
@@ -18,6 +19,7 @@ if listed sleep || { listed sleep-once && [ "\${SLURM_RESTART_COUNT:-0}" = 0 ]; 
   sleep 120 &
   pid=$!
   trap 'kill $pid; echo "term $id" >> "$dir/events"; exit 143' TERM
+  : > "$dir/trapped-$id"
   wait $pid
 fi
 if listed wait-go; then

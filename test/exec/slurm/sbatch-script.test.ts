@@ -1,16 +1,20 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { slurmOptionsSchema, type SlurmOptionsInput } from '../../../src/exec/slurm/options.ts';
 import { renderArrayScript, sbatchDirectives, type ArrayScriptSpec } from '../../../src/exec/slurm/sbatch-script.ts';
 import { slurmTimeSeconds } from '../../../src/exec/slurm/slurm-time.ts';
 import { probeCommand, probeEvents } from './probe-task.ts';
 
+const dirs: string[] = [];
+afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
 /** A wave of 7 tasks whose array covers lines 4-7 (t3..t6), 3 tasks per element: elements 0 and 1. */
 function setup(lists: Parameters<typeof probeCommand>[1] = {}, slurm: SlurmOptionsInput = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-sbatch-script-'));
+  dirs.push(dir);
   const taskListFile = join(dir, 'wave.tasks');
   writeFileSync(taskListFile, ['t0', 't1', 't2', 't3', 't4', 't5', 't6'].join('\n') + '\n');
   const spec: ArrayScriptSpec = {
@@ -58,7 +62,7 @@ describe('renderArrayScript, run by bash as an array element', () => {
     const { dir, script } = setup({ sleep: ['t6'] });
     let pid = 0;
     const done = runElement(script, 1, (p) => { pid = p; });
-    for (let i = 0; i < 200 && !probeEvents(dir).some((e) => e.kind === 'start'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1200 && !existsSync(join(dir, 'trapped-t6')); i++) await new Promise((r) => setTimeout(r, 50));
     process.kill(pid, 'SIGTERM');
     expect(await done).toBe(143);
     expect(probeEvents(dir).map((e) => `${e.kind} ${e.id}`)).toEqual(['start t6', 'term t6']);

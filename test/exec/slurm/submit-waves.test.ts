@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,11 +17,17 @@ const env = slurm.env;
 
 /** A fresh directory, the probe task in it, and a request for those waves. */
 function request(waves: SubmitWavesRequest['waves'], lists: Parameters<typeof probeCommand>[1] = {}, extra: Partial<SubmitWavesRequest> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-slurm-'));
+  const dir = tempDir();
   const req: SubmitWavesRequest = { waves, command: probeCommand(dir, lists), scriptDir: join(dir, 'slurm'), logDir: join(dir, 'logs'), env, ...extra };
   return { dir, req };
 }
 
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-slurm-'));
+  dirs.push(dir);
+  return dir;
+};
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const jobIdsOf = (s: Submission) => s.waves.flatMap((w) => w.jobs.map((j) => j.jobId));
 const submitted: string[] = [];
@@ -39,6 +46,7 @@ describe.skipIf(slurm.skip !== undefined).concurrent(`submitWaves on a real Slur
   afterAll(async () => {
     // A failed assertion may leave sleeping tasks behind: cancel whatever this file submitted.
     if (submitted.length > 0) await cancel(submitted, { env }).catch(() => undefined);
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   });
 
   it('chains waves with afterok: a wave starts only after every task it waits for ended; empty waves pass their dependencies on', async () => {
@@ -122,7 +130,7 @@ describe.skipIf(slurm.skip !== undefined).concurrent(`submitWaves on a real Slur
   });
 
   it('runs a Node command as the task (as `sluice task` will be), with the job environment', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-slurm-node-'));
+    const dir = tempDir();
     const code = "const [dir, id] = process.argv.slice(1); require('node:fs').appendFileSync(dir + '/node-tasks', `${id} ${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID}\\n`);";
     const submission = await submit({ waves: [{ name: 'node', taskIds: ['n1', 'n2'], after: [] }], command: [process.execPath, '-e', code, dir], scriptDir: join(dir, 'slurm'), logDir: join(dir, 'logs'), env });
     const job = submission.waves[0]!.jobs[0]!.jobId;
