@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import { runOneTask, TaskNotReadyError } from '../../exec/driver/task-entry.ts';
 import { UnknownTaskError } from '../../exec/graph/task-graph.ts';
 import { files } from '../../exec/state/layout.ts';
-import { writeReport } from '../../report/index.ts';
 import { handleStopSignals, stopExitCode } from '../stop-signals.ts';
 
 /** Exit code of a task that cannot run: unknown id, or what it waits for is not committed. */
@@ -27,7 +26,8 @@ export async function taskCommand(output: string, taskId: string): Promise<void>
     }
     if (r.task.kind === 'finalize') {
       try {
-        await writeReport(outDir);
+        // Loaded only here: the report's code is the heaviest part of the CLI, and every other task skips it.
+        await (await import('../../report/index.ts')).writeReport(outDir);
       } catch (e) {
         process.stderr.write(`sluice: report.html not written: ${(e as Error).message} (retry with \`sluice report ${outDir}\`)\n`);
       }
