@@ -77,7 +77,11 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const { fingerprint, store, graph, settings } = await claimRun(plan, options);
   // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
   const done = await completedStats(options.outDir, fingerprint);
-  if (done && (await store.has(keys.finalized))) return { fingerprint, stats: done, alreadyComplete: true };
+  if (await store.has(keys.finalized)) {
+    if (done) return { fingerprint, stats: done, alreadyComplete: true };
+    // Finalized, but its stats.json is gone: finalize again (it rewrites the same outputs).
+    await store.delete(keys.finalized);
+  }
   const progress = options.progress ?? silentProgress;
   const executor = options.executor ?? threadPoolExecutor({ workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
   let result: Awaited<ReturnType<typeof scheduleGraph>>;
