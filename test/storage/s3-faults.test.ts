@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { S3BlobStore, S3RequestError, readObjectRange, uploadObject, type S3Connection } from '../../src/storage/s3/index.ts';
+import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { S3BlobStore, S3RequestError, abortStaleUploads, getObjectBytes, putObjectBytes, readObjectRange, uploadObject, type S3Connection } from '../../src/storage/s3/index.ts';
 import { collectBytes, inPieces, pseudoRandomBytes as bytes, sameBytes } from '../helpers/bytes.ts';
 import { faultsByKind, startFaultProxy, type FaultPlan, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { NO_S3, findS3Server, testConnection, useTestBucket } from '../helpers/s3.ts';
@@ -28,6 +29,13 @@ async function throughProxy(plan: FaultPlan, maxAttempts = 8): Promise<S3Connect
   faulty = testConnection(server!, { endpoint: proxy.endpoint, retry: { maxAttempts, baseDelayMs: 5, maxDelayMs: 50 } });
   return faulty;
 }
+
+/** The environment a child process reaches the test server with, through the standard variables only. */
+const childEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env, AWS_ENDPOINT_URL_S3: server!.endpoint, AWS_ACCESS_KEY_ID: server!.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: server!.secretAccessKey, AWS_REGION: server!.region, SLUICE_S3_PATH_STYLE: '1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
 
 const injected = (): string[] => proxy!.log.filter((r) => r.fault).map((r) => `${r.method} ${r.fault}`);
 
@@ -111,12 +119,7 @@ describe.runIf(server)('S3 layer under injected faults', () => {
         }
         await store.put('victim', data());
       `);
-      const env = {
-        ...process.env, AWS_ENDPOINT_URL_S3: server!.endpoint, AWS_ACCESS_KEY_ID: server!.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: server!.secretAccessKey, AWS_REGION: server!.region, SLUICE_S3_PATH_STYLE: '1',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      };
-      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env: childEnv() });
       expect(r.signal, r.stderr).toBe('SIGKILL');
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -127,5 +130,47 @@ describe.runIf(server)('S3 layer under injected faults', () => {
     expect(report.chunksRemoved).toBeGreaterThanOrEqual(2);
     expect(report.chunksKept).toBe(4);
     expect(await store.getBytes('victim')).toEqual(bytes(200, 1));
+  });
+
+  it('a writer killed mid multipart upload leaves the old object; the stale upload is aborted and a rerun writes identical bytes', async () => {
+    const conn = bucket.connection;
+    const key = 'faults/mp-kill/part-0.warc.gz';
+    await putObjectBytes(conn, bucket.name, key, bytes(1000, 1));
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-s3-mpkill-'));
+    // The child writes 6 parts of 5 MiB, one at a time, and is killed asking for the 4th.
+    const part = (i: number): Uint8Array => bytes(5 * MIB, 100 + i);
+    try {
+      const script = join(dir, 'crash.mts');
+      await writeFile(script, `
+        import { openLocation } from ${JSON.stringify(resolve('src/io/location/index.ts'))};
+        import { pseudoRandomBytes } from ${JSON.stringify(resolve('test/helpers/bytes.ts'))};
+        const loc = await openLocation('s3://${bucket.name}/faults/mp-kill', { s3: { upload: { partSize: ${5 * MIB}, partsInFlight: 1 } } });
+        async function* data() {
+          for (let i = 0; i < 6; i++) {
+            if (i === 3) process.kill(process.pid, 'SIGKILL');
+            yield pseudoRandomBytes(${5 * MIB}, 100 + i);
+          }
+        }
+        await loc.writeFile('part-0.warc.gz', data());
+      `);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env: childEnv() });
+      expect(r.signal, r.stderr).toBe('SIGKILL');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(await getObjectBytes(conn, bucket.name, key)).toEqual(bytes(1000, 1));
+    const stale = await conn.client.send(new ListMultipartUploadsCommand({ Bucket: bucket.name, Prefix: 'faults/mp-kill/' }));
+    expect((stale.Uploads ?? []).map((u) => u.Key)).toEqual([key]);
+    expect(await abortStaleUploads(conn, bucket.name, 'faults/mp-kill/', new Date(Date.now() - 3_600_000))).toBe(0);
+    expect(await abortStaleUploads(conn, bucket.name, 'faults/mp-kill/', new Date(Date.now() + 60_000))).toBe(1);
+    const after = await conn.client.send(new ListMultipartUploadsCommand({ Bucket: bucket.name, Prefix: 'faults/mp-kill/' }));
+    expect(after.Uploads ?? []).toEqual([]);
+    // The rerun (same deterministic bytes) commits the object whole.
+    async function* rerun() { for (let i = 0; i < 6; i++) yield part(i); }
+    expect(await uploadObject(conn, bucket.name, key, rerun(), { partSize: 5 * MIB })).toEqual({ size: 30 * MIB, parts: 6 });
+    const back = await getObjectBytes(conn, bucket.name, key);
+    const expected = new Uint8Array(30 * MIB);
+    for (let i = 0; i < 6; i++) expected.set(part(i), i * 5 * MIB);
+    expect(sameBytes(back!, expected)).toBe(true);
   });
 });

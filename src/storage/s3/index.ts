@@ -10,3 +10,4 @@ export { putObjectBytes } from './put-object.ts';
 export { uploadObject, type UploadOptions, type UploadResult } from './multipart-upload.ts';
 export { deleteObjects } from './delete-objects.ts';
 export { partSizeForSize, partSizeForStream, MIN_PART_SIZE, MAX_PART_SIZE, MAX_PARTS, DEFAULT_PART_SIZE } from './part-size.ts';
+export { abortStaleUploads } from './stale-uploads.ts';

@@ -8,6 +8,7 @@ import { deleteObjects } from './delete-objects.ts';
 import { getObjectBytes } from './get-object.ts';
 import { listObjects } from './list-objects.ts';
 import { putObjectBytes } from './put-object.ts';
+import { abortStaleUploads } from './stale-uploads.ts';
 import { defaultS3Connection, type S3Connection } from './s3-connection.ts';
 
 export interface S3BlobStoreOptions {
@@ -172,11 +173,15 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * Removes chunk objects no manifest references whose LastModified (the server's clock) is older
-   * than the grace period. The bucket has no temp files: a crashed `put` leaves only chunks.
+   * than the grace period, and aborts multipart uploads under the store's prefix started before
+   * it (the temp files of S3, counted as `tempFilesRemoved`; the store itself writes single PUTs,
+   * but outputs written under the same prefix may not).
    */
   async gc(options: GcOptions = {}): Promise<GcReport> {
     const graceMs = options.graceMs ?? 10 * 60_000;
-    const cutoff = Date.now() - graceMs;
+    // With no grace nothing is spared, whatever the timestamps say: servers round LastModified
+    // (Swift rounds it up to the next second), so an object just written can look newer than now.
+    const cutoff = graceMs > 0 ? Date.now() - graceMs : Infinity;
     const referenced = new Set<string>();
     const keys = await this.list('');
     for (let i = 0; i < keys.length; i += this.chunksInFlight * 4) {
@@ -195,6 +200,8 @@ export class S3BlobStore implements BlobStore {
       }
     }
     await deleteObjects(this.connection, this.bucket, doomed);
+    const LATEST_DATE = 8.64e15;
+    report.tempFilesRemoved = await abortStaleUploads(this.connection, this.bucket, this.prefix, new Date(Math.min(cutoff, LATEST_DATE)));
     return report;
   }
 
