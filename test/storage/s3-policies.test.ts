@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_RETRY_POLICY, MAX_PARTS, MAX_PART_SIZE, S3RequestError, Semaphore, backoffMs, isRetryable, partSizeForSize,
+  DEFAULT_RETRY_POLICY, MAX_PARTS, createS3Client, MAX_PART_SIZE, S3RequestError, Semaphore, backoffMs, isRetryable, partSizeForSize,
   partSizeForStream, resolveS3Settings,
 } from '../../src/storage/s3/index.ts';
 
@@ -13,12 +16,37 @@ describe('S3 client settings', () => {
   it('reads endpoint, region and path style from the standard variables', () => {
     expect(resolveS3Settings({ env: {} })).toEqual({ endpoint: undefined, region: undefined, forcePathStyle: false });
     expect(resolveS3Settings({ env: { AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_S3: 'http://s3:2', SLUICE_S3_PATH_STYLE: '1' } }))
-      .toEqual({ endpoint: 'http://s3:2', region: 'us-east-1', forcePathStyle: true });
+      .toEqual({ endpoint: 'http://s3:2', region: undefined, forcePathStyle: true });
     expect(resolveS3Settings({ env: { AWS_ENDPOINT_URL: 'http://a:1', AWS_DEFAULT_REGION: 'eu-west-3' } }))
       .toEqual({ endpoint: 'http://a:1', region: 'eu-west-3', forcePathStyle: false });
     expect(resolveS3Settings({ env: { AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'eu-west-3' }, forcePathStyle: true }))
       .toEqual({ endpoint: undefined, region: 'us-west-2', forcePathStyle: true });
     expect(resolveS3Settings({ env: { SLUICE_S3_PATH_STYLE: '1' }, forcePathStyle: false }).forcePathStyle).toBe(false);
+  });
+
+  it('takes a custom endpoint\'s region from the profile in the config file, else us-east-1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-aws-config-'));
+    const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION, AWS_PROFILE: process.env.AWS_PROFILE };
+    try {
+      delete process.env.AWS_REGION;
+      delete process.env.AWS_DEFAULT_REGION;
+      delete process.env.AWS_PROFILE;
+      const withRegion = join(dir, 'config');
+      await writeFile(withRegion, '[default]\nregion = eu-north-1\n');
+      process.env.AWS_CONFIG_FILE = withRegion;
+      const configured = createS3Client({ endpoint: 'http://127.0.0.1:9', env: {} });
+      expect(await configured.config.region()).toBe('eu-north-1');
+      process.env.AWS_CONFIG_FILE = join(dir, 'none');
+      const bare = createS3Client({ endpoint: 'http://127.0.0.1:9', env: {} });
+      expect(await bare.config.region()).toBe('us-east-1');
+      expect(await createS3Client({ endpoint: 'http://127.0.0.1:9', region: 'ap-south-1', env: {} }).config.region()).toBe('ap-south-1');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -30,7 +30,7 @@ export interface S3ClientOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The endpoint, region and addressing style the options and environment resolve to (undefined: the SDK decides). */
+/** The endpoint, region and addressing style the options and environment variables give (undefined: the SDK's chain decides). */
 export interface ResolvedS3Settings {
   endpoint: string | undefined;
   region: string | undefined;
@@ -41,7 +41,7 @@ export interface ResolvedS3Settings {
 export function resolveS3Settings(options: S3ClientOptions = {}): ResolvedS3Settings {
   const env = options.env ?? process.env;
   const endpoint = options.endpoint ?? (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined);
-  const region = options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || (endpoint ? 'us-east-1' : undefined));
+  const region = options.region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined);
   const forcePathStyle = options.forcePathStyle ?? env.SLUICE_S3_PATH_STYLE === '1';
   return { endpoint, region, forcePathStyle };
 }
@@ -64,10 +64,26 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
   };
   if (settings.endpoint) config.endpoint = settings.endpoint;
   if (settings.region) config.region = settings.region;
+  else if (settings.endpoint) config.region = regionOrUsEast1;
   if (options.credentials) config.credentials = options.credentials;
   if (!env.AWS_REQUEST_CHECKSUM_CALCULATION) config.requestChecksumCalculation = 'WHEN_REQUIRED';
   if (!env.AWS_RESPONSE_CHECKSUM_VALIDATION) config.responseChecksumValidation = 'WHEN_REQUIRED';
   const client = new S3Client(config);
   addContentMd5ForDeleteObjects(client);
   return client;
+}
+
+/**
+ * The SDK chain's region (the profile in `~/.aws/config`), else `us-east-1`: most S3-compatible
+ * servers ignore the region but SigV4 needs one, and the SDK refuses to sign without.
+ */
+async function regionOrUsEast1(): Promise<string> {
+  const probe = new S3Client({});
+  try {
+    return await probe.config.region();
+  } catch {
+    return 'us-east-1';
+  } finally {
+    probe.destroy();
+  }
 }
