@@ -86,6 +86,15 @@ describe.each(backends)('BlobStore contract: $name', (backend) => {
     await expect(store.put('../x', data)).rejects.toThrow(/invalid blob key/);
   });
 
+  it('keeps keys with every allowed punctuation character intact', async () => {
+    const store = await backend.open(1000);
+    const keys = ['p/stage=1/part-0001.parquet', 'p/a+b@c,d_e.f-g', 'p/UPPER/lower=x'];
+    for (const [i, k] of keys.entries()) await store.put(k, bytes(50, i + 1));
+    expect(await store.list('p/')).toEqual([...keys].sort());
+    for (const [i, k] of keys.entries()) expect(await store.getBytes(k)).toEqual(bytes(50, i + 1));
+    expect(await store.list('p/stage=1/')).toEqual(['p/stage=1/part-0001.parquet']);
+  });
+
   it('stores an empty blob', async () => {
     const store = await backend.open(1000);
     const m = await store.put('empty', new Uint8Array(0));
