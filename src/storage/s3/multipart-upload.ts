@@ -27,17 +27,19 @@ export interface UploadResult {
  * a multipart upload whose part size keeps within 10,000 parts (from the size when known, else
  * growing with the part count), a few parts in flight. S3 makes the object visible only when the
  * upload completes, so readers see the old object or the new one; on failure the upload is
- * aborted, leaving no parts behind (and the old object in place). A stream's buffers must not be
- * reused by its producer after they are yielded.
+ * aborted, leaving no parts behind (and the old object in place).
  */
 export async function uploadObject(conn: S3Connection, bucket: string, key: string, data: BlobData, options: UploadOptions = {}): Promise<UploadResult> {
   const minPart = options.partSize ?? DEFAULT_PART_SIZE;
   const sizeOf = data instanceof Uint8Array
     ? ((size: number) => () => size)(partSizeForSize(data.length, minPart))
     : (i: number) => partSizeForStream(i, minPart);
+  // A streamed part is copied as soon as it is read: it is uploaded while the producer goes on,
+  // and a pass-through view of the producer's buffer would change if the producer reused it.
+  const own = (bytes: Uint8Array): Uint8Array => (data instanceof Uint8Array ? bytes : bytes.slice());
   const parts = sizedChunks(data, sizeOf)[Symbol.asyncIterator]();
   const first = await parts.next();
-  const firstBytes = first.done ? new Uint8Array(0) : first.value;
+  const firstBytes = first.done ? new Uint8Array(0) : own(first.value);
   const second = first.done ? first : await parts.next();
   if (second.done) {
     await conn.send({ op: 'PutObject', bucket, key }, (client) =>
@@ -64,20 +66,18 @@ export async function uploadObject(conn: S3Connection, bucket: string, key: stri
     const start = (bytes: Uint8Array): void => {
       const n = ++partNumber;
       size += bytes.length;
-      // Copied when streaming: the part is uploaded while the producer goes on.
-      const body = data instanceof Uint8Array ? bytes : bytes.slice();
-      const p: Promise<void> = uploadPart(n, body)
+      const p: Promise<void> = uploadPart(n, bytes)
         .catch((error: unknown) => { failure ??= { error }; })
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
     };
     try {
       start(firstBytes);
-      start(second.value);
+      start(own(second.value));
       for (let r = await parts.next(); !r.done && !failure; r = await parts.next()) {
         while (inFlight.size >= limit) await Promise.race(inFlight);
         if (failure) break;
-        start(r.value);
+        start(own(r.value));
       }
     } finally {
       // Every started part settles before we complete or abort.
