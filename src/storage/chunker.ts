@@ -5,9 +5,19 @@ import type { BlobData } from './blob-store.ts';
  * Fixed-size cutting keeps identical prefixes (e.g. re-runs of the same task) deduplicated, which is
  * what resume writes produce; content-defined chunking would pay off only for shifted data.
  */
-export async function* fixedChunks(data: BlobData, chunkSize: number): AsyncGenerator<Uint8Array> {
+export function fixedChunks(data: BlobData, chunkSize: number): AsyncGenerator<Uint8Array> {
+  return sizedChunks(data, () => chunkSize);
+}
+
+/**
+ * Re-cuts a stream into chunks whose sizes `sizeOf(index)` gives (index 0 first; the last chunk
+ * may be shorter): multipart uploads of unknown length grow their part size this way.
+ */
+export async function* sizedChunks(data: BlobData, sizeOf: (index: number) => number): AsyncGenerator<Uint8Array> {
+  let index = 0;
+  let chunkSize = sizeOf(index);
   if (data instanceof Uint8Array) {
-    for (let off = 0; off < data.length; off += chunkSize) {
+    for (let off = 0; off < data.length; off += chunkSize, chunkSize = sizeOf(++index)) {
       yield data.subarray(off, Math.min(off + chunkSize, data.length));
     }
     return;
@@ -21,7 +31,9 @@ export async function* fixedChunks(data: BlobData, chunkSize: number): AsyncGene
       while (piece.length - off >= chunkSize) {
         yield piece.subarray(off, off + chunkSize);
         off += chunkSize;
+        chunkSize = sizeOf(++index);
       }
+      if (buf.length !== chunkSize) buf = new Uint8Array(chunkSize);
     }
     while (off < piece.length) {
       const n = Math.min(chunkSize - fill, piece.length - off);
@@ -31,6 +43,7 @@ export async function* fixedChunks(data: BlobData, chunkSize: number): AsyncGene
       if (fill === chunkSize) {
         yield buf;
         // The consumer may hold the yielded chunk (e.g. while writing it), so never reuse it.
+        chunkSize = sizeOf(++index);
         buf = new Uint8Array(chunkSize);
         fill = 0;
       }

@@ -1,0 +1,13 @@
+export { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.ts';
+export { S3Connection, defaultS3Connection, type S3ConnectionOptions } from './s3-connection.ts';
+export { createS3Client, resolveS3Settings, type S3ClientOptions, type S3Credentials, type ResolvedS3Settings } from './s3-client.ts';
+export { S3RequestError, DEFAULT_RETRY_POLICY, isRetryable, backoffMs, type RetryPolicy, type RequestTarget } from './retry.ts';
+export { Semaphore } from './semaphore.ts';
+export { getObjectBytes, headObject, isMissingKey, type ObjectInfo } from './get-object.ts';
+export { readObjectRange, DEFAULT_READ_WINDOW, type RangedReadOptions } from './ranged-read.ts';
+export { listObjects, type ListedObject } from './list-objects.ts';
+export { putObjectBytes } from './put-object.ts';
+export { uploadObject, type UploadOptions, type UploadResult } from './multipart-upload.ts';
+export { deleteObjects } from './delete-objects.ts';
+export { partSizeForSize, partSizeForStream, MIN_PART_SIZE, MAX_PART_SIZE, MAX_PARTS, DEFAULT_PART_SIZE } from './part-size.ts';
+export { abortStaleUploads } from './stale-uploads.ts';

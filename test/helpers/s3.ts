@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
+import { deleteObjects, listObjects, type S3Connection } from '../../src/storage/s3/index.ts';
+import { testConnection, type S3TestServer } from './s3-server.ts';
+
+export { NO_S3, findS3Server, testConnection, type S3TestServer } from './s3-server.ts';
+
+/** A bucket that exists for the duration of one test file. */
+export interface TestBucket {
+  readonly name: string;
+  readonly connection: S3Connection;
+}
+
+/**
+ * Registers hooks creating a bucket with a unique name before the file's tests and emptying and
+ * removing it after them. Call at file scope, only when a server was found.
+ */
+export function useTestBucket(server: S3TestServer | undefined): TestBucket {
+  const state = { name: '', connection: undefined as S3Connection | undefined };
+  beforeAll(async () => {
+    if (!server) return;
+    state.connection = testConnection(server);
+    state.name = `sluice-test-${randomBytes(6).toString('hex')}`;
+    const name = state.name;
+    await state.connection.send({ op: 'CreateBucket', bucket: name }, (c) => c.send(new CreateBucketCommand({ Bucket: name })));
+  });
+  afterAll(async () => {
+    const conn = state.connection;
+    if (!conn) return;
+    const keys: string[] = [];
+    for await (const o of listObjects(conn, state.name, '')) keys.push(o.key);
+    await deleteObjects(conn, state.name, keys);
+    await conn.send({ op: 'DeleteBucket', bucket: state.name }, (c) => c.send(new DeleteBucketCommand({ Bucket: state.name })));
+    conn.destroy();
+  });
+  return {
+    get name() { return state.name; },
+    get connection() {
+      if (!state.connection) throw new Error('the test bucket exists only inside tests, after beforeAll');
+      return state.connection;
+    },
+  };
+}
