@@ -39,6 +39,73 @@ function inverseMod(a: number, p: number): number {
   return ((s0 % p) + p) % p;
 }
 
+/** x mod P for 0 ≤ x < 2^53 given 1/P: the float quotient can be one off, so fix up once. */
+function modPrime(x: number, P: number, invP: number): number {
+  const r = x - Math.floor(x * invP) * P;
+  return r >= P ? r - P : r < 0 ? r + P : r;
+}
+
+/**
+ * The seeded maps π_t(j) = (a_t·j + b_t) mod P, t = 1, 2, …, over the smallest prime P ≥ `count`
+ * (a 2-universal family, as optimal densification asks); values ≥ `count` are no bin. Each map is
+ * a bijection of [0, P), so round t points exactly one j at each bin w: j = π_t⁻¹(w). Maps are
+ * drawn on first use and kept, a pure function of (seed, t).
+ */
+export class DensifyRounds {
+  readonly prime: number;
+  readonly invPrime: number;
+  private readonly seed: number;
+  /** Index t − 1 holds a_t, a_t⁻¹ and b_t. */
+  a = new Float64Array(64);
+  inv = new Float64Array(64);
+  b = new Float64Array(64);
+  private drawn = 0;
+
+  constructor(count: number, seed: number) {
+    this.prime = primeAtLeast(count);
+    this.invPrime = 1 / this.prime;
+    this.seed = seed;
+  }
+
+  /** Makes maps 1…t available in `a`, `inv`, `b`. */
+  ensure(t: number): void {
+    if (t <= this.drawn) return;
+    const P = this.prime;
+    const until = Math.max(t, 2 * this.drawn);
+    if (until > this.a.length) {
+      const grow = (old: Float64Array) => {
+        const next = new Float64Array(Math.max(until, 2 * old.length));
+        next.set(old);
+        return next;
+      };
+      this.a = grow(this.a);
+      this.inv = grow(this.inv);
+      this.b = grow(this.b);
+    }
+    for (let r = this.drawn + 1; r <= until; r++) {
+      const h1 = fmix32((this.seed ^ Math.imul(r, 0x85ebca77)) >>> 0);
+      const h2 = fmix32((h1 ^ 0x27d4eb2f) >>> 0);
+      const a = P === 2 ? 1 : 1 + (h1 % (P - 1));
+      this.a[r - 1] = a;
+      this.inv[r - 1] = inverseMod(a, P);
+      this.b[r - 1] = h2 % P;
+    }
+    this.drawn = until;
+  }
+
+  /** π_t(j). */
+  forward(t: number, j: number): number {
+    this.ensure(t);
+    return modPrime(this.a[t - 1]! * j + this.b[t - 1]!, this.prime, this.invPrime);
+  }
+
+  /** π_t⁻¹(w). */
+  inverse(t: number, w: number): number {
+    this.ensure(t);
+    return modPrime(this.inv[t - 1]! * (w - this.b[t - 1]! + this.prime), this.prime, this.invPrime);
+  }
+}
+
 /**
  * One-permutation MinHash (Li, Owen & Zhang 2012) with optimal densification: `count` hashes for
  * O(shingles + count · log count) work instead of the O(shingles · count) of `count` permutations.
@@ -72,14 +139,8 @@ export class OnePermutationHasher {
   private readonly tag: Uint32Array;
   private readonly binSeed: number;
   private readonly mixSeed: number;
-  private readonly roundSeed: number;
-  private readonly prime: number;
-  private readonly invPrime: number;
-  /** Round t's map π_t as (a, a⁻¹, b) at index t − 1, drawn on first use and kept. */
-  private roundA = new Float64Array(64);
-  private roundInv = new Float64Array(64);
-  private roundB = new Float64Array(64);
-  private rounds = 0;
+  /** The maps whose inverse images are the bins' densification sequences. */
+  readonly rounds: DensifyRounds;
   private readonly nonEmpty: Int32Array;
   /** −1: non-empty; 0: empty, not filled yet; t > 0: filled in round t. */
   private readonly filledIn: Int32Array;
@@ -89,9 +150,10 @@ export class OnePermutationHasher {
     this.count = count;
     this.rank = new Float64Array(count);
     this.tag = new Uint32Array(count);
-    [this.binSeed, this.mixSeed, this.roundSeed] = seeds(3, seed, 0x6f7068b1);
-    this.prime = primeAtLeast(count);
-    this.invPrime = 1 / this.prime;
+    const [binSeed, mixSeed, roundSeed] = seeds(3, seed, 0x6f7068b1);
+    this.binSeed = binSeed!;
+    this.mixSeed = mixSeed!;
+    this.rounds = new DensifyRounds(count, roundSeed!);
     this.nonEmpty = new Int32Array(count);
     this.filledIn = new Int32Array(count);
     this.fillFrom = new Int32Array(count);
@@ -100,6 +162,13 @@ export class OnePermutationHasher {
 
   reset(): void {
     this.rank.fill(EMPTY);
+  }
+
+  /** The bin and rank of one 64-bit shingle hash: what {@link update} computes for each. */
+  place(hi: number, lo: number): { bin: number; rank: number } {
+    const t = fmix32((hi ^ fmix32(lo ^ this.mixSeed) ^ this.binSeed) >>> 0) * this.count;
+    const bin = Math.floor(t * INV32);
+    return { bin, rank: t - bin * T32 };
   }
 
   /** Folds `count` 64-bit shingle hashes `(hi[i], lo[i])` into the bins. */
@@ -134,28 +203,6 @@ export class OnePermutationHasher {
     }
   }
 
-  /** Draws π_t for every round up to `t`. */
-  private drawRounds(t: number): void {
-    if (t > this.roundA.length) {
-      const cap = Math.max(t, 2 * this.roundA.length);
-      for (const key of ['roundA', 'roundInv', 'roundB'] as const) {
-        const next = new Float64Array(cap);
-        next.set(this[key]);
-        this[key] = next;
-      }
-    }
-    const P = this.prime;
-    for (let r = this.rounds + 1; r <= t; r++) {
-      const h1 = fmix32((this.roundSeed ^ Math.imul(r, 0x85ebca77)) >>> 0);
-      const h2 = fmix32((h1 ^ 0x27d4eb2f) >>> 0);
-      const a = 1 + (h1 % (P - 1));
-      this.roundA[r - 1] = a;
-      this.roundInv[r - 1] = inverseMod(a, P);
-      this.roundB[r - 1] = h2 % P;
-    }
-    this.rounds = Math.max(this.rounds, t);
-  }
-
   /** Fills the empty bins; a document without any shingle stays empty. */
   private densify(): void {
     const K = this.count;
@@ -173,8 +220,9 @@ export class OnePermutationHasher {
     }
     let missing = K - n;
     if (n === 0 || missing === 0) return;
-    const P = this.prime;
-    const invP = this.invPrime;
+    const rounds = this.rounds;
+    const P = rounds.prime;
+    const invP = rounds.invPrime;
     let round = 0;
     if (n === 1) {
       // Every sequence's first non-empty bin is the only one.
@@ -185,15 +233,12 @@ export class OnePermutationHasher {
     }
     while (missing >= n) {
       round++;
-      if (round > this.rounds) this.drawRounds(2 * round);
-      const a = this.roundA[round - 1]!;
-      const b = this.roundB[round - 1]!;
+      rounds.ensure(round);
+      const a = rounds.a[round - 1]!;
+      const b = rounds.b[round - 1]!;
       for (let i = 0; i < n; i++) {
         const j = nonEmpty[i]!;
-        const x = a * j + b;
-        const w = x - Math.floor(x * invP) * P;
-        // Rounding of x·(1/P) can leave w one P off; bins are below K ≤ P.
-        const v = w >= P ? w - P : w < 0 ? w + P : w;
+        const v = modPrime(a * j + b, P, invP);
         if (v < K && filledIn[v] === 0) {
           filledIn[v] = round;
           from[v] = j;
@@ -205,10 +250,8 @@ export class OnePermutationHasher {
       for (let w = 0; w < K; w++) {
         if (filledIn[w] !== 0) continue;
         for (let t = round + 1; ; t++) {
-          if (t > this.rounds) this.drawRounds(2 * t);
-          const x = this.roundInv[t - 1]! * (w - this.roundB[t - 1]! + P);
-          const j0 = x - Math.floor(x * invP) * P;
-          const j = j0 >= P ? j0 - P : j0 < 0 ? j0 + P : j0;
+          rounds.ensure(t);
+          const j = modPrime(rounds.inv[t - 1]! * (w - rounds.b[t - 1]! + P), P, invP);
           if (j < K && filledIn[j] === -1) {
             filledIn[w] = t;
             from[w] = j;
