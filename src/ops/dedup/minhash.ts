@@ -91,6 +91,12 @@ export interface SignatureBatch {
   valid: Uint8Array;
   /** The minima, `(hi32, lo32)` per permutation, when `keepMinima` was asked for. */
   minima?: Uint32Array;
+  /**
+   * Milliseconds `sign` took (shingling, hashing, band hashes): synchronous work without I/O on
+   * the calling thread, so its CPU time unless the OS preempted the thread (Node 20 has no
+   * per-thread CPU clock). For attributing signing cost in run statistics.
+   */
+  signMs: number;
 }
 
 /** What a hash family does per document: `reset`, `update` with shingle hashes, `write` B·R values. */
@@ -145,6 +151,7 @@ export class MinhashSigner {
 
   /** Signs `texts` (null/undefined count as empty). */
   sign(texts: ArrayLike<string | null | undefined>, keepMinima = false): SignatureBatch {
+    const started = performance.now();
     const { bands: B, rows: R } = this.config;
     const count = texts.length;
     const out: SignatureBatch = {
@@ -152,6 +159,7 @@ export class MinhashSigner {
       bands: new Uint32Array(count * B * 2),
       valid: new Uint8Array(count),
       ...(keepMinima ? { minima: new Uint32Array(count * B * R * 2) } : {}),
+      signMs: 0,
     };
     for (let i = 0; i < count; i++) {
       const s = this.shingle(texts[i] ?? '');
@@ -163,6 +171,7 @@ export class MinhashSigner {
       if (out.minima) out.minima.set(this.row, i * B * R * 2);
       bandHashes(this.row, B, R, out.bands, i * B * 2);
     }
+    out.signMs = performance.now() - started;
     return out;
   }
 }
