@@ -55,7 +55,7 @@ function spec(strategy: DedupSpec['strategy'], schema: z.ZodType, options: unkno
  *
  * The default hash family, one-permutation hashing with optimal densification (`family: 'oph'`,
  * see oph.ts), costs O(shingles + hashes · log hashes) per document instead of O(shingles ·
- * hashes): ~1,300 documents per CPU-second with the `refinedweb` preset's 9,000 hashes, 23× the
+ * hashes): ~1,250 documents per CPU-second with the `refinedweb` preset's 9,000 hashes, 22× the
  * exact family (docs/benchmarks.md, `minhash`). Short documents: a document of m shingles fills
  * at most m of the bands·rows bins and densification copies them into the rest (99.8% of 9,000
  * for m = 20), so the rows of a band repeat shingles (about 13 distinct of 20 at m = 20, 5 at
