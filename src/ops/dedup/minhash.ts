@@ -89,7 +89,7 @@ export interface SignatureBatch {
   count: number;
   bands: Uint32Array;
   valid: Uint8Array;
-  /** The minima, `(hi32, lo32)` per permutation, when `keepMinima` was asked for. */
+  /** The B·R hash values, `(hi32, lo32)` each, when `keepMinima` was asked for. */
   minima?: Uint32Array;
   /**
    * Milliseconds `sign` took (shingling, hashing, band hashes): synchronous work without I/O on
