@@ -70,6 +70,8 @@ export function accuracy(corpus: readonly string[], emit: Emit): void {
   const docs = [...originals, ...sources.map((t) => edit(t, r))];
   const cases: { name: string; options: MinhashOptions; threshold: number }[] = [
     { name: 'fineweb', options: { preset: 'fineweb' }, threshold: 0.75 },
+    { name: 'fineweb:permutations', options: { preset: 'fineweb', family: 'permutations' }, threshold: 0.75 },
+    { name: 'refinedweb', options: { preset: 'refinedweb' }, threshold: 0.75 },
     { name: 'fineweb+verify', options: { preset: 'fineweb', verifyJaccard: 0.75 }, threshold: 0.75 },
     { name: 'fineweb@0.8', options: { preset: 'fineweb' }, threshold: 0.8 },
     { name: 'nemo', options: { preset: 'nemo' }, threshold: 0.8 },

@@ -24,9 +24,10 @@
 export { TextNormConfig, normalizeText, wordHashes, LaneBuffer, DEFAULT_TEXT_NORM, RAW_TEXT } from './normalize.ts';
 export { wordShingles, charShingles } from './shingles.ts';
 export { MinHasher, makePermutations, type Permutations } from './mersenne.ts';
+export { OnePermutationHasher } from './oph.ts';
 export {
-  PRESETS, MinhashOptions, MinhashSigner, resolveMinhash, signatures, bandHashes, collisionProbability,
-  type MinhashConfig, type PresetName, type SignatureBatch,
+  PRESETS, MinhashOptions, MinhashSigner, resolveMinhash, signatures, bandHashes, collisionProbability, makeFamily,
+  type MinhashConfig, type MinhashFamily, type PresetName, type SignatureBatch,
 } from './minhash.ts';
 export {
   bucket, bandRecords, keyRecords, bandPartition, partitionRecords, concatRecords, allocRecords,

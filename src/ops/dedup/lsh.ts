@@ -11,6 +11,8 @@ export interface BandRecords {
   hi: Uint32Array;
   lo: Uint32Array;
   doc: Float64Array;
+  /** For MinHash records, the milliseconds spent signing their batch ({@link SignatureBatch.signMs}). */
+  signMs?: number;
 }
 
 export function allocRecords(length: number): BandRecords {
@@ -48,6 +50,7 @@ export function bandRecords(sig: SignatureBatch, bands: number, docs: ArrayLike<
       r.doc[k] = docs[i]!;
     }
   }
+  r.signMs = sig.signMs;
   return r;
 }
 

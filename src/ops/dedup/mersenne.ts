@@ -81,6 +81,11 @@ export class MinHasher {
     this.reset();
   }
 
+  /** Number of hashes (permutations). */
+  get count(): number {
+    return this.perms.count;
+  }
+
   reset(): void {
     this.minH.fill(T40);
     this.minL.fill(0);

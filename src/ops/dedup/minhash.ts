@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LANE_SEED_HI, LANE_SEED_LO, fmix32, stepHi, stepLo } from './hash32.ts';
-import { MinHasher, makePermutations, type Permutations } from './mersenne.ts';
+import { MinHasher, makePermutations } from './mersenne.ts';
 import { LaneBuffer, RAW_TEXT, TextNormConfig, normalizeText, wordHashes } from './normalize.ts';
+import { OnePermutationHasher } from './oph.ts';
 import { charShingles, wordShingles } from './shingles.ts';
 
 /**
@@ -27,7 +28,14 @@ export const MinhashOptions = z.object({
   n: z.number().int().min(1).max(256).optional(),
   /** Normalization; default datatrove's for word shingles, none for the `nemo` preset. */
   norm: TextNormConfig.partial().optional(),
-  /** Seeds the permutations; every worker must use the same (it is part of the plan). */
+  /**
+   * Hash family. `oph` (default): one-permutation hashing with optimal densification, O(shingles +
+   * hashes · log hashes) per document; collision rates follow the same S-curve (oph.ts).
+   * `permutations`: B·R exact `(a·x + b) mod (2^61 − 1)` permutations, O(shingles · hashes), for
+   * signatures bit-identical to earlier sluice versions. The two give different band hashes.
+   */
+  family: z.enum(['oph', 'permutations']).default('oph'),
+  /** Seeds the hash family; every worker must use the same (it is part of the plan). */
   seed: z.number().int().default(1),
   /** Verify candidate pairs by exact Jaccard of shingle sets before uniting (0 = off). */
   verifyJaccard: z.number().min(0).max(1).default(0),
@@ -43,6 +51,7 @@ export interface MinhashConfig {
   shingle: 'word' | 'char';
   n: number;
   norm: TextNormConfig;
+  family: 'oph' | 'permutations';
   seed: number;
   verifyJaccard: number;
   column: string;
@@ -59,6 +68,7 @@ export function resolveMinhash(options: MinhashOptions = {}): MinhashConfig {
     shingle,
     n: o.n ?? p.n,
     norm: { ...baseNorm, ...o.norm },
+    family: o.family,
     seed: o.seed,
     verifyJaccard: o.verifyJaccard,
     column: o.column,
@@ -79,8 +89,31 @@ export interface SignatureBatch {
   count: number;
   bands: Uint32Array;
   valid: Uint8Array;
-  /** The minima, `(hi32, lo32)` per permutation, when `keepMinima` was asked for. */
+  /** The B·R hash values, `(hi32, lo32)` each, when `keepMinima` was asked for. */
   minima?: Uint32Array;
+  /**
+   * Milliseconds `sign` took (shingling, hashing, band hashes): synchronous work without I/O on
+   * the calling thread, so its CPU time unless the OS preempted the thread (Node 20 has no
+   * per-thread CPU clock). For attributing signing cost in run statistics.
+   */
+  signMs: number;
+}
+
+/** What a hash family does per document: `reset`, `update` with shingle hashes, `write` B·R values. */
+export interface MinhashFamily {
+  readonly count: number;
+  reset(): void;
+  update(hi: Uint32Array, lo: Uint32Array, count: number): void;
+  /** Writes `count` 64-bit values as `(hi32, lo32)` pairs to `out[at...]`. */
+  write(out: Uint32Array, at: number): void;
+}
+
+/** The family of `config`, seeded by `config.seed`. */
+export function makeFamily(config: MinhashConfig): MinhashFamily {
+  const count = config.bands * config.rows;
+  return config.family === 'oph'
+    ? new OnePermutationHasher(count, config.seed)
+    : new MinHasher(makePermutations(count, config.seed));
 }
 
 /**
@@ -89,8 +122,7 @@ export interface SignatureBatch {
  */
 export class MinhashSigner {
   readonly config: MinhashConfig;
-  readonly perms: Permutations;
-  private readonly hasher: MinHasher;
+  readonly hasher: MinhashFamily;
   private readonly words = new LaneBuffer();
   private readonly shingles = new LaneBuffer();
   private readonly row: Uint32Array;
@@ -99,8 +131,7 @@ export class MinhashSigner {
   constructor(config: MinhashConfig) {
     this.config = config;
     this.rawText = Object.values(config.norm).every((v) => !v);
-    this.perms = makePermutations(config.bands * config.rows, config.seed);
-    this.hasher = new MinHasher(this.perms);
+    this.hasher = makeFamily(config);
     this.row = new Uint32Array(2 * config.bands * config.rows);
   }
 
@@ -120,6 +151,7 @@ export class MinhashSigner {
 
   /** Signs `texts` (null/undefined count as empty). */
   sign(texts: ArrayLike<string | null | undefined>, keepMinima = false): SignatureBatch {
+    const started = performance.now();
     const { bands: B, rows: R } = this.config;
     const count = texts.length;
     const out: SignatureBatch = {
@@ -127,6 +159,7 @@ export class MinhashSigner {
       bands: new Uint32Array(count * B * 2),
       valid: new Uint8Array(count),
       ...(keepMinima ? { minima: new Uint32Array(count * B * R * 2) } : {}),
+      signMs: 0,
     };
     for (let i = 0; i < count; i++) {
       const s = this.shingle(texts[i] ?? '');
@@ -138,6 +171,7 @@ export class MinhashSigner {
       if (out.minima) out.minima.set(this.row, i * B * R * 2);
       bandHashes(this.row, B, R, out.bands, i * B * 2);
     }
+    out.signMs = performance.now() - started;
     return out;
   }
 }

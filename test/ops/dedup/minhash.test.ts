@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  LaneBuffer, MinHasher, MinhashSigner, bandHashes, collisionProbability, makePermutations, resolveMinhash,
+  LaneBuffer, MinHasher, MinhashSigner, bandHashes, bandRecords, collisionProbability, makePermutations, resolveMinhash,
   wordShingles, charShingles,
 } from '../../../src/ops/dedup/index.ts';
 import { fixtureDocs, rng } from './helpers.ts';
@@ -70,18 +70,19 @@ describe('61-bit MinHash without BigInt', () => {
 });
 
 describe('presets and signatures', () => {
-  it('resolves presets', () => {
-    expect(resolveMinhash({ preset: 'fineweb' })).toMatchObject({ bands: 14, rows: 8, n: 5, shingle: 'word' });
+  it('resolves presets, one-permutation hashing by default', () => {
+    expect(resolveMinhash({ preset: 'fineweb' })).toMatchObject({ bands: 14, rows: 8, n: 5, shingle: 'word', family: 'oph' });
+    expect(resolveMinhash({ preset: 'refinedweb', family: 'permutations' }).family).toBe('permutations');
     expect(resolveMinhash({ preset: 'refinedweb' })).toMatchObject({ bands: 450, rows: 20, n: 5 });
     const nemo = resolveMinhash({ preset: 'nemo' });
     expect(nemo).toMatchObject({ bands: 20, rows: 13, n: 24, shingle: 'char' });
     expect(nemo.norm.lowercase).toBe(false);
   });
 
-  it('identical documents (up to normalization) always collide in every band', () => {
+  it('identical documents (up to normalization) always collide in every band, in both families', () => {
     const docs = fixtureDocs().map((d) => d.text);
-    for (const preset of ['fineweb', 'nemo'] as const) {
-      const signer = new MinhashSigner(resolveMinhash({ preset }));
+    for (const [preset, family] of [['fineweb', 'oph'], ['nemo', 'oph'], ['fineweb', 'permutations']] as const) {
+      const signer = new MinhashSigner(resolveMinhash({ preset, family }));
       const variant = preset === 'nemo' ? docs : docs.map((t) => t.toUpperCase().replace(/ /g, '  \n'));
       const a = signer.sign(docs);
       const b = signer.sign(variant);
@@ -103,6 +104,15 @@ describe('presets and signatures', () => {
         seen.add(key);
       }
     }
+  });
+
+  it('reports the milliseconds spent signing a batch, carried into its band records', () => {
+    const docs = fixtureDocs().map((d) => d.text);
+    const cfg = resolveMinhash({ preset: 'refinedweb' });
+    const sig = new MinhashSigner(cfg).sign(docs);
+    expect(sig.signMs).toBeGreaterThan(0);
+    expect(sig.signMs).toBeLessThan(60_000);
+    expect(bandRecords(sig, cfg.bands, docs.map((_, i) => i)).signMs).toBe(sig.signMs);
   });
 
   it('short documents yield one shingle; char n-grams slide by one', () => {
@@ -155,7 +165,7 @@ function collisionRate(s: number, pairs: number, union: number, seed: number, ba
   return hits / pairs;
 }
 
-describe('LSH collision rates (fineweb 14 × 8)', () => {
+describe('LSH collision rates, exact permutations (fineweb 14 × 8)', () => {
   it('pairs with Jaccard 0.95 collide in ≥ 99% of 1,000 pairs', () => {
     expect(collisionRate(0.95, 1000, 200, 11, 14, 8)).toBeGreaterThanOrEqual(0.99);
   });
