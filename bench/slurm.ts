@@ -21,7 +21,7 @@ const ARGS = ['run', join(ROOT, 'pipelines/refinedweb.ts'), '--input', join(ROOT
 function timed(args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const t = performance.now();
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`sluice ${args.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`sluice ${args.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`);
   return performance.now() - t;
 }
 
