@@ -5,6 +5,7 @@ import { BOILERPLATE, CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts'
 import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
 import { extractMetadata, type PageMetadata } from './metadata.ts';
 import type { ExtractOptions } from './options.ts';
+import { pruneCaptions, pruneLinkHeavy, pruneNamed } from './prune.ts';
 import { pickTop, scoreCandidates } from './score.ts';
 import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
 import { assembleText } from './text.ts';
@@ -167,6 +168,9 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
     cleanLists: !opts.favorRecall,
   };
   for (const r of roots) cleanContent(page, s, r, clean, deadline);
+  pruneNamed(page, s, roots, deadline);
+  pruneLinkHeavy(page, s, roots, deadline);
+  pruneCaptions(page, s, roots, deadline);
   dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
   return { text: assembleText(roots, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots, stats: s };
 }
