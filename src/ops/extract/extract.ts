@@ -5,7 +5,8 @@ import { BOILERPLATE, CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts'
 import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
 import { extractMetadata, type PageMetadata } from './metadata.ts';
 import type { ExtractOptions } from './options.ts';
-import { pruneCaptions, pruneLinkHeavy, pruneNamed } from './prune.ts';
+import { pruneCaptions, pruneLinkHeavy, pruneNamed, pruneTrailingHeadings } from './prune.ts';
+import { pruneSeeAlso } from './see-also.ts';
 import { pickTop, scoreCandidates } from './score.ts';
 import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
 import { assembleText } from './text.ts';
@@ -171,6 +172,8 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   pruneNamed(page, s, roots, deadline);
   pruneLinkHeavy(page, s, roots, deadline);
   pruneCaptions(page, s, roots, deadline);
+  pruneSeeAlso(page, s, roots, deadline);
+  pruneTrailingHeadings(page, s, roots, deadline);
   dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
   return { text: assembleText(roots, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots, stats: s };
 }

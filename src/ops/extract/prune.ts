@@ -143,3 +143,43 @@ export function pruneCaptions(page: Page, s: Stats, roots: readonly El[], deadli
     }
   }
 }
+
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+/** The element holding the last piece of live text or image under `root`, or null when it has none. */
+function lastTextHolder(s: Stats, root: El, deadline: Deadline): El | null {
+  let node = root;
+  for (;;) {
+    let next: El | null = null;
+    for (let k = node.children.length - 1; k >= 0; k--) {
+      deadline.tick();
+      const c = node.children[k]!;
+      if (typeof c === 'string') {
+        if (c.trim() !== '') return node;
+        continue;
+      }
+      if (s.dead[c.index]) continue;
+      // Content ending in an image ends in media, not in a heading.
+      if (c.tag === 'img') return c;
+      if (s.text[c.index]! > 0 || s.img[c.index]! > 0) { next = c; break; }
+    }
+    if (next === null) return node === root ? null : node;
+    node = next;
+  }
+}
+
+/**
+ * Rule `trailing-headings`: a heading with nothing after it in the content announces something
+ * that was removed ("Related articles", "Comments"); trafilatura drops such trailing titles too.
+ */
+export function pruneTrailingHeadings(page: Page, s: Stats, roots: readonly El[], deadline: Deadline): void {
+  const r = roots[roots.length - 1];
+  if (r === undefined) return;
+  for (;;) {
+    let h = lastTextHolder(s, r, deadline);
+    while (h !== null && h !== r && !HEADINGS.has(h.tag)) h = h.parent;
+    // A "heading" holding much of the text is a misused tag around the article itself.
+    if (h === null || h === r || s.text[h.index]! > Math.min(200, 0.5 * s.text[r.index]!)) return;
+    cut(page, s, h.index);
+  }
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { textOf } from './helpers.ts';
+
+/**
+ * The boilerplate rules applied inside the chosen content (`extract/prune.ts`, `extract/see-also.ts`),
+ * each on a short fragment written after the page patterns of trafilatura's benchmark (news and blog
+ * articles in German, Spanish, English). Each test checks the counterfactual too: the same text
+ * without the boilerplate marker stays, so a test fails if its rule is gone or too broad.
+ */
+
+const STORY = [
+  'Die Gemeinde hat am Dienstag beschlossen, das alte Schulhaus bis zum Herbst zu sanieren, nachdem ein Gutachten erhebliche Mängel festgestellt hatte.',
+  'Die Kosten von rund 2,4 Millionen Euro teilen sich Land, Kreis und Gemeinde, wobei der größte Anteil aus einem Förderprogramm des Landes stammt.',
+  'Während der Bauzeit werden die Schülerinnen und Schüler in Containern auf dem Sportplatz unterrichtet, wie der Bürgermeister mitteilte.',
+  'Eltern hatten seit Jahren auf den schlechten Zustand der Fenster, der Heizung und der sanitären Anlagen hingewiesen, bisher jedoch ohne Erfolg.',
+];
+
+/** A blog/news page: site chrome, then an article whose body holds `inside` between paragraphs. */
+function page(inside: string, after = ''): string {
+  const [a, b, c, d] = STORY.map((t) => `<p>${t}</p>`);
+  return `<html><head><title>Schulhaus wird saniert</title></head><body>
+    <div class="site-header"><a href="/">Startseite</a> <a href="/lokales">Lokales</a></div>
+    <div class="site-content"><article class="post type-post"><div class="entry-content">
+      ${a}${b}${inside}${c}${d}${after}
+    </div></article></div>
+    <div class="site-footer"><a href="/impressum">Impressum</a></div></body></html>`;
+}
+
+describe('boilerplate rules inside the content', () => {
+  it('named-boilerplate: a box named as share bar, author box or newsletter goes', () => {
+    const box = (cls: string): string => `<div class="${cls}"><p>Anna Beispiel schreibt seit 2010 für die Lokalredaktion über Schulen und Vereine.</p></div>`;
+    expect(textOf(page(box('author-box')))).not.toContain('Anna Beispiel');
+    expect(textOf(page(box('newsletter-signup')))).not.toContain('Anna Beispiel');
+    expect(textOf(page(box('entry-aside-note')))).toContain('Anna Beispiel');
+  });
+
+  it('named-boilerplate: nothing goes when the names would take nearly all the text', () => {
+    // A theme that calls the article wrapper itself `post-meta` must not lose the article.
+    const html = page('').replace('<div class="entry-content">', '<div class="entry-content"><div class="post-meta-wrap">').replace('</div></article>', '</div></div></article>');
+    expect(textOf(html)).toContain(STORY[2]);
+  });
+
+  it('link-density: a paragraph that is a link to another story goes, a paragraph with a link stays', () => {
+    const teaser = '<p><a href="/lokales/2021/neue-turnhalle">Neue Turnhalle eingeweiht</a></p>';
+    expect(textOf(page(teaser))).not.toContain('Neue Turnhalle');
+    const long = '<p><a href="/lokales/2021/neue-turnhalle">Neue Turnhalle für die Grundschule eingeweiht: Nach acht Monaten Bauzeit können die Kinder wieder Sport treiben</a></p>';
+    expect(textOf(page(long))).not.toContain('Neue Turnhalle');
+    const inline = '<p>Die <a href="/lokales/2021/neue-turnhalle">neue Turnhalle</a> war im vergangenen Jahr eingeweiht worden, nach nur acht Monaten Bauzeit.</p>';
+    expect(textOf(page(inline))).toContain('nach nur acht Monaten Bauzeit');
+  });
+
+  it('captions: a figure caption or a box named caption goes, the paragraphs around it stay', () => {
+    const figure = '<figure><img src="schule.jpg" alt=""><figcaption>Das Schulhaus im Jahr 1958. Foto: Stadtarchiv</figcaption></figure>';
+    const wp = '<div class="wp-caption alignnone"><img src="schule.jpg" alt=""><p class="wp-caption-text">Das Schulhaus im Jahr 1958. Foto: Stadtarchiv</p></div>';
+    for (const box of [figure, wp]) {
+      const text = textOf(page(box));
+      expect(text).not.toContain('Stadtarchiv');
+      expect(text).toContain(STORY[2]);
+    }
+    expect(textOf(page('<p>Das Schulhaus im Jahr 1958 war das erste der Stadt mit Zentralheizung. Foto: Stadtarchiv</p>'))).toContain('Stadtarchiv');
+  });
+
+  it('see-also: "read also" lines and the list they introduce go, in several languages', () => {
+    const lines = [
+      '<p><strong>Lesen Sie auch:</strong> Wie die Stadt ihre Schulen digitalisieren will</p>',
+      '<p><strong>Lea también:</strong> Impiden ingreso a reportero y camarógrafo</p>',
+      '<p>Read more: Recognizing colonial crimes</p>',
+    ];
+    for (const l of lines) expect(textOf(page(l))).not.toMatch(/digitalisieren|reportero|colonial/);
+    const list = '<h3>Mehr zum Thema</h3><ul><li>Sanierung der Sporthalle verzögert sich</li><li>Kreis plant neue Gesamtschule</li></ul>';
+    const text = textOf(page(list));
+    expect(text).not.toContain('Mehr zum Thema');
+    expect(text).not.toContain('Sporthalle');
+    // The same words inside a sentence are prose.
+    expect(textOf(page('<p>Wer mehr zum Thema erfahren will, kann am Donnerstag die Bürgerversammlung im Rathaus besuchen.</p>'))).toContain('Bürgerversammlung');
+  });
+
+  it('trailing-headings: a heading with nothing after it goes, a heading over text stays', () => {
+    expect(textOf(page('', '<h2>Kommentare</h2>'))).not.toContain('Kommentare');
+    expect(textOf(page('<h2>Container auf dem Sportplatz</h2>'))).toContain('Container auf dem Sportplatz');
+  });
+});
