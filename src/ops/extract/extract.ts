@@ -7,6 +7,7 @@ import { extractMetadata, type PageMetadata } from './metadata.ts';
 import type { ExtractOptions } from './options.ts';
 import { pruneCaptions, pruneLinkHeavy, pruneNamed, pruneTrailingHeadings } from './prune.ts';
 import { pruneSeeAlso } from './see-also.ts';
+import { withStandfirst } from './standfirst.ts';
 import { pickTop, scoreCandidates } from './score.ts';
 import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
 import { assembleText } from './text.ts';
@@ -175,7 +176,8 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   pruneSeeAlso(page, s, roots, deadline);
   pruneTrailingHeadings(page, s, roots, deadline);
   dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
-  return { text: assembleText(roots, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots, stats: s };
+  const out = withStandfirst(page, s, raw, roots, deadline);
+  return { text: assembleText(out, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots: out, stats: s };
 }
 
 function isInside(el: El, roots: readonly El[]): boolean {

@@ -79,4 +79,19 @@ describe('boilerplate rules inside the content', () => {
     expect(textOf(page('', '<h2>Kommentare</h2>'))).not.toContain('Kommentare');
     expect(textOf(page('<h2>Container auf dem Sportplatz</h2>'))).toContain('Container auf dem Sportplatz');
   });
+
+  it('standfirst: the lead paragraph in the article header joins the body, a teaser of another story does not', () => {
+    const lead = 'Nach jahrelangen Klagen von Eltern und Lehrern ist die Sanierung nun beschlossen: Bis zum Herbst soll das Gebäude fertig sein.';
+    const html = (leadBox: string): string => `<html><body><div class="site-content"><article class="post type-post">
+      <header class="entry-header"><h1>Schulhaus wird saniert</h1>${leadBox}</header>
+      <div class="entry-content">${STORY.map((t) => `<p>${t}</p>`).join('')}</div></article>
+      <aside class="sidebar"><div class="teaser-text"><p>${lead.replace('Sanierung', 'Erweiterung')}</p></div></aside></div></body></html>`;
+    for (const cls of ['lead', 'teaser-text', 'entry-excerpt']) {
+      const text = textOf(html(`<div class="${cls}"><p>${lead}</p></div>`));
+      expect(text.startsWith(lead)).toBe(true);
+      expect(text).not.toContain('Erweiterung');
+    }
+    // The same paragraph without a lead name is header chrome.
+    expect(textOf(html(`<div class="meta-box"><p>${lead}</p></div>`))).not.toContain('Nach jahrelangen Klagen');
+  });
 });
