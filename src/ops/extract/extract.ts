@@ -5,7 +5,7 @@ import { BOILERPLATE, CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts'
 import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
 import { extractMetadata, type PageMetadata } from './metadata.ts';
 import type { ExtractOptions } from './options.ts';
-import { pruneCaptions, pruneLinkHeavy, pruneNamed, pruneTrailingHeadings } from './prune.ts';
+import { pruneCaptions, pruneLabels, pruneLinkHeavy, pruneNamed, pruneTrailingHeadings } from './prune.ts';
 import { pruneSeeAlso } from './see-also.ts';
 import { withStandfirst } from './standfirst.ts';
 import { pickTop, scoreCandidates } from './score.ts';
@@ -174,6 +174,7 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   pruneLinkHeavy(page, s, roots, deadline);
   pruneCaptions(page, s, roots, deadline);
   pruneSeeAlso(page, s, roots, deadline);
+  pruneLabels(page, s, roots, deadline);
   pruneTrailingHeadings(page, s, roots, deadline);
   dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
   const out = withStandfirst(page, s, raw, roots, deadline);

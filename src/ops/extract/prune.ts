@@ -1,6 +1,7 @@
 import type { El, Page } from './dom.ts';
 import type { Deadline } from './limits.ts';
 import { cut, type Stats } from './stats.ts';
+import { assembleText } from './text.ts';
 
 /**
  * trafilatura's boilerplate names (`xpaths.py`, OVERALL_DISCARD_XPATH), split as it applies them:
@@ -18,6 +19,8 @@ const CLASS_DISCARD = new RegExp([
   // Hidden or print-only boxes and comment-form chrome (trafilatura's second discard expression).
   '^hide-', 'comments-title', 'nocomments', '-reply-', '^reply-', 'akismet', 'suggest-links', '-hide-', 'hide-print',
   '\\shidden', '\\shide', 'noprint', 'notloaded',
+  // Beyond trafilatura's list: legal notes, embedded posts and German comment boxes.
+  'disclaimer', 'disclosure', 'copyright', 'licen[cs]e', 'kommentar', 'twitter-tweet', 'instagram-media', 'fb-post', 'ez-toc',
 ].join('|'));
 
 const ID_DISCARD = new RegExp([
@@ -181,5 +184,29 @@ export function pruneTrailingHeadings(page: Page, s: Stats, roots: readonly El[]
     // A "heading" holding much of the text is a misused tag around the article itself.
     if (h === null || h === r || s.text[h.index]! > Math.min(200, 0.5 * s.text[r.index]!)) return;
     cut(page, s, h.index);
+  }
+}
+
+/** Labels that mark an advertisement slot, in the languages of the web's larger publishers. */
+const AD_LABEL = /^[\s\p{P}]*(?:anzeige|werbung|advertisement|advertising|sponsored|gesponsert|reklama|publicidad|publicité|pubblicità|publicidade|advertentie)[\s\p{P}]*$/iu;
+
+/**
+ * Rule `ad-labels-and-times`: an element whose whole text is an advertising label ("Anzeige",
+ * "Reklama") marks an ad slot, and a `<time>` element is a publication date, metadata that
+ * trafilatura strips as it does `<time>`. Both go from the content.
+ */
+export function pruneLabels(page: Page, s: Stats, roots: readonly El[], deadline: Deadline): void {
+  for (const r of roots) {
+    const end = s.end[r.index]!;
+    for (let i = r.index + 1; i <= end; i++) {
+      deadline.tick();
+      if (s.dead[i]) continue;
+      const el = page.all[i]!;
+      const len = s.text[i]!;
+      if (el.tag === 'time' || (len > 0 && len < 30 && AD_LABEL.test(assembleText([el], { dead: s.dead, includeTables: true }, deadline)))) {
+        cut(page, s, i);
+        i = s.end[i]!;
+      }
+    }
   }
 }
