@@ -43,6 +43,8 @@ const SKIP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'embed', 'canvas',
   'select', 'option', 'button', 'textarea', 'input', 'video', 'audio', 'map', 'nav', 'dialog',
   'applet', 'frameset', 'frame', 'link',
+  // Ruby annotations (furigana) repeat the reading of the base text beside it.
+  'rt', 'rp',
 ]);
 
 const COMMA = /[,，、،]/g;

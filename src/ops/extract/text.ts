@@ -10,6 +10,9 @@ const LINE = new Set([
   'thead', 'tfoot', 'hgroup', 'menu',
 ]);
 
+const INVISIBLE = /[\u00ad\u200b]/;
+const INVISIBLE_ALL = /[\u00ad\u200b]/g;
+
 /**
  * Accumulates text with block boundaries as newlines (at most two in a row), whitespace collapsed
  * to single spaces, list items as `- item` and table cells tab-separated.
@@ -61,7 +64,9 @@ class TextWriter {
     }
     if (lead) this.space();
     this.flush();
-    this.parts.push(/\s\s|[\t\n\r\f\v\u00a0]/.test(t) ? t.replace(/\s+/g, ' ') : t);
+    const spaced = /\s\s|[\t\n\r\f\v\u00a0]/.test(t) ? t.replace(/\s+/g, ' ') : t;
+    // Soft hyphens and zero-width spaces are invisible line-break hints, not text.
+    this.parts.push(INVISIBLE.test(spaced) ? spaced.replace(INVISIBLE_ALL, '') : spaced);
     this.atLineStart = false;
     if (/\s$/.test(raw)) this.space();
   }

@@ -94,4 +94,17 @@ describe('boilerplate rules inside the content', () => {
     // The same paragraph without a lead name is header chrome.
     expect(textOf(html(`<div class="meta-box"><p>${lead}</p></div>`))).not.toContain('Nach jahrelangen Klagen');
   });
+
+  it('legal notes, embedded posts and ad labels go; <time> goes; soft hyphens and furigana are not text', () => {
+    const disclaimer = '<div class="editorial-disclaimer"><p>Für Links auf dieser Seite erhält die Redaktion eine Provision vom Händler.</p></div>';
+    expect(textOf(page(disclaimer))).not.toContain('Provision');
+    expect(textOf(page('<div class="editorial-note"><p>Für Links auf dieser Seite erhält die Redaktion eine Provision vom Händler.</p></div>'))).toContain('Provision');
+    expect(textOf(page('<div class="inline-slot"><span>- Anzeige -</span></div>'))).not.toContain('Anzeige');
+    expect(textOf(page('<p>Die Anzeige wurde am Montag bei der Polizei erstattet, wie ein Sprecher der Behörde bestätigte.</p>'))).toContain('Die Anzeige wurde');
+    expect(textOf(page('<p class="meta-line"><time datetime="2021-03-01">01.03.2021</time></p>'))).not.toContain('01.03.2021');
+    const shy = textOf(page('<p>Der Bar\u00adba\u00adres\u00adco reift mindestens zwei Jahre, davon neun Monate im Holz\u00adfass.</p>'));
+    expect(shy).toContain('Der Barbaresco reift mindestens zwei Jahre, davon neun Monate im Holzfass.');
+    const ruby = '<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が<ruby>子<rt>こ</rt></ruby>どもを<ruby>教育<rt>きょういく</rt></ruby>するために、たたいたりする<ruby>体罰<rt>たいばつ</rt></ruby>を<ruby>禁止<rt>きんし</rt></ruby>することになりました。</p>';
+    expect(textOf(page(ruby))).toContain('子どもへの虐待をなくすための法律ができて、親が子どもを教育するために');
+  });
 });
