@@ -148,6 +148,8 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
       if (flatten > 0) { flatten--; cur.children.push(' '); return; }
       if (cur.parent !== null) { cur = cur.parent; depth--; }
     },
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline);
+  // One more open element than the depth cap: the elements the parser forgets are always ones
+  // this tree has already flattened, so forgetting them changes nothing in it.
+  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline, maxDepth + 1);
   return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
 }
