@@ -47,6 +47,11 @@ const SKIP_TAGS = new Set([
   'rt', 'rp',
 ]);
 
+/** The attributes read below; the parser stores no others. */
+const ATTRIBUTES: ReadonlySet<string> = new Set([
+  'class', 'id', 'role', 'href', 'hidden', 'aria-hidden', 'style', 'type', 'name', 'property', 'itemprop', 'content',
+]);
+
 const COMMA = /[,，、،]/g;
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
@@ -150,6 +155,6 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
     },
   // One more open element than the depth cap: the elements the parser forgets are always ones
   // this tree has already flattened, so forgetting them changes nothing in it.
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline, maxDepth + 1);
+  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline, { maxOpen: maxDepth + 1, attributes: ATTRIBUTES });
   return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
 }

@@ -15,7 +15,15 @@ const OPEN_PER_STEP = 128;
 export const MAX_ATTRIBUTES = 256;
 
 /** Private parts of htmlparser2's `Parser` this subclass bounds. */
-interface ParserInternals { stack: string[]; attribvalue: string }
+interface ParserInternals { stack: string[]; attribname: string; attribvalue: string }
+
+/** How the parser is bounded and what it keeps. */
+export interface ParseLimits {
+  /** Most elements held open; past it the outermost are forgotten (the handler is told they closed). */
+  maxOpen: number;
+  /** Attribute names (lower-cased) the handler reads; the rest are never stored. */
+  attributes: ReadonlySet<string>;
+}
 
 /**
  * htmlparser2 with a bounded open-element stack, O(1) handling of closing tags that match no open
@@ -26,13 +34,15 @@ class BoundedParser extends Parser {
   /** Open elements by lower-cased name, so an unmatched closing tag needs no stack scan. */
   private readonly openByName = new Map<string, number>();
   private attributes = 0;
+  /** Whether the attribute being read is dropped (unwanted, or past {@link MAX_ATTRIBUTES}). */
+  private dropAttribute = false;
 
   constructor(
     private readonly html: string,
     private readonly handler: Partial<Handler>,
     options: ParserOptions,
     private readonly deadline: Deadline,
-    private readonly maxOpen: number,
+    private readonly limits: ParseLimits,
   ) {
     super(null, options);
     const self = this;
@@ -44,9 +54,10 @@ class BoundedParser extends Parser {
     });
   }
 
+  // Names arrive lower-cased (`lowerCaseTags`); SVG's camel-cased names (`foreignObject`) then
+  // never match a closing tag here, which leaves them to be closed by their `</svg>`.
   private count(name: string, delta: number): void {
-    const key = name.toLowerCase();
-    this.openByName.set(key, (this.openByName.get(key) ?? 0) + delta);
+    this.openByName.set(name, (this.openByName.get(name) ?? 0) + delta);
   }
 
   private get openStack(): string[] {
@@ -64,17 +75,31 @@ class BoundedParser extends Parser {
     const stack = this.openStack;
     // Forget the outermost elements past the bound; the handler is told they closed, so its own
     // depth stays equal to the parser's.
-    while (stack.length > this.maxOpen) {
+    while (stack.length > this.limits.maxOpen) {
       const name = stack.pop()!;
       this.count(name, -1);
       this.handler.onclosetag?.(name, true);
     }
   }
 
+  override onattribname(start: number, endIndex: number): void {
+    super.onattribname(start, endIndex);
+    this.dropAttribute = ++this.attributes > MAX_ATTRIBUTES ||
+      !this.limits.attributes.has((this as unknown as ParserInternals).attribname);
+  }
+
+  override onattribdata(start: number, endIndex: number): void {
+    if (!this.dropAttribute) super.onattribdata(start, endIndex);
+  }
+
+  override onattribentity(cp: number): void {
+    if (!this.dropAttribute) super.onattribentity(cp);
+  }
+
   /** An attribute is work too: a tag with 10^6 of them must not come for one step. */
   override onattribend(quote: Parameters<Parser['onattribend']>[0], endIndex: number): void {
     this.deadline.tick();
-    if (++this.attributes <= MAX_ATTRIBUTES) {
+    if (!this.dropAttribute) {
       super.onattribend(quote, endIndex);
       return;
     }
@@ -102,11 +127,11 @@ class BoundedParser extends Parser {
  * with `unshift` and searched with `indexOf`, so unbounded each tag costs time in proportion to the
  * depth and 100k unclosed `<table>`s take ~30 s. Here the stack holds at most `maxOpen` elements:
  * past it the outermost are forgotten and the handler is told they closed, so its depth always
- * equals the parser's. Closing tags that match nothing cost O(1), attributes past
- * {@link MAX_ATTRIBUTES} are dropped, and every tag and attribute is charged to `deadline` (a tag
+ * equals the parser's. Closing tags that match nothing cost O(1), attributes the handler does not
+ * read or past {@link MAX_ATTRIBUTES} are never stored, and every tag and attribute is charged to `deadline` (a tag
  * more when many elements are open), so the parser's own work counts against the budget. Throws
  * `ExtractLimitError` out of the parse when the budget runs out.
  */
-export function parseMetered(html: string, handler: Partial<Handler>, options: ParserOptions, deadline: Deadline, maxOpen: number): void {
-  new BoundedParser(html, handler, options, deadline, maxOpen).end(html);
+export function parseMetered(html: string, handler: Partial<Handler>, options: ParserOptions, deadline: Deadline, limits: ParseLimits): void {
+  new BoundedParser(html, handler, options, deadline, limits).end(html);
 }
