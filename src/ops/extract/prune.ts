@@ -50,10 +50,13 @@ export function pruneNamed(page: Page, s: Stats, roots: readonly El[], deadline:
   let total = 0;
   let removed = 0;
   const hits: number[] = [];
+  for (const r of roots) total += s.text[r.index]!;
   for (const r of roots) {
-    total += s.text[r.index]!;
+    // A sibling the sibling step joined is judged like what it holds (a `related_posts` list beside
+    // the story); the rule never takes the larger part of the content this way.
+    const first = roots.length > 1 && s.text[r.index]! < 0.5 * total ? r.index : r.index + 1;
     const end = s.end[r.index]!;
-    for (let i = r.index + 1; i <= end; i++) {
+    for (let i = first; i <= end; i++) {
       deadline.tick();
       if (s.dead[i] || !namedBoilerplate(page.all[i]!)) continue;
       hits.push(i);

@@ -107,4 +107,15 @@ describe('boilerplate rules inside the content', () => {
     const ruby = '<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>をなくすための<ruby>法律<rt>ほうりつ</rt></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が<ruby>子<rt>こ</rt></ruby>どもを<ruby>教育<rt>きょういく</rt></ruby>するために、たたいたりする<ruby>体罰<rt>たいばつ</rt></ruby>を<ruby>禁止<rt>きんし</rt></ruby>することになりました。</p>';
     expect(textOf(page(ruby))).toContain('子どもへの虐待をなくすための法律ができて、親が子どもを教育するために');
   });
+
+  it('named-boilerplate: a next-posts box the sibling step joined to the story goes', () => {
+    const excerpt = (t: string): string => `<article class="post_teaser"><h3>${t}</h3><div class="excerpt"><p>${t}: Wie Eltern, Lehrer und die Verwaltung in anderen Gemeinden mit maroden Schulgebäuden umgehen, zeigt ein Überblick.</p></div></article>`;
+    const html = `<html><body><section class="single"><div class="wrap">
+      <div class="entry-content">${STORY.map((t) => `<p>${t}</p>`).join('')}</div>
+      <div class="next-posts">${excerpt('Turnhalle gesperrt')}${excerpt('Neue Mensa eröffnet')}${excerpt('Streit um Schulbusse')}</div>
+    </div></section></body></html>`;
+    const text = textOf(html);
+    expect(text).toContain(STORY[3]);
+    expect(text).not.toContain('Neue Mensa eröffnet');
+  });
 });
