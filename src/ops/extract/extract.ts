@@ -17,8 +17,9 @@ export type ExtractResult =
   | ({ ok: true; text: string } & PageMetadata)
   | { ok: false; reason: ExtractFailure; message: string };
 
-/** Below this many characters a pass is retried with fewer heuristics (trafilatura's MIN_EXTRACTED_SIZE). */
-const RETRY_CHARS = 250;
+/** Below this many characters a pass is retried with fewer heuristics (twice trafilatura's MIN_EXTRACTED_SIZE,
+ *  since sluice retries its own passes rather than comparing with a second algorithm). */
+const RETRY_CHARS = 500;
 const NEVER_UNLIKELY = new Set(['html', 'body', 'a', 'main', 'article']);
 
 interface Pass { strip: boolean; weight: boolean; clean: boolean }
@@ -225,6 +226,12 @@ export function extractMainText(input: string | Uint8Array, opts: ExtractOptions
       const r = runPass(page, raw, base, pass, opts, deadline);
       if (best === null || r.text.length > best.text.length) best = r;
       if (r.text.length >= RETRY_CHARS) break;
+    }
+    // Rule `chrome-fallback`: when every pass comes up short, the article may sit in page chrome
+    // (a CMS that wraps the story in <aside> or <form>); the last try keeps the chrome.
+    if (best!.text.length < RETRY_CHARS) {
+      const r = runPass(page, raw, new Uint8Array(page.all.length), PASSES[1]!, opts, deadline);
+      if (r.text.length > best!.text.length) best = r;
     }
     let text = best!.text;
     if (opts.includeComments) {

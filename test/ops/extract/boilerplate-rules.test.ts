@@ -118,4 +118,13 @@ describe('boilerplate rules inside the content', () => {
     expect(text).toContain(STORY[3]);
     expect(text).not.toContain('Neue Mensa eröffnet');
   });
+
+  it('chrome-fallback: a story a CMS put inside <aside> is found when nothing else has text', () => {
+    const links = Array.from({ length: 30 }, (_, i) => `<li><a href="/seite-${i}">Unterseite Nummer ${i} der Gemeinde</a></li>`).join('');
+    const html = (wrap: string): string => `<html><body><header><a href="/">Startseite</a></header>
+      <main><${wrap} class="nfy-pa"><article><div class="text-detail">${STORY.map((t) => `<p>${t}</p>`).join('')}</div></article></${wrap}></main>
+      <footer><ul>${links}</ul></footer></body></html>`;
+    expect(textOf(html('aside'))).toContain(STORY[0]);
+    expect(textOf(html('div'))).toContain(STORY[0]);
+  });
 });
