@@ -8,6 +8,7 @@ import type { ExtractOptions } from './options.ts';
 import { pruneCaptions, pruneLabels, pruneLinkHeavy, pruneNamed, pruneTrailingHeadings } from './prune.ts';
 import { pruneSeeAlso } from './see-also.ts';
 import { withStandfirst } from './standfirst.ts';
+import { towardNamedBody } from './named-body.ts';
 import { pickTop, scoreCandidates } from './score.ts';
 import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
 import { assembleText } from './text.ts';
@@ -161,7 +162,8 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   const s = computeStats(page, passDead(page, raw, base, pass.strip), deadline);
   const body = page.body ?? page.root;
   const score = scoreCandidates(page, s, { weightClasses: pass.weight, minParagraph: 25 }, deadline);
-  const picked = pickTop(page, score, body);
+  const scored = pickTop(page, score, body);
+  const picked = scored === null ? null : towardNamedBody(page, s, scored);
   const top = picked === null ? null : splitArticleParent(s, score, picked, body);
   const roots = top === null ? [body] : withSiblings(s, score, top, opts.favorPrecision, deadline);
   const clean: CleanConfig = {

@@ -127,4 +127,13 @@ describe('boilerplate rules inside the content', () => {
     expect(textOf(html('aside'))).toContain(STORY[0]);
     expect(textOf(html('div'))).toContain(STORY[0]);
   });
+
+  it('named-body: the content widens to the element the theme names as the article body', () => {
+    const facts = '<ul class="facts"><li>Baujahr: 1958, Architekt Hans Meier</li><li>Kosten der Sanierung: 2,4 Millionen Euro</li><li>Fertigstellung geplant im Herbst</li></ul>';
+    const html = (cls: string): string => `<html><body><div class="site"><div class="${cls}">${facts}
+      <div class="text-block">${STORY.map((t) => `<p>${t}</p>`).join('')}</div></div>
+      <div class="sidebar-box"><p>Anzeigen und Termine aus der Region finden Sie im Kalender.</p></div></div></body></html>`;
+    expect(textOf(html('entry-content'))).toContain('Kosten der Sanierung');
+    expect(textOf(html('box-wrapper'))).not.toContain('Kosten der Sanierung');
+  });
 });
