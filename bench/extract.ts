@@ -130,7 +130,7 @@ export default async function run(): Promise<void> {
   }
   for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
   process.stdout.write(`${JSON.stringify({ bench: 'extract', case: 'quarantine-reasons', reasons: Object.fromEntries(quarantine) })}\n`);
-  process.stderr.write(`${table(rows)}\n`);
+  if (rows.length > 0) process.stderr.write(`${table(rows)}\n`);
   if (sets !== undefined && !sets.includes('trafilatura')) return;
   const traf = trafilaturaBench();
   for (const r of traf.rows) process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -8,6 +8,7 @@ import type { ExtractOptions } from './options.ts';
 import { pruneCaptions, pruneLabels, pruneLinkHeavy, pruneNamed, pruneTrailingHeadings } from './prune.ts';
 import { pruneSeeAlso } from './see-also.ts';
 import { withStandfirst } from './standfirst.ts';
+import { withIngredients } from './recipe.ts';
 import { towardNamedBody } from './named-body.ts';
 import { pickTop, scoreCandidates } from './score.ts';
 import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
@@ -180,7 +181,8 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   pruneLabels(page, s, roots, deadline);
   pruneTrailingHeadings(page, s, roots, deadline);
   dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
-  const out = withStandfirst(page, s, raw, roots, deadline);
+  const lead = withStandfirst(page, s, raw, roots, deadline);
+  const out = withIngredients(page, s, lead, deadline);
   return { text: assembleText(out, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots: out, stats: s };
 }
 

@@ -136,4 +136,19 @@ describe('boilerplate rules inside the content', () => {
     expect(textOf(html('entry-content'))).toContain('Kosten der Sanierung');
     expect(textOf(html('box-wrapper'))).not.toContain('Kosten der Sanierung');
   });
+
+  it('recipe-ingredients: the ingredient table beside the method joins it', () => {
+    const method = [
+      'Als erstes den Pudding kochen, aus Milch, Puddingpulver und Zucker, und zum Abkühlen zur Seite stellen, dabei Folie auf die Oberfläche legen.',
+      'Für den Mürbeteig Mehl, Zucker, Ei und Butter zu einem glatten Teig verkneten, in die Springform drücken und einen Rand formen.',
+      'Den Schmand mit dem abgekühlten Pudding verrühren, die Mandarinen unterheben und die Masse auf den Teig geben, dann etwa achtzig Minuten backen.',
+    ];
+    const table = (cls: string): string => `<div class="${cls}"><table><tr><td>250 g</td><td>Mehl</td></tr><tr><td>125 g</td><td>Margarine oder Butter</td></tr><tr><td>3 Dosen</td><td>Mandarinen</td></tr></table></div>`;
+    const html = (cls: string): string => `<html><body><main class="container"><article class="box">${table(cls)}</article>
+      <article class="box"><h2>Zubereitung</h2><div class="recipe-text">${method.map((t) => `<p>${t}</p>`).join('')}</div></article></main></body></html>`;
+    const text = textOf(html('recipe-ingredients'));
+    expect(text).toContain('Margarine oder Butter');
+    expect(text.indexOf('Margarine')).toBeLessThan(text.indexOf('Als erstes'));
+    expect(textOf(html('shop-box'))).not.toContain('Margarine oder Butter');
+  });
 });
