@@ -7,6 +7,9 @@ import type { Deadline } from './limits.ts';
  */
 const OPEN_PER_STEP = 128;
 
+/** Up to this many open elements a closing tag is left to htmlparser2's scan. */
+const SHALLOW = 64;
+
 /**
  * Attributes kept per element. htmlparser2 stores them in one object whose insertions slow down
  * as it grows (10^6 attributes take ~5 s); real elements carry a few dozen, and what the extractor
@@ -108,6 +111,12 @@ class BoundedParser extends Parser {
   }
 
   override onclosetag(start: number, endIndex: number): void {
+    // With few elements open, htmlparser2's own scan is as cheap as the name check.
+    if (this.openStack.length <= SHALLOW) {
+      this.charge();
+      super.onclosetag(start, endIndex);
+      return;
+    }
     const name = this.html.slice(start, endIndex).toLowerCase();
     // `</p>` and `</br>` with nothing open still make an element (HTML's implied open).
     if ((this.openByName.get(name) ?? 0) > 0 || name === 'p' || name === 'br') {
