@@ -22,6 +22,9 @@ export type ExtractResult =
 /** Below this many characters a pass is retried with fewer heuristics (twice trafilatura's MIN_EXTRACTED_SIZE,
  *  since sluice retries its own passes rather than comparing with a second algorithm). */
 const RETRY_CHARS = 500;
+/** Paragraph text above which loose text is dropped: trafilatura adds divs to what it extracts
+ *  below 3 × MIN_EXTRACTED_SIZE (750 characters) of `<p>` text. */
+const LOOSE_TEXT_BELOW = 750;
 const NEVER_UNLIKELY = new Set(['html', 'body', 'a', 'main', 'article']);
 
 interface Pass { strip: boolean; weight: boolean; clean: boolean }
@@ -183,7 +186,18 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
   const lead = withStandfirst(page, s, raw, roots, deadline);
   const out = withIngredients(page, s, lead, deadline);
-  return { text: assembleText(out, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots: out, stats: s };
+  // Rule `loose-text`: content with enough paragraph text is written from its paragraphs,
+  // headings, lists, tables and quotes only (trafilatura's extraction), dropping dates, labels
+  // and bylines that sit in bare divs; short content keeps everything.
+  const looseText = paragraphChars(page, s, out) < LOOSE_TEXT_BELOW;
+  return { text: assembleText(out, { dead: s.dead, includeTables: opts.includeTables, looseText }, deadline), roots: out, stats: s };
+}
+
+/** Characters of live `<p>` text in the roots. */
+function paragraphChars(page: Page, s: Stats, roots: readonly El[]): number {
+  let n = 0;
+  for (const r of roots) for (let i = r.index; i <= s.end[r.index]!; i++) if (!s.dead[i] && page.all[i]!.tag === 'p') { n += s.text[i]!; i = s.end[i]!; }
+  return n;
 }
 
 function isInside(el: El, roots: readonly El[]): boolean {

@@ -151,4 +151,14 @@ describe('boilerplate rules inside the content', () => {
     expect(text.indexOf('Margarine')).toBeLessThan(text.indexOf('Als erstes'));
     expect(textOf(html('shop-box'))).not.toContain('Margarine oder Butter');
   });
+
+  it('loose-text: with enough paragraph text, labels in bare divs go; prose in a div stays', () => {
+    const label = '<div class="post-info">Kategorie: Lokales</div>';
+    expect(textOf(page(label))).not.toContain('Kategorie: Lokales');
+    const prose = '<div class="note">Die Sanierung des Gebäudes war bereits 2015 geplant, wurde damals aber wegen fehlender Fördermittel und eines Streits um die Denkmalauflagen auf unbestimmte Zeit verschoben.</div>';
+    expect(textOf(page(prose))).toContain('wegen fehlender Fördermittel');
+    // Short content keeps its loose text: it may be all there is.
+    const short = `<html><body><div class="entry-content"><p>${STORY[0]}</p>${label}</div></body></html>`;
+    expect(textOf(short)).toContain('Kategorie: Lokales');
+  });
 });
