@@ -1,6 +1,8 @@
 /**
  * Main-text extraction: token precision/recall/F1 and docs/s for sluice's extractor and two peers
- * (Readability.js on linkedom, html-to-text) on the same pages in one run.
+ * (Readability.js on linkedom, html-to-text) on the same pages in one run, then trafilatura's own
+ * benchmark (snippet P/R/accuracy/F1 beside the published table, pages/s and MB/s per CPU-second,
+ * the worst 20 pages; see extract/trafilatura-bench.ts).
  * - dev: the 130 Readability.js test pages, reference = the accepted article body, tags stripped.
  * - warc: every HTML response in /work/shared/data/warc; F1 only where Common Crawl's own WET text
  *   of the same URI exists (whirlwind). WET keeps the whole page's text, boilerplate included, so
@@ -16,6 +18,7 @@ import { defaultExtractOptions, type ExtractOptions } from '../src/ops/extract/o
 import { tokenPrf } from './extract/metrics.ts';
 import { loadDevSet, type EvalPage } from './extract/pages.ts';
 import { htmlToText, readability, type Extractor } from './extract/peers.ts';
+import { PUBLISHED, trafilaturaBench } from './extract/trafilatura-bench.ts';
 import { loadWarcPages } from './extract/warc-pages.ts';
 
 interface Row {
@@ -106,7 +109,10 @@ export default async function run(): Promise<void> {
     ['warc', loadWarcPages().map((w) => ({ name: w.name, html: decodeHtml(w.body, w.charset), reference: w.reference }))],
   ];
   const rows: Row[] = [];
+  // EXTRACT_SETS=dev,warc,trafilatura picks the sets to run (all by default).
+  const sets = process.env.EXTRACT_SETS?.split(',');
   for (const [dataset, pages] of datasets) {
+    if (sets !== undefined && !sets.includes(dataset)) continue;
     if (pages.length === 0) { process.stderr.write(`extract bench: no ${dataset} pages found, skipped\n`); continue; }
     const main = measure(dataset, 'sluice', sluice({}, quarantine), pages, count);
     const peer = measure(dataset, 'readability', readability, pages, none);
@@ -124,7 +130,12 @@ export default async function run(): Promise<void> {
   }
   for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
   process.stdout.write(`${JSON.stringify({ bench: 'extract', case: 'quarantine-reasons', reasons: Object.fromEntries(quarantine) })}\n`);
-  process.stderr.write(`${table(rows)}\n`);
+  if (rows.length > 0) process.stderr.write(`${table(rows)}\n`);
+  if (sets !== undefined && !sets.includes('trafilatura')) return;
+  const traf = trafilaturaBench();
+  for (const r of traf.rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+  for (const p of PUBLISHED) process.stdout.write(`${JSON.stringify({ bench: 'extract', case: `trafilatura/published/${p.extractor}`, dataset: 'trafilatura', published: true, ...p })}\n`);
+  process.stderr.write(traf.report);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -43,6 +43,13 @@ const SKIP_TAGS = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'iframe', 'object', 'embed', 'canvas',
   'select', 'option', 'button', 'textarea', 'input', 'video', 'audio', 'map', 'nav', 'dialog',
   'applet', 'frameset', 'frame', 'link',
+  // Ruby annotations (furigana) repeat the reading of the base text beside it.
+  'rt', 'rp',
+]);
+
+/** The attributes read below; the parser stores no others. */
+const ATTRIBUTES: ReadonlySet<string> = new Set([
+  'class', 'id', 'role', 'href', 'hidden', 'aria-hidden', 'style', 'type', 'name', 'property', 'itemprop', 'content',
 ]);
 
 const COMMA = /[,，、،]/g;
@@ -146,6 +153,8 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
       if (flatten > 0) { flatten--; cur.children.push(' '); return; }
       if (cur.parent !== null) { cur = cur.parent; depth--; }
     },
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline);
+  // One more open element than the depth cap: the elements the parser forgets are always ones
+  // this tree has already flattened, so forgetting them changes nothing in it.
+  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline, { maxOpen: maxDepth + 1, attributes: ATTRIBUTES });
   return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
 }

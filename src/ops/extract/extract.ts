@@ -5,6 +5,11 @@ import { BOILERPLATE, CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts'
 import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
 import { extractMetadata, type PageMetadata } from './metadata.ts';
 import type { ExtractOptions } from './options.ts';
+import { pruneCaptions, pruneLabels, pruneLinkHeavy, pruneNamed, pruneTrailingHeadings } from './prune.ts';
+import { pruneSeeAlso } from './see-also.ts';
+import { withStandfirst } from './standfirst.ts';
+import { withIngredients } from './recipe.ts';
+import { towardNamedBody } from './named-body.ts';
 import { pickTop, scoreCandidates } from './score.ts';
 import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
 import { assembleText } from './text.ts';
@@ -14,8 +19,12 @@ export type ExtractResult =
   | ({ ok: true; text: string } & PageMetadata)
   | { ok: false; reason: ExtractFailure; message: string };
 
-/** Below this many characters a pass is retried with fewer heuristics (trafilatura's MIN_EXTRACTED_SIZE). */
-const RETRY_CHARS = 250;
+/** Below this many characters a pass is retried with fewer heuristics (twice trafilatura's MIN_EXTRACTED_SIZE,
+ *  since sluice retries its own passes rather than comparing with a second algorithm). */
+const RETRY_CHARS = 500;
+/** Paragraph text above which loose text is dropped: trafilatura adds divs to what it extracts
+ *  below 3 × MIN_EXTRACTED_SIZE (750 characters) of `<p>` text. */
+const LOOSE_TEXT_BELOW = 750;
 const NEVER_UNLIKELY = new Set(['html', 'body', 'a', 'main', 'article']);
 
 interface Pass { strip: boolean; weight: boolean; clean: boolean }
@@ -157,7 +166,8 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   const s = computeStats(page, passDead(page, raw, base, pass.strip), deadline);
   const body = page.body ?? page.root;
   const score = scoreCandidates(page, s, { weightClasses: pass.weight, minParagraph: 25 }, deadline);
-  const picked = pickTop(page, score, body);
+  const scored = pickTop(page, score, body);
+  const picked = scored === null ? null : towardNamedBody(page, s, scored);
   const top = picked === null ? null : splitArticleParent(s, score, picked, body);
   const roots = top === null ? [body] : withSiblings(s, score, top, opts.favorPrecision, deadline);
   const clean: CleanConfig = {
@@ -167,8 +177,27 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
     cleanLists: !opts.favorRecall,
   };
   for (const r of roots) cleanContent(page, s, r, clean, deadline);
+  pruneNamed(page, s, roots, deadline);
+  pruneLinkHeavy(page, s, roots, deadline);
+  pruneCaptions(page, s, roots, deadline);
+  pruneSeeAlso(page, s, roots, deadline);
+  pruneLabels(page, s, roots, deadline);
+  pruneTrailingHeadings(page, s, roots, deadline);
   dropTitleHeadings(page, s, roots, page.metas.get('og:title') ?? page.title, deadline);
-  return { text: assembleText(roots, { dead: s.dead, includeTables: opts.includeTables }, deadline), roots, stats: s };
+  const lead = withStandfirst(page, s, raw, roots, deadline);
+  const out = withIngredients(page, s, lead, deadline);
+  // Rule `loose-text`: content with enough paragraph text is written from its paragraphs,
+  // headings, lists, tables and quotes only (trafilatura's extraction), dropping dates, labels
+  // and bylines that sit in bare divs; short content keeps everything.
+  const looseText = paragraphChars(page, s, out) < LOOSE_TEXT_BELOW;
+  return { text: assembleText(out, { dead: s.dead, includeTables: opts.includeTables, looseText }, deadline), roots: out, stats: s };
+}
+
+/** Characters of live `<p>` text in the roots. */
+function paragraphChars(page: Page, s: Stats, roots: readonly El[]): number {
+  let n = 0;
+  for (const r of roots) for (let i = r.index; i <= s.end[r.index]!; i++) if (!s.dead[i] && page.all[i]!.tag === 'p') { n += s.text[i]!; i = s.end[i]!; }
+  return n;
 }
 
 function isInside(el: El, roots: readonly El[]): boolean {
@@ -215,6 +244,12 @@ export function extractMainText(input: string | Uint8Array, opts: ExtractOptions
       const r = runPass(page, raw, base, pass, opts, deadline);
       if (best === null || r.text.length > best.text.length) best = r;
       if (r.text.length >= RETRY_CHARS) break;
+    }
+    // Rule `chrome-fallback`: when every pass comes up short, the article may sit in page chrome
+    // (a CMS that wraps the story in <aside> or <form>); the last try keeps the chrome.
+    if (best!.text.length < RETRY_CHARS) {
+      const r = runPass(page, raw, new Uint8Array(page.all.length), PASSES[1]!, opts, deadline);
+      if (r.text.length > best!.text.length) best = r;
     }
     let text = best!.text;
     if (opts.includeComments) {

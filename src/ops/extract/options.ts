@@ -25,13 +25,13 @@ export const extractOptionsSchema = z.object({
    *  512 is Blink's HTML parser limit (`kMaximumHTMLParserDOMTreeDepth`), so the cap never
    *  changes what a browser would show. */
   maxDepth: z.number().int().positive().default(512),
-  /** Work budget per document, in steps (tags parsed, DOM nodes built, scored, cleaned, written
-   *  out); over it the document is quarantined (`extract:too_complex`). A tag costs one step more
-   *  per 128 elements open around it, as htmlparser2's work on it grows with them, so deeply
-   *  nested markup (100k unclosed tables) is refused after ~0.5 s instead of parsing for minutes.
-   *  It is counted, not timed, so whether a page is kept never depends on machine load or worker
-   *  count. The largest dev-set page takes 94k steps, the largest WARC page 374k and a 10 MB page
-   *  130k; 8M (about a second) only trips on pathological input. */
+  /** Work budget per document, in steps (tags and attributes parsed, DOM nodes built, scored,
+   *  cleaned, written out); over it the document is quarantined (`extract:too_complex`). The
+   *  parser's open-element stack is bounded (see `extract/parser.ts`), so every shape of input
+   *  costs steps in proportion to its size: 100k nested unclosed tables take ~1 step per byte and
+   *  extract. It is counted, not timed, so whether a page is kept never depends on machine load
+   *  or worker count. The largest dev-set page takes 94k steps, the largest WARC page 374k and a
+   *  10 MB page 130k; 8M (about a second) only trips on pathological input. */
   maxWork: z.number().int().positive().default(8_000_000),
   /** Wall-clock budget per document in milliseconds: a safety net for costs the work count does
    *  not model. Over it the document is quarantined (`extract:timeout`). Being a clock, it can

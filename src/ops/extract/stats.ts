@@ -13,6 +13,11 @@ export interface Stats {
   text: Float64Array;
   /** Characters of text inside links (in-page links weighted 0.3). */
   link: Float64Array;
+  /** Links (`<a>` with text) in the subtree, and those whose text is under 10 characters. */
+  links: Uint32Array;
+  shortLinks: Uint32Array;
+  /** Characters of text inside links, every link counted in full (trafilatura's link density). */
+  linkChars: Float64Array;
   /** Characters of text inside ul/ol (nested lists count again, as in Readability). */
   list: Float64Array;
   commas: Float64Array;
@@ -40,7 +45,7 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
     dead,
     text: new Float64Array(n), link: new Float64Array(n), list: new Float64Array(n), commas: new Float64Array(n),
     heading: new Float64Array(n), p: new Uint32Array(n), img: new Uint32Array(n), li: new Uint32Array(n),
-    tr: new Uint32Array(n), cells: new Uint32Array(n), tableMarks: new Uint32Array(n),
+    tr: new Uint32Array(n), links: new Uint32Array(n), shortLinks: new Uint32Array(n), linkChars: new Float64Array(n), cells: new Uint32Array(n), tableMarks: new Uint32Array(n),
     end: new Uint32Array(n), blockChild: new Uint8Array(n),
   };
   for (let i = n - 1; i >= 0; i--) {
@@ -53,7 +58,11 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
     s.text[i] += el.ownText;
     s.commas[i] += el.ownCommas;
     const tag = el.tag;
-    if (tag === 'a') s.link[i] = el.inPageLink ? 0.3 * s.text[i]! : s.text[i]!;
+    if (tag === 'a') {
+      s.link[i] = el.inPageLink ? 0.3 * s.text[i]! : s.text[i]!;
+      s.linkChars[i] = s.text[i]!;
+      if (s.text[i]! > 0) { s.links[i] = 1; s.shortLinks[i] = s.text[i]! < 10 ? 1 : 0; }
+    }
     else if (tag === 'ul' || tag === 'ol') s.list[i] += s.text[i]!;
     else if (HEADINGS.has(tag)) s.heading[i] = s.text[i];
     else if (tag === 'p') s.p[i]++;
@@ -66,6 +75,9 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
     const j = parent.index;
     s.text[j] += s.text[i];
     s.link[j] += s.link[i];
+    s.linkChars[j] += s.linkChars[i];
+    s.links[j] += s.links[i];
+    s.shortLinks[j] += s.shortLinks[i];
     s.list[j] += s.list[i];
     s.commas[j] += s.commas[i];
     s.heading[j] += s.heading[i];
@@ -82,12 +94,13 @@ export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): 
 
 /** Removes a live subtree after the fact, keeping every ancestor's measures consistent. */
 export function cut(page: Page, s: Stats, i: number): void {
-  const { text, link, list, commas, heading, p, img, li, tr, cells } = s;
+  const { text, link, list, commas, heading, p, img, li, tr, cells, links, shortLinks, linkChars } = s;
   for (let k = i; k <= s.end[i]; k++) s.dead[k] = 1;
   for (let a = page.all[i]!.parent; a !== null; a = a.parent) {
     const j = a.index;
     text[j] -= text[i]; link[j] -= link[i]; list[j] -= list[i]; commas[j] -= commas[i]; heading[j] -= heading[i];
     p[j] -= p[i]; img[j] -= img[i]; li[j] -= li[i]; tr[j] -= tr[i]; cells[j] -= cells[i];
+    links[j] -= links[i]; shortLinks[j] -= shortLinks[i]; linkChars[j] -= linkChars[i];
   }
 }
 

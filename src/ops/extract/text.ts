@@ -10,6 +10,9 @@ const LINE = new Set([
   'thead', 'tfoot', 'hgroup', 'menu',
 ]);
 
+const INVISIBLE = /[\u00ad\u200b]/;
+const INVISIBLE_ALL = /[\u00ad\u200b]/g;
+
 /**
  * Accumulates text with block boundaries as newlines (at most two in a row), whitespace collapsed
  * to single spaces, list items as `- item` and table cells tab-separated.
@@ -61,7 +64,9 @@ class TextWriter {
     }
     if (lead) this.space();
     this.flush();
-    this.parts.push(/\s\s|[\t\n\r\f\v\u00a0]/.test(t) ? t.replace(/\s+/g, ' ') : t);
+    const spaced = /\s\s|[\t\n\r\f\v\u00a0]/.test(t) ? t.replace(/\s+/g, ' ') : t;
+    // Soft hyphens and zero-width spaces are invisible line-break hints, not text.
+    this.parts.push(INVISIBLE.test(spaced) ? spaced.replace(INVISIBLE_ALL, '') : spaced);
     this.atLineStart = false;
     if (/\s$/.test(raw)) this.space();
   }
@@ -96,13 +101,27 @@ export interface TextConfig {
   /** Elements to skip (removed as boilerplate), indexed by `El.index`. */
   dead: Uint8Array;
   includeTables: boolean;
+  /**
+   * Write "loose" text, outside every paragraph-like element (a date, label or byline in a bare
+   * div or span); default true. An element with {@link PROSE_OWN_TEXT} characters of its own
+   * text is a paragraph without a `<p>`, and its text is written either way.
+   */
+  looseText?: boolean;
 }
+
+/** Characters of its own text that make a div or span a paragraph (see `looseText`). */
+const PROSE_OWN_TEXT = 150;
+
+/** Elements whose text is running text; text outside all of them is "loose" (see TextConfig). */
+const TEXT_TAGS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dd', 'dt', 'td', 'th', 'blockquote', 'pre', 'code', 'q', 'caption']);
 
 /** Writes the text of the given roots, in order, without recursion. */
 export function assembleText(roots: readonly El[], cfg: TextConfig, deadline: Deadline): string {
   const w = new TextWriter();
   const stack: Array<El | string> = [];
   const closing: boolean[] = [];
+  const loose = cfg.looseText !== false;
+  let inText = 0;
   for (let r = roots.length - 1; r >= 0; r--) { stack.push(roots[r]!); closing.push(false); }
   while (stack.length > 0) {
     deadline.tick();
@@ -111,6 +130,7 @@ export function assembleText(roots: readonly El[], cfg: TextConfig, deadline: De
     if (typeof node === 'string') { w.text(node); continue; }
     const tag = node.tag;
     if (isClose) {
+      if (TEXT_TAGS.has(tag)) inText--;
       if (tag === 'pre') w.pre--;
       if (PARAGRAPH.has(tag)) w.brk(2);
       else if (LINE.has(tag)) w.brk(1);
@@ -124,9 +144,14 @@ export function assembleText(roots: readonly El[], cfg: TextConfig, deadline: De
     else if (PARAGRAPH.has(tag)) w.brk(2);
     else if (LINE.has(tag)) w.brk(1);
     if (tag === 'pre') { w.pre++; w.sawPre = true; }
+    if (TEXT_TAGS.has(tag)) inText++;
     stack.push(node); closing.push(true);
     const ch = node.children;
-    for (let c = ch.length - 1; c >= 0; c--) { stack.push(ch[c]!); closing.push(false); }
+    const keepStrings = loose || inText > 0 || node.ownText >= PROSE_OWN_TEXT;
+    for (let c = ch.length - 1; c >= 0; c--) {
+      if (!keepStrings && typeof ch[c] === 'string') continue;
+      stack.push(ch[c]!); closing.push(false);
+    }
   }
   return w.result();
 }
