@@ -20,11 +20,15 @@ const FILES = 6;
 let tmp: string;
 let input: string;
 let docs: Doc[];
+/** Task size of the largest input file: one task per file, so the run has several. */
+let PER_FILE = '';
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'sluice-dedup-'));
   input = join(tmp, 'in');
   docs = await writeDupCorpus(input, FILES);
+  const sizes = await Promise.all((await readdir(input)).map(async (n) => (await stat(join(input, n))).size));
+  PER_FILE = String(Math.max(...sizes));
 });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 
@@ -33,7 +37,7 @@ function sluice(args: string[]) {
 }
 
 function run(out: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8', ...args], {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8', '--task-bytes', PER_FILE, ...args], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env },
   });
 }

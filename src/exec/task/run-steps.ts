@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { batchByteSize, filterBatch, takeBatch } from '../../arrow/batch.ts';
-import { getReader } from '../../io/sources.ts';
+import { readPartition } from '../../io/read-partition.ts';
 import type { ReadItem } from '../../io/source.ts';
 import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import type { PartitionSpec, PhysicalStage } from '../../plan/physical-plan.ts';
@@ -226,7 +226,7 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
   };
 
   const exhausted = () => steps.some((s) => s.limit && s.limit.remaining <= 0);
-  const items = (isScan ? readPartition(stage, partition, opts) : inputItems(opts.input, stage.id))[Symbol.asyncIterator]();
+  const items = (isScan ? readScan(stage, partition, opts) : inputItems(opts.input, stage.id))[Symbol.asyncIterator]();
   try {
     for (let ended = false; !ended;) {
       // One unit = the bad and skipped records before a batch, plus that batch. A unit is what a
@@ -276,10 +276,10 @@ function poisonedRows(batch: RecordBatch, poisoned: Map<string, { error: string 
   return out;
 }
 
-async function* readPartition(stage: PhysicalStage, partition: PartitionSpec, opts: RunTaskOptions): AsyncGenerator<ReadItem> {
+async function* readScan(stage: PhysicalStage, partition: PartitionSpec, opts: RunTaskOptions): AsyncGenerator<ReadItem> {
   if (stage.input.kind !== 'scan') throw new Error('not a scan stage');
   const { source, columns, predicate } = stage.input;
-  yield* getReader(source.format).read(source, partition, {
+  yield* readPartition(source, partition, {
     batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
     ...(columns ? { columns } : {}),
     ...(predicate ? { predicate } : {}),
