@@ -96,6 +96,17 @@ describe('dedup through sluice run', () => {
     expect(step.dropped).toEqual({ 'dedup:minhash_duplicate': docs.length - kept.length });
     expect(s.totals.documentsIn).toBe(docs.length);
     expect(s.totals.documentsOut + s.totals.dropped['dedup:minhash_duplicate']!).toBe(docs.length);
+
+    // CPU outside the steps is attributed by name: the dedup phases, commits, the whole run's.
+    const named = (stage: string) => new Set(s.overheads!.filter((o) => o.stage === stage).map((o) => o.name));
+    for (const name of ['dedup signing', 'commit', 'worker start', 'task files']) expect(named('s0')).toContain(name);
+    for (const name of ['dedup bucket', 'dedup merge', 'stage input']) expect(named('s1')).toContain(name);
+    for (const name of ['finalize', 'runtime threads (GC, JIT, I/O)', 'driver']) expect(named('run')).toContain(name);
+    expect(s.overheads!.every((o) => o.cpuMs >= 0)).toBe(true);
+    const overheadMs = s.overheads!.reduce((n, o) => n + o.cpuMs, 0);
+    expect(s.totals.stepsCpuMs).toBe(s.steps.reduce((n, x) => n + x.cpuMs, 0));
+    expect(s.totals.cpuMs).toBeCloseTo(s.totals.stepsCpuMs! + overheadMs, 6);
+    expect(s.totals.processCpuMs).toBeGreaterThan(0);
   });
 
   it('collect() keeps the same documents, with the same cluster ids, as sluice run', async () => {
