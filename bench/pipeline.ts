@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cpuBreakdown } from '../src/report/cpu.ts';
 import { bareThreadEfficiency, htmlPages, outputFiles, sluiceRun, type RunMeasure } from './pipeline/measure.ts';
 import { splitCorpus, writeCorpus } from './pipeline/warc-input.ts';
 
@@ -92,5 +93,6 @@ function figures(m: RunMeasure, workers: number) {
     reportedVsProcess: +(reported / m.processCpuS).toFixed(2),
     cpuWithin10pct: Math.abs(reported / m.processCpuS - 1) <= 0.1,
     peakRssMb: m.peakRssMb, peakRssMbPerWorker: Math.round(m.peakRssMb / workers),
+    outsideStepsCpuS: Object.fromEntries(cpuBreakdown(m.stats).overheads.filter(([, ms]) => ms >= 50).map(([n, ms]) => [n, +(ms / 1000).toFixed(1)])),
   };
 }
