@@ -151,8 +151,8 @@ describe('sluice run stopped by a signal', () => {
     child.kill(signal);
     expect(await exited, stderr).toBe(code);
     expect(stderr).toContain(`stopped by ${signal}`);
-    expect(stderr).toMatch(/s0 {2}3\/3 tasks committed/);
-    expect(stderr).toMatch(/s1 {2}[0-2]\/3 tasks committed/);
+    expect(stderr).toMatch(/s0 +3\/3 tasks committed/);
+    expect(stderr).toMatch(/s1 +[0-2]\/3 tasks committed/);
     const resume = stderr.slice(stderr.indexOf('Resume with the same command')).split('\n')[1]!.trim();
     // `npx sluice` when started under npx (as vitest is here), `sluice` otherwise.
     expect(resume.replace(/^npx /, '')).toBe(['sluice', ...args(out)].join(' '));
