@@ -10,6 +10,8 @@ export interface PipelineArgs {
   options: Record<string, string>;
   /** Optimizer rules to skip (`--disable-rule`). */
   disabledRules?: string[];
+  /** Input bytes per scan task (`--task-bytes`; default the planner's). */
+  taskBytes?: number;
 }
 
 /**
@@ -19,5 +21,5 @@ export interface PipelineArgs {
 export async function planPipeline(args: PipelineArgs): Promise<{ physical: PhysicalPlan; explain: () => string }> {
   const ctx = pipelineContext(args.input, args.output, args.options, args.pattern);
   const { plan, module } = await loadPipeline(args.pipeline, ctx);
-  return planQuery(plan, { disabledRules: args.disabledRules ?? [], modules: [module] });
+  return planQuery(plan, { disabledRules: args.disabledRules ?? [], modules: [module], ...(args.taskBytes ? { partitionBytes: args.taskBytes } : {}) });
 }

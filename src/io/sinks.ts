@@ -42,10 +42,15 @@ export const jsonlSink = (path: string): SinkSpec => ({ format: 'jsonl', path })
 export const partPath = (dir: string, stage: string, partition: number, ext: string): string =>
   join(dir, `part-${stage}-${String(partition).padStart(5, '0')}.${ext}`);
 
-/** Writes a task's part of a sink; returns its path. */
-export async function writeSinkPart(sink: SinkSpec, stage: string, partition: number, batches: RecordBatch[]): Promise<string> {
+/**
+ * Writes a task's part of a sink; returns its path. A task that kept no rows writes no part (so a
+ * sink holds files in proportion to its data) and returns undefined; readers of a sink directory
+ * and finalizers take the parts that exist, in name order.
+ */
+export async function writeSinkPart(sink: SinkSpec, stage: string, partition: number, batches: RecordBatch[]): Promise<string | undefined> {
   const w = writers.get(sink.format);
   if (!w) throw new Error(`no writer registered for sink format "${sink.format}"`);
+  if (!batches.some((b) => b.numRows > 0)) return undefined;
   const path = partPath(sink.path, stage, partition, w.ext);
   await w.write(sink, path, batches);
   return path;

@@ -48,7 +48,8 @@ export interface SourceReader {
   format: SourceSpec['format'];
   /** Reads the schema cheaply (metadata or a small sample); undefined if it cannot be known. */
   inspect(spec: SourceSpec): Promise<FieldSpec[] | undefined>;
-  /** Splits the input into partitions of roughly `targetBytes` (per file, byte range, row group). */
+  /** Splits the input into partitions of at most about `targetBytes` (per file, byte range, row
+   *  group), each with the `bytes` it covers when that is known; planning coalesces small ones. */
   partitions(spec: SourceSpec, targetBytes: number): Promise<PartitionSpec[]>;
   /** Streams one partition in input order. */
   read(spec: SourceSpec, partition: PartitionSpec, request: ReadRequest): AsyncIterable<ReadItem>;

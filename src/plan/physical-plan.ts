@@ -11,10 +11,8 @@ export interface PhysicalPlan {
   modules: string[];
 }
 
-/** One unit of work: a stage runs one task per partition. */
-export interface PartitionSpec {
-  /** Position of the partition in the stage; output order follows it. */
-  index: number;
+/** One contiguous piece of one input: a file (range, row groups) or rows of a `records` source. */
+export interface InputSplit {
   /** Input file and its index in the source's sorted file list (scan stages). */
   file?: string;
   fileIndex?: number;
@@ -25,6 +23,20 @@ export interface PartitionSpec {
   rowGroups?: number[];
   /** Rows [start, end) of an in-memory `records` source. */
   rows?: [number, number];
+  /** Input bytes the split covers (compressed, as stored): what tasks are sized by. */
+  bytes?: number;
+}
+
+/**
+ * One unit of work: a stage runs one task per partition. A scan partition is one split (the
+ * fields inherited from {@link InputSplit}) or, when small inputs were coalesced, `inputs`: several
+ * splits read one after another in input order.
+ */
+export interface PartitionSpec extends InputSplit {
+  /** Position of the partition in the stage; output order follows it. */
+  index: number;
+  /** Splits this task reads in order (a coalesced task); absent for a single-split task. */
+  inputs?: InputSplit[];
   /** For a stage reading `{kind:'stages'}` (a union): the upstream stage and partition this
    *  partition reads. Partitions follow the branches in order, then each branch's partitions. */
   upstream?: { stage: string; partition: number };

@@ -5,6 +5,7 @@ import { analyzePlan } from './analyze.ts';
 import { explainText } from './explain.ts';
 import { optimize } from './optimize.ts';
 import { planPhysical } from './physical-planner.ts';
+import { coalesceSplits } from './size-tasks.ts';
 import type { RuleFiring } from './rule-executor.ts';
 
 /** How to plan a query. */
@@ -15,7 +16,10 @@ export interface PlanQueryOptions {
   disabledRules?: readonly string[];
   /** Modules workers import before running tasks (pipeline scripts defining operators). */
   modules?: readonly string[];
-  /** Partition size to aim for (default the readers' `DEFAULT_PARTITION_BYTES`); tests use tiny ones. */
+  /**
+   * Input bytes per scan task (default {@link DEFAULT_PARTITION_BYTES}, 16 MiB): big files split into
+   * tasks of about this size and small ones coalesce into one (see `coalesceSplits`). Tests use tiny ones.
+   */
   partitionBytes?: number;
 }
 
@@ -41,7 +45,10 @@ export async function planQuery(plan: LogicalPlan, options: PlanQueryOptions = {
     disabledRules: [...(options.disabledRules ?? [])],
   });
   const physical = await planPhysical(optimized, {
-    partition: (source, scan) => partitionSource(source, scan, options.partitionBytes ?? DEFAULT_PARTITION_BYTES),
+    partition: async (source, scan) => {
+      const target = options.partitionBytes ?? DEFAULT_PARTITION_BYTES;
+      return coalesceSplits(await partitionSource(source, scan, target), target);
+    },
     modules: [...(options.modules ?? [])],
   });
   return { logical, optimized, fired, physical, explain: () => explainText({ logical, optimized, fired, physical }) };

@@ -42,10 +42,11 @@ function isBookkeeping(s: StepStats): boolean {
   return (kind === 'select' || kind === 'drop' || kind === 'withColumns') && s.documentsIn === s.documentsOut && s.quarantined === 0;
 }
 
-/** Per stage: tasks, documents in/out and the CPU time of its steps. */
+/** Per stage: tasks, documents in/out and the CPU time of its steps and overheads. */
 export function stageRows(stats: RunStats): { id: string; tasks: number; documentsIn: number; documentsOut: number; cpuMs: number }[] {
   return stats.stages.map((st) => ({
     ...st,
-    cpuMs: stats.steps.filter((s) => s.stage === st.id).reduce((n, s) => n + s.cpuMs, 0),
+    cpuMs: stats.steps.filter((s) => s.stage === st.id).reduce((n, s) => n + s.cpuMs, 0) +
+      (stats.overheads ?? []).filter((o) => o.stage === st.id).reduce((n, o) => n + o.cpuMs, 0),
   }));
 }

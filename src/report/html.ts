@@ -1,4 +1,5 @@
 import type { ReportData } from './data.ts';
+import { cpuBreakdown, cpuLine } from './cpu.ts';
 import { funnelRows, stageRows, type FunnelRow } from './funnel.ts';
 import { barChart, esc, fmt, fmtBytes, histogram, KEPT, log2Bins, PALETTE, type Bar } from './svg.ts';
 
@@ -34,6 +35,7 @@ ${funnelSection(rows)}
 ${stepTable(rows)}
 ${reasonsSection(d)}
 ${stagesSection(d)}
+${cpuSection(d)}
 ${languageSection(d)}
 ${lengthSection(d)}
 ${tokensSection(d)}
@@ -100,6 +102,16 @@ function stagesSection(d: ReportData): string {
     `<td>${(s.cpuMs / 1000).toFixed(2)}</td><td>${fmt(s.cpuMs > 0 ? (s.documentsIn / s.cpuMs) * 1000 : NaN)}</td></tr>`).join('');
   return `<h2>Stages</h2><p class="muted">Wall time of the whole run: ${(d.stats.totals.wallMs / 1000).toFixed(1)} s (${fmt((d.stats.totals.documentsIn / Math.max(1, d.stats.totals.wallMs)) * 1000)} input docs/s).</p>
 <table><tr><th class="l">stage</th><th>tasks</th><th>in</th><th>out</th><th>CPU s</th><th>docs/s/core</th></tr>${body}</table>`;
+}
+
+function cpuSection(d: ReportData): string {
+  const c = cpuBreakdown(d.stats);
+  if (!c.overheads.length) return '';
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const body = (d.stats.overheads ?? []).map((o) => `<tr><td>${esc(o.stage)}</td><td class="l">${esc(o.name)}</td><td>${s(o.cpuMs)}</td><td>${pct(o.cpuMs, c.totalMs)}</td></tr>`).join('');
+  const process = c.processMs !== undefined ? ` The process used ${s(c.processMs)} s of CPU (all threads); the difference is what nothing measures: thread start-up, module loading, garbage collection between tasks, the driver.` : '';
+  return `<h2>CPU outside steps</h2><p class="muted">${esc(cpuLine(c))}. Steps are timed per batch; this is the work around them, per stage.${process}</p>
+<table><tr><th class="l">stage</th><th class="l">work</th><th>CPU s</th><th>share</th></tr>${body}</table>`;
 }
 
 function languageSection(d: ReportData): string {

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { ReportData } from './data.ts';
 import { funnelRows, type FunnelRow } from './funnel.ts';
 import { fmt } from './svg.ts';
+import { cpuBreakdown, cpuLine } from './cpu.ts';
 
 /** Columns the summary fits in: a 100-column terminal must not wrap it. */
 export const SUMMARY_WIDTH = 100;
@@ -27,9 +28,11 @@ export function renderSummary(d: ReportData): string {
   }).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)];
   const t = d.stats.totals;
+  const cpu = cpuBreakdown(d.stats);
   const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
   out.push('', `documents: ${t.documentsIn} in, ${t.documentsOut} kept, ${dropped} dropped, ${t.quarantined} quarantined`,
-    `time: wall ${(t.wallMs / 1000).toFixed(1)} s, CPU ${(t.cpuMs / 1000).toFixed(1)} s`);
+    `time: wall ${(t.wallMs / 1000).toFixed(1)} s, ${cpuLine(cpu)}`);
+  if (cpu.overheads.length) out.push(`outside steps: ${cpu.overheads.map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   for (const { dir, manifest: m } of d.tokens) {
     // The directory relative to the output keeps the line short whatever the output path.
     const where = dir.startsWith(d.outDir) ? dir.slice(d.outDir.length).replace(/^\//, '') || '.' : basename(dir);

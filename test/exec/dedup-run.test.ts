@@ -20,11 +20,17 @@ const FILES = 6;
 let tmp: string;
 let input: string;
 let docs: Doc[];
+/** A task size no two neighbouring input files fit in together: one task per file, so the run has several. */
+let PER_FILE = '';
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'sluice-dedup-'));
   input = join(tmp, 'in');
   docs = await writeDupCorpus(input, FILES);
+  const sizes = await Promise.all((await readdir(input)).sort().map(async (n) => (await stat(join(input, n))).size));
+  const perFile = Math.min(...sizes.slice(1).map((s, i) => s + sizes[i]!)) - 1;
+  if (perFile < Math.max(...sizes)) throw new Error(`input files too uneven for one task each: ${sizes.join(', ')}`);
+  PER_FILE = String(perFile);
 });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 
@@ -33,7 +39,7 @@ function sluice(args: string[]) {
 }
 
 function run(out: string, args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8', ...args], {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8', '--task-bytes', PER_FILE, ...args], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env },
   });
 }
@@ -67,7 +73,10 @@ describe('dedup through sluice run', () => {
     const rb = run(b, ['--workers', '2']);
     expect(rb.status, rb.stderr).toBe(0);
     baseline = await digest(a);
-    expect(Object.keys(baseline)).toHaveLength(FILES);
+    // One task per file; a task whose documents were all copies writes no part.
+    expect((await stats(a)).stages.map((st) => st.tasks)).toEqual([FILES, FILES]);
+    expect(Object.keys(baseline).length).toBeLessThanOrEqual(FILES);
+    for (const n of Object.keys(baseline)) expect((await readFile(join(a, 'documents', n), 'utf8')).trim()).not.toBe('');
     expect(await digest(b)).toEqual(baseline);
 
     const expected = keptIds(fuzzyDedupLocal(docs.map((d) => d.text), { preset: 'fineweb' }));
@@ -90,6 +99,17 @@ describe('dedup through sluice run', () => {
     expect(step.dropped).toEqual({ 'dedup:minhash_duplicate': docs.length - kept.length });
     expect(s.totals.documentsIn).toBe(docs.length);
     expect(s.totals.documentsOut + s.totals.dropped['dedup:minhash_duplicate']!).toBe(docs.length);
+
+    // CPU outside the steps is attributed by name: the dedup phases, commits, the whole run's.
+    const named = (stage: string) => new Set(s.overheads!.filter((o) => o.stage === stage).map((o) => o.name));
+    for (const name of ['dedup signing', 'commit', 'worker start', 'task files']) expect(named('s0')).toContain(name);
+    for (const name of ['dedup bucket', 'dedup merge', 'stage input']) expect(named('s1')).toContain(name);
+    for (const name of ['finalize', 'runtime threads (GC, JIT, I/O)', 'driver']) expect(named('run')).toContain(name);
+    expect(s.overheads!.every((o) => o.cpuMs >= 0)).toBe(true);
+    const overheadMs = s.overheads!.reduce((n, o) => n + o.cpuMs, 0);
+    expect(s.totals.stepsCpuMs).toBe(s.steps.reduce((n, x) => n + x.cpuMs, 0));
+    expect(s.totals.cpuMs).toBeCloseTo(s.totals.stepsCpuMs! + overheadMs, 6);
+    expect(s.totals.processCpuMs).toBeGreaterThan(0);
   });
 
   it('collect() keeps the same documents, with the same cluster ids, as sluice run', async () => {
@@ -151,7 +171,7 @@ describe('dedup through sluice run', () => {
       const s = new LocalBlobStore(join(out, '_store'));
       expect(await s.has(dedupKeys.merged('s1'))).toBe(false);
       expect((await s.list('stages/s1/dedup/assign/')).length > 0).toBe(phase === 'merge');
-      expect((await s.list('stages/s1/dedup/stars/')).length).toBe(phase === 'map' ? 0 : phase === 'bucket' ? 2 : FILES);
+      expect((await s.list('stages/s1/dedup/stars/')).filter((k) => k.endsWith('.edges')).length).toBe(phase === 'map' ? 0 : phase === 'bucket' ? 2 : FILES);
       const resumed = run(out, ['--workers', '1', '--resume']);
       expect(resumed.status, resumed.stderr).toBe(0);
       expect(await digest(out)).toEqual(baseline);

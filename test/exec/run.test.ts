@@ -11,6 +11,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const INPUT = join(ROOT, 'fixtures/corpus');
 const PIPELINE = join(ROOT, 'test/exec/pipelines/fail-on-word.ts');
 const TWO_STAGES = join(ROOT, 'test/exec/pipelines/two-stages.ts');
+/** Task size below any two fixture files together (15-58 KB each): one task per file. */
+const PER_FILE = '65536';
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'sluice-run-')); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
@@ -33,7 +35,7 @@ function sluiceAsync(args: string[]): Promise<{ code: number | null; stderr: str
 }
 
 function run(out: string, extra: string[] = [], env: Record<string, string> = {}) {
-  return sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '4', '--option', 'minLength=300', ...extra], env);
+  return sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '4', '--task-bytes', PER_FILE, '--option', 'minLength=300', ...extra], env);
 }
 
 /** sha256 of every user-facing output file (not the store, not timing-bearing stats). */
@@ -158,7 +160,7 @@ describe('sluice run', () => {
 
   it('refuses to resume a run of a changed pipeline configuration', async () => {
     const out = join(tmp, 'w1');
-    const r = sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '4', '--option', 'minLength=301']);
+    const r = sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '4', '--task-bytes', PER_FILE, '--option', 'minLength=301']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/different pipeline or configuration/);
   });
@@ -175,7 +177,7 @@ describe('sluice run', () => {
 
 describe('sluice run, two stages (shuffle, global limit)', () => {
   const runTwo = (out: string, extra: string[] = [], env: Record<string, string> = {}) =>
-    sluice(['run', TWO_STAGES, '--input', INPUT, '--output', out, '--batch-size', '4', '--option', 'limit=40', ...extra], env);
+    sluice(['run', TWO_STAGES, '--input', INPUT, '--output', out, '--batch-size', '4', '--task-bytes', PER_FILE, '--option', 'limit=40', ...extra], env);
   let baseline: Record<string, string>;
 
   it('workers=1 and workers=2 give byte-identical outputs', async () => {
@@ -184,7 +186,8 @@ describe('sluice run, two stages (shuffle, global limit)', () => {
     expect(runTwo(a, ['--workers', '1']).status).toBe(0);
     expect(runTwo(b, ['--workers', '2']).status).toBe(0);
     baseline = await digest(a);
-    expect(Object.keys(baseline)).toEqual(['out/part-s1-00000.jsonl', 'out/part-s1-00001.jsonl', 'out/part-s1-00002.jsonl']);
+    // The limit keeps the first 40 rows in partition order: the last task keeps none and writes no part.
+    expect(Object.keys(baseline)).toEqual(['out/part-s1-00000.jsonl', 'out/part-s1-00001.jsonl']);
     expect(await digest(b)).toEqual(baseline);
     const s = await stats(a);
     expect(s.totals.documentsIn).toBe(80);

@@ -8,6 +8,8 @@ import type { RunStatus } from '../../src/exec/driver/run-status.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const INPUT = join(ROOT, 'fixtures/corpus');
 const PIPELINE = join(ROOT, 'test/exec/pipelines/fail-on-word.ts');
+/** Task size below any two fixture files together (15-58 KB each): one task per file. */
+const PER_FILE = '65536';
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'sluice-status-')); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
@@ -17,7 +19,7 @@ function sluice(args: string[]) {
 }
 
 function plan(out: string, extra: string[] = []) {
-  return sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '8', '--plan-only', ...extra]);
+  return sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '8', '--task-bytes', PER_FILE, '--plan-only', ...extra]);
 }
 
 function status(out: string, extra: string[] = []): { code: number | null; json: RunStatus; stderr: string } {
@@ -66,7 +68,7 @@ describe('sluice status', () => {
 
   it('reports a local run that failed the same way', () => {
     const out = join(tmp, 'local-failing');
-    const r = sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '8', '--workers', '1', '--retries', '0', '--option', 'crashOn=Sevenoaks']);
+    const r = sluice(['run', PIPELINE, '--input', INPUT, '--output', out, '--batch-size', '8', '--task-bytes', PER_FILE, '--workers', '1', '--retries', '0', '--option', 'crashOn=Sevenoaks']);
     expect(r.status).toBe(1);
     const s = status(out);
     expect(s.json.state).toBe('failed');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { keyValues, parseCliOptions } from '../options.ts';
+import { keyValues, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
 
 const ExplainOptions = z.object({
@@ -8,11 +8,12 @@ const ExplainOptions = z.object({
   pattern: z.string().optional(),
   option: keyValues,
   disableRule: z.array(z.string()).default([]),
+  taskBytes: positiveInt('--task-bytes').optional(),
 });
 
 /** The `sluice explain` command's work, loaded only when the command runs (so `--help` stays fast). */
 export async function explainCommand(pipeline: string, raw: Record<string, unknown>): Promise<void> {
   const o = parseCliOptions(ExplainOptions, raw);
-  const { explain } = await planPipeline({ pipeline, input: o.input, output: o.output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
+  const { explain } = await planPipeline({ pipeline, input: o.input, output: o.output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule, ...(o.taskBytes ? { taskBytes: o.taskBytes } : {}) });
   process.stdout.write(explain() + '\n');
 }

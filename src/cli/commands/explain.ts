@@ -11,5 +11,6 @@ export function registerExplain(program: Command): void {
     .option('--pattern <glob>', 'default glob for ctx.files() in the pipeline')
     .option('--option <key=value>', 'pipeline option (repeatable)', collectOption)
     .option('--disable-rule <name>', 'skip an optimizer rule, e.g. reorder-filters (repeatable)', collectOption)
+    .option('--task-bytes <bytes>', 'input bytes per scan task: big files split, small ones coalesce (default 16777216, 16 MiB)')
     .action(async (pipeline: string, raw: Record<string, unknown>) => (await import('./explain-action.ts')).explainCommand(pipeline, raw));
 }

@@ -27,6 +27,7 @@ const RunOptions = z.object({
   option: keyValues,
   disableRule: z.array(z.string()).default([]),
   batchSize: positiveInt('--batch-size').optional(),
+  taskBytes: positiveInt('--task-bytes').optional(),
   docTimeout: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of seconds').transform(Number).optional(),
   retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
   maxWorkerMemory: positiveInt('--max-worker-memory').optional(),
@@ -43,7 +44,7 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
     outDir: output, resume: o.resume, overwrite: o.overwrite,
     onOverwrite: (paths: string[]) => process.stderr.write(`sluice: --overwrite: deleting the earlier run in ${output}:\n${paths.map((p) => `  ${p}\n`).join('')}`),
   };
-  const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule });
+  const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule, ...(o.taskBytes ? { taskBytes: o.taskBytes } : {}) });
   const settings = {
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),

@@ -17,6 +17,7 @@ export function registerRun(program: Command): void {
     .option('--option <key=value>', 'pipeline option (repeatable), available as ctx.options', collectOption)
     .option('--disable-rule <name>', 'skip an optimizer rule, e.g. reorder-filters to keep filters in the written order (repeatable)', collectOption)
     .option('--batch-size <rows>', 'rows per batch (default 8192)')
+    .option('--task-bytes <bytes>', 'input bytes per scan task: big files split, small ones coalesce (default 16777216, 16 MiB)')
     .option('--doc-timeout <seconds>', 'quarantine a document an operator spends longer on (default 120)')
     .option('--retries <n>', 'retries of a task whose worker crashed or ran out of memory (default 2)')
     .option('--max-worker-memory <MB>', 'heap limit per worker thread; a worker over it is replaced and its task retried')

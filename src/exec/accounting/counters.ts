@@ -26,15 +26,44 @@ export interface StepStats extends StepCounters {
   step: number;
 }
 
+/**
+ * Named CPU outside the steps' per-batch loop, per stage, in ms of the CPU time of the thread that
+ * did it: `worker start` (a pool thread's start-up before its first task), `operator init` (loading
+ * models on a thread's first task), `stage input` (reading and verifying parent outputs, shuffle
+ * buckets, dedup verdicts), `shuffle` (splitting output into buckets), `dedup signing` (MinHash
+ * signatures or keys and band records of a dedup stage's parent), `commit` (output pieces,
+ * quarantine, drop logs, checkpoints into the store), `task files` (sink part, quarantine and
+ * drop-log files of a finished task), `dedup bucket` and `dedup merge` (the dedup phases); for the
+ * whole run (stage `run`): `finalize` (global-limit parts, sink finalizers such as token shards),
+ * `runtime threads (GC, JIT, I/O)` and `driver` (see `cpuSince`).
+ */
+export type Overheads = Record<string, number>;
+
+/** Adds `b` into `a` by name (both may be absent). */
+export function addOverheads(a: Overheads | undefined, b: Overheads | undefined): Overheads {
+  const out: Overheads = { ...a };
+  for (const [k, v] of Object.entries(b ?? {})) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
 export interface RunStats {
   fingerprint: string;
   steps: StepStats[];
+  /** CPU outside steps, by stage and name (see {@link Overheads}); absent in older stats files. */
+  overheads?: { stage: string; name: string; cpuMs: number }[];
   totals: {
     documentsIn: number;
     documentsOut: number;
     dropped: Record<string, number>;
     quarantined: number;
+    /** Steps plus named overheads: the CPU time of the thread doing each piece of work
+     *  (`threadCpuMs`; wall time where the OS does not tell). */
     cpuMs: number;
+    /** The steps' share of `cpuMs`. */
+    stepsCpuMs?: number;
+    /** CPU (user + system, all threads) of the process that ran the whole run, when one did
+     *  (`sluice run`); compare with `cpuMs` to see what no step or overhead accounts for. */
+    processCpuMs?: number;
     wallMs: number;
   };
   stages: { id: string; tasks: number; documentsIn: number; documentsOut: number }[];

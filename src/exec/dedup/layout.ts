@@ -6,6 +6,10 @@ export const dedupKeys = {
   records(stage: string, partition: number, seq: number, k: number): string {
     return `${keys.task(stage, partition)}/dedup/${pad(seq)}-k${pad(k)}.rec`;
   },
+  /** `{cpuMs}` of bucket task `k`, written just before its edges (for `stats.json`). */
+  bucketCost(stage: string, k: number): string {
+    return `stages/${stage}/dedup/stars/${pad(k)}.cost.json`;
+  },
   /** Star edges of band partition `k`'s local components (the bucket task's commit). */
   stars(stage: string, k: number): string {
     return `stages/${stage}/dedup/stars/${pad(k)}.edges`;

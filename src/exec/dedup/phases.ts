@@ -8,6 +8,7 @@ import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
 import { parentLayout } from './parent.ts';
 import { bandPartitionsOf, starsOf } from './strategy.ts';
+import { threadCpuMs } from '../accounting/thread-cpu.ts';
 
 /** What the merge commits next to the verdicts (also printed by tests and benches). */
 export interface MergeSummary {
@@ -16,6 +17,8 @@ export interface MergeSummary {
   /** Clusters with more than one document. */
   clusters: number;
   starEdges: number;
+  /** Thread time the merge took (absent in summaries of older runs). */
+  cpuMs?: number;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface MergeSummary {
  * star edges of their local components. Idempotent: a committed partition is not redone.
  */
 export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number, store: BlobStore): Promise<{ records: number; stars: number }> {
+  const t0 = threadCpuMs();
   const stage = stageById(plan, stageId);
   const key = dedupKeys.stars(stageId, k);
   const layout = await parentLayout(plan, stage, store);
@@ -47,7 +51,9 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
     }
   }
   const stars = starsOf(parts);
-  await store.put(key, encodeEdges(stars));
+  const edges = encodeEdges(stars);
+  await store.put(dedupKeys.bucketCost(stageId, k), new TextEncoder().encode(JSON.stringify({ cpuMs: threadCpuMs() - t0 })));
+  await store.put(key, edges);
   testKillHook('checkpoint');
   return { records, stars: stars.length };
 }
@@ -62,6 +68,7 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
 export async function mergePhase(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<MergeSummary> {
   const done = dedupKeys.merged(stageId);
   if (await store.has(done)) return JSON.parse(new TextDecoder().decode(await store.getBytes(done))) as MergeSummary;
+  const t0 = threadCpuMs();
   const stage = stageById(plan, stageId);
   const layout = await parentLayout(plan, stage, store);
   const merger = new ComponentMerger(layout.total);
@@ -82,7 +89,7 @@ export async function mergePhase(plan: PhysicalPlan, stageId: string, store: Blo
     await store.put(dedupKeys.assign(stageId, p), new Uint8Array(out.buffer));
     testKillHook('checkpoint');
   }
-  const summary: MergeSummary = { documents: layout.total, removed: assign.removedCount(), clusters, starEdges };
+  const summary: MergeSummary = { documents: layout.total, removed: assign.removedCount(), clusters, starEdges, cpuMs: threadCpuMs() - t0 };
   await store.put(done, new TextEncoder().encode(JSON.stringify(summary)));
   return summary;
 }

@@ -11,6 +11,8 @@ import { throwIfStopped } from './interrupted.ts';
 import type { ProgressReporter } from './progress.ts';
 import { committedRows } from './results.ts';
 import { collectStats } from './run-stats.ts';
+import { threadCpuMs } from '../accounting/thread-cpu.ts';
+import { cpuSince, type CpuSnapshot } from '../accounting/process-cpu.ts';
 
 export interface FinalizeContext {
   plan: PhysicalPlan;
@@ -20,6 +22,8 @@ export interface FinalizeContext {
   progress: ProgressReporter;
   /** The run's wall time so far, for `stats.json`. */
   wallMs: number;
+  /** See `GraphTaskContext.cpuAtStart`. */
+  cpuAtStart?: CpuSnapshot;
   stop?: AbortSignal;
 }
 
@@ -31,6 +35,7 @@ export interface FinalizeContext {
  */
 export async function finalizeRun(ctx: FinalizeContext): Promise<RunStats> {
   const { plan, store, outDir } = ctx;
+  const t0 = threadCpuMs();
   for (const stage of plan.stages) await writeLimitedParts(store, stage);
   for (const stage of plan.stages) {
     throwIfStopped(ctx.stop);
@@ -40,7 +45,9 @@ export async function finalizeRun(ctx: FinalizeContext): Promise<RunStats> {
     await finalizeSink(stage.output.sink, { fingerprint: ctx.fingerprint, outDir });
     ctx.progress.phaseFinished(phase);
   }
-  const stats = await collectStats(store, plan, ctx.fingerprint, ctx.wallMs);
+  const finalizeMs = threadCpuMs() - t0;
+  const used = ctx.cpuAtStart ? cpuSince(ctx.cpuAtStart) : undefined;
+  const stats = await collectStats(store, plan, ctx.fingerprint, ctx.wallMs, { finalizeMs, ...(used ? { process: used } : {}) });
   await writeFileAtomic(files.stats(outDir), JSON.stringify(stats, null, 2) + '\n');
   await store.put(keys.finalized, new TextEncoder().encode(JSON.stringify({ fingerprint: ctx.fingerprint, at: new Date().toISOString() })));
   return stats;

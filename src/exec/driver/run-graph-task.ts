@@ -6,10 +6,15 @@ import type { GraphTask } from '../graph/task-graph.ts';
 import { stageById } from '../state/committed.ts';
 import { finalizeRun } from './finalize-run.ts';
 import { runStageTask, type StageTaskContext } from './run-stage-task.ts';
+import type { CpuSnapshot } from '../accounting/process-cpu.ts';
 
 /** What a task of the graph needs; `startedAt` (ms since epoch) dates the run for `stats.json`. */
 export interface GraphTaskContext extends StageTaskContext {
   startedAt: number;
+  /** The process's CPU when it started the whole run (`sluice run`), so `stats.json` can attribute
+   *  the runtime's and the driver's CPU and set the process's next to it; absent when tasks run
+   *  one per process. */
+  cpuAtStart?: CpuSnapshot;
 }
 
 /** What a task gave back: rows of a `result` stage (pool threads send them in memory), or the stats. */
@@ -41,6 +46,7 @@ export async function runGraphTask(ctx: GraphTaskContext, task: GraphTask): Prom
       const stats = await finalizeRun({
         plan: ctx.plan, fingerprint: ctx.fingerprint, store: ctx.store, outDir: ctx.outDir,
         progress: ctx.progress, wallMs: Date.now() - ctx.startedAt, ...(ctx.stop ? { stop: ctx.stop } : {}),
+        ...(ctx.cpuAtStart ? { cpuAtStart: ctx.cpuAtStart } : {}),
       });
       return { stats };
     }

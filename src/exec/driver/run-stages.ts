@@ -16,6 +16,7 @@ import { RunInterruptedError, StopRequested, type StageProgress } from './interr
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { resultBatches, resultTable } from './results.ts';
 import { scheduleGraph } from './schedule.ts';
+import { cpuSnapshot } from '../accounting/process-cpu.ts';
 
 export interface StageRunOptions {
   /** Output directory: user-facing outputs plus `_store/` (chunks, checkpoints). */
@@ -73,6 +74,7 @@ export interface ClaimedRun {
  */
 export async function runStages(plan: PhysicalPlan, options: StageRunOptions): Promise<StageRunResult> {
   const started = Date.now();
+  const cpuAtStart = cpuSnapshot();
   const workers = options.workers ?? availableParallelism();
   const { fingerprint, store, graph, settings } = await claimRun(plan, options);
   // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
@@ -89,7 +91,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
     try {
       result = await scheduleGraph({
         plan, fingerprint, store, executor, progress, batchSize: settings.batchSize, outDir: options.outDir,
-        docTimeoutMs: settings.docTimeoutMs, retries: settings.retries, startedAt: started,
+        docTimeoutMs: settings.docTimeoutMs, retries: settings.retries, startedAt: started, cpuAtStart,
         ...(options.stop ? { stop: options.stop } : {}),
       }, graph);
     } finally {

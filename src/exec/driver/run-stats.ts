@@ -1,22 +1,36 @@
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { finalCheckpoint } from '../state/committed.ts';
-import { addCounters, checkInvariant, emptyCounters, type RunStats, type StepCounters, type StepStats } from '../accounting/counters.ts';
+import { addCounters, addOverheads, checkInvariant, emptyCounters, type Overheads, type RunStats, type StepCounters, type StepStats } from '../accounting/counters.ts';
+import { dedupKeys } from '../dedup/layout.ts';
+import { bandPartitionsOf } from '../dedup/strategy.ts';
+import type { MergeSummary } from '../dedup/phases.ts';
+import type { CpuSince } from '../accounting/process-cpu.ts';
+
+/** CPU the finalize task knows of: its own work before the stats, and the process's since the run began. */
+export interface RunCpu {
+  finalizeMs?: number;
+  process?: CpuSince;
+}
 
 /**
  * Sums the final checkpoints' counters into `stats.json`, adding the global-limit cuts as explicit
  * `limit` drops, and checks the accounting invariant: a run that cannot account for every document
- * fails instead of reporting success.
+ * fails instead of reporting success. CPU outside the steps is summed per stage and name from the
+ * checkpoints and the dedup phases' commits (`overheads`), so the total covers the whole run.
  */
-export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerprint: string, wallMs: number): Promise<RunStats> {
+export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerprint: string, wallMs: number, cpu: RunCpu = {}): Promise<RunStats> {
   const steps: StepStats[] = [];
+  const overheads: NonNullable<RunStats['overheads']> = [];
   const stages: RunStats['stages'] = [];
   const stageOut = new Map<string, number>();
   const stageInputs = new Map<string, string[]>();
   for (const stage of plan.stages) {
     let sum: StepCounters[] = [];
+    let stageOverheads = await dedupPhaseCost(store, stage);
     for (const p of stage.partitions) {
       const ck = await finalCheckpoint(store, stage, p.index);
+      stageOverheads = addOverheads(stageOverheads, ck.overheadMs);
       // A task whose input was empty (every upstream document dropped) ran no unit and has no counters.
       if (!ck.counters.length) continue;
       sum = sum.length === 0 ? ck.counters.map((c) => ({ ...c, dropped: { ...c.dropped } })) : sum.map((c, i) => addCounters(c, ck.counters[i]!));
@@ -38,6 +52,14 @@ export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerp
     stageOut.set(stage.id, last?.documentsOut ?? 0);
     stageInputs.set(stage.id, parentsOf(stage));
     stages.push({ id: stage.id, tasks: stage.partitions.length, documentsIn: first?.documentsIn ?? 0, documentsOut: last?.documentsOut ?? 0 });
+    for (const [name, cpuMs] of Object.entries(stageOverheads).sort(([a], [b]) => a.localeCompare(b))) overheads.push({ stage: stage.id, name, cpuMs });
+  }
+  if (cpu.finalizeMs !== undefined) overheads.push({ stage: 'run', name: 'finalize', cpuMs: cpu.finalizeMs });
+  if (cpu.process) {
+    overheads.push({ stage: 'run', name: 'runtime threads (GC, JIT, I/O)', cpuMs: cpu.process.runtimeThreadsMs });
+    // The main thread's own work (scheduling, progress) is what it did besides the merge and finalize it ran.
+    const measured = (cpu.finalizeMs ?? 0) + overheads.filter((o) => o.name === 'dedup merge').reduce((n, o) => n + o.cpuMs, 0);
+    overheads.push({ stage: 'run', name: 'driver', cpuMs: Math.max(0, cpu.process.mainThreadMs - measured) });
   }
   const totals: RunStats['totals'] = { documentsIn: 0, documentsOut: 0, dropped: {}, quarantined: 0, cpuMs: 0, wallMs };
   for (const s of stages) {
@@ -50,7 +72,10 @@ export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerp
     totals.quarantined += s.quarantined;
     totals.cpuMs += s.cpuMs;
   }
-  const stats: RunStats = { fingerprint, steps, totals, stages };
+  totals.stepsCpuMs = totals.cpuMs;
+  for (const o of overheads) totals.cpuMs += o.cpuMs;
+  if (cpu.process) totals.processCpuMs = cpu.process.processMs;
+  const stats: RunStats = { fingerprint, steps, overheads, totals, stages };
   const problems = checkInvariant(stats, stageInputs);
   if (problems.length) {
     throw new Error(`document accounting does not add up, refusing to report success:\n  ${problems.join('\n  ')}`);
@@ -84,4 +109,19 @@ function parentsOf(stage: PhysicalStage): string[] {
   if (stage.input.kind === 'stages') return stage.input.stages;
   if (stage.input.kind === 'wide') return [stage.input.stage];
   return [];
+}
+
+/** Bucket and merge time of a dedup stage, from their commits (absent for other stages). */
+async function dedupPhaseCost(store: BlobStore, stage: PhysicalStage): Promise<Overheads> {
+  if (stage.input.kind !== 'wide' || stage.input.wide.kind !== 'dedup') return {};
+  const out: Overheads = {};
+  const json = async <T>(key: string): Promise<T | undefined> =>
+    (await store.has(key)) ? JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as T : undefined;
+  for (let k = 0; k < bandPartitionsOf(stage); k++) {
+    const cost = await json<{ cpuMs: number }>(dedupKeys.bucketCost(stage.id, k));
+    if (cost) out['dedup bucket'] = (out['dedup bucket'] ?? 0) + cost.cpuMs;
+  }
+  const merged = await json<MergeSummary>(dedupKeys.merged(stage.id));
+  if (merged?.cpuMs !== undefined) out['dedup merge'] = merged.cpuMs;
+  return out;
 }

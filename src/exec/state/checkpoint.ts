@@ -1,5 +1,5 @@
 import type { BlobStore } from '../../storage/blob-store.ts';
-import type { StepCounters } from '../accounting/counters.ts';
+import type { Overheads, StepCounters } from '../accounting/counters.ts';
 
 /** One committed piece of a task's output: the outputs of one input batch. */
 export interface PieceRef {
@@ -28,6 +28,8 @@ export interface Checkpoint {
   counters: StepCounters[];
   /** Set once every piece, the sink part and the quarantine file are written. */
   final: boolean;
+  /** Work outside the steps so far, by name (see `Overheads`). */
+  overheadMs?: Overheads;
 }
 
 export async function readCheckpoint(store: BlobStore, key: string): Promise<Checkpoint | undefined> {

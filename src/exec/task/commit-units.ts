@@ -39,7 +39,7 @@ export const runTaskUnits: UnitSource = async function* (plan, stageId, partitio
         if (ev.rows) addDropped(dropped, stageId, ev.step, ev.stepName, ev.reason, ev.rows);
         break;
       case 'input':
-        yield { inputBatches: ev.inputBatches, outputs, quarantined, counters: ev.counters, dropped };
+        yield { inputBatches: ev.inputBatches, outputs, quarantined, counters: ev.counters, dropped, ...(ev.overheadMs ? { overheadMs: ev.overheadMs } : {}) };
         outputs = [];
         quarantined = [];
         dropped = emptyDropLog();

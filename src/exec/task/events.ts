@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import type { StepCounters } from '../accounting/counters.ts';
+import type { Overheads, StepCounters } from '../accounting/counters.ts';
 
 /** A document removed from the run because it could not be processed, with where it came from. */
 export interface QuarantinedDoc {
@@ -36,9 +36,10 @@ export type TaskEvent =
   | { type: 'quarantined'; step: number; stepName: string; docs: QuarantinedDoc[] }
   /**
    * An input unit is fully processed. `inputBatches` counts units consumed so far (including any
-   * skipped by `skipInputBatches`): the resume position. `counters` are this unit's deltas.
+   * skipped by `skipInputBatches`): the resume position. `counters` are this unit's deltas;
+   * `overheadMs` the unit's work outside the steps (`stage input`, `operator init`; see `Overheads`).
    */
-  | { type: 'input'; inputBatches: number; counters: StepCounters[] }
+  | { type: 'input'; inputBatches: number; counters: StepCounters[]; overheadMs?: Overheads }
   /** The task finished; `counters` are the totals over all processed units. */
   | { type: 'done'; counters: StepCounters[] };
 

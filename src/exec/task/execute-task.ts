@@ -15,8 +15,10 @@ import { writeFileAtomic } from '../../storage/atomic-write.ts';
 import '../../io/token-shards/sink.ts';
 import { stageById } from '../state/committed.ts';
 import { readStageInput } from './stage-input.ts';
-import { addCounters, type StepCounters } from '../accounting/counters.ts';
+import { addCounters, addOverheads, type Overheads, type StepCounters } from '../accounting/counters.ts';
+import { Stopwatch } from '../accounting/stopwatch.ts';
 import { testKillHook } from '../state/test-hooks.ts';
+import { threadCpuMs } from '../accounting/thread-cpu.ts';
 
 /** A document an operator failed on, with where it came from. */
 export interface QuarantineRecord {
@@ -41,6 +43,8 @@ export interface TaskUnit {
   counters: StepCounters[];
   /** Samples of the rows steps dropped (see drop-log.ts). */
   dropped?: DropLog;
+  /** Work of this unit outside the steps, by name (see `Overheads`). */
+  overheadMs?: Overheads;
 }
 
 export interface UnitSourceOptions {
@@ -119,7 +123,9 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
     heartbeat: opts.heartbeat,
     ...(opts.idle ? { idle: opts.idle } : {}),
   });
+  let checkpointMs = 0;
   for await (const unit of units) {
+    const cost = new Stopwatch(unit.overheadMs).add('commit', checkpointMs);
     const seq = ck.pieces.length;
     const outputs = unit.outputs;
     const rows = outputs.reduce((n, b) => n + b.numRows, 0);
@@ -131,6 +137,7 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
           .forEach((part, i) => { if (part.numRows) perBucket[i]!.push(part); });
       }
       piece.buckets = perBucket.map((bs) => bs.reduce((n, b) => n + b.numRows, 0));
+      cost.lap('shuffle');
       for (let i = 0; i < perBucket.length; i++) {
         if (perBucket[i]!.length) await store.put(keys.piece(stageId, partition, seq, i), toIpc(perBucket[i]!));
       }
@@ -143,7 +150,11 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
       await store.put(keys.quarantine(stageId, partition, seq), jsonl(unit.quarantined));
     }
     await putUnitDropLog(store, stageId, partition, seq, unit.dropped);
-    if (dedupMap && rows) await dedupMap.write(store, partition, seq, outputs, ck.pieces.reduce((n, p) => n + p.rows, 0));
+    cost.lap('commit');
+    if (dedupMap && rows) {
+      await dedupMap.write(store, partition, seq, outputs, ck.pieces.reduce((n, p) => n + p.rows, 0));
+      cost.lap('dedup signing');
+    }
     testKillHook('piece');
     ck = {
       ...ck,
@@ -151,12 +162,17 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
       pieces: [...ck.pieces, piece],
       counters: mergeCounters(ck.counters, unit.counters),
     };
+    ck.overheadMs = addOverheads(ck.overheadMs, cost.lap('commit').done());
+    // A checkpoint cannot hold its own write time: the next one counts it.
+    const t = threadCpuMs();
     await writeCheckpoint(store, ckKey, ck);
+    checkpointMs = threadCpuMs() - t;
     testKillHook('checkpoint');
     opts.onPiece?.(unit.counters[0]?.documentsIn ?? 0);
   }
+  const finish = new Stopwatch(undefined).add('commit', checkpointMs);
   await finishTask(req, store, ck);
-  ck = { ...ck, final: true };
+  ck = { ...ck, final: true, overheadMs: addOverheads(ck.overheadMs, finish.lap('task files').done()) };
   // A separate key, so a duplicate copy of this task still writing progress cannot un-commit it.
   await writeCheckpoint(store, keys.committed(stageId, partition), ck);
   return summarize(ck, false);

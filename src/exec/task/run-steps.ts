@@ -1,16 +1,18 @@
 import type { RecordBatch } from 'apache-arrow';
+import { isMainThread } from 'node:worker_threads';
 import { batchByteSize, filterBatch, takeBatch } from '../../arrow/batch.ts';
-import { getReader } from '../../io/sources.ts';
+import { readPartition } from '../../io/read-partition.ts';
 import type { ReadItem } from '../../io/source.ts';
 import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import type { PartitionSpec, PhysicalStage } from '../../plan/physical-plan.ts';
-import { addCounters, emptyCounters } from '../accounting/counters.ts';
+import { addCounters, emptyCounters, type Overheads } from '../accounting/counters.ts';
 import { LANGUAGE, languageCounts } from '../accounting/languages.ts';
 import { applyStep, prepareApply } from './apply.ts';
 import type { QuarantinedDoc, TaskEvent } from './events.ts';
 import { stageStepNames } from './names.ts';
 import { dropStep, filterStep, filterReason, limitStep, selectStep, withColumnsStep } from './steps.ts';
 import type { StepResult } from './steps.ts';
+import { threadCpuMs } from '../accounting/thread-cpu.ts';
 
 export type { QuarantinedDoc, TaskEvent } from './events.ts';
 export { planStepNames, stageStepNames } from './names.ts';
@@ -40,6 +42,8 @@ export interface RunTaskOptions {
   /** Attach the dropped rows to `dropped` events (for inspection; costs a copy). */
   collectDropped?: boolean;
 }
+
+let threadStarted = false;
 
 /** Bad and skipped records grouped into one unit at most (bounds a unit's quarantine list). */
 const MAX_RECORDS_PER_UNIT = 4096;
@@ -124,7 +128,13 @@ function docsOf(batch: RecordBatch, rows: readonly { row: number; error: string 
  */
 export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, opts: RunTaskOptions = {}): AsyncGenerator<TaskEvent> {
   const names = opts.stepNames ?? stageStepNames(stage);
+  const initStart = threadCpuMs();
+  // A worker thread's CPU before its first task (isolate, module loading) goes to that task.
+  let startMs = isMainThread || threadStarted ? 0 : initStart;
+  threadStarted = true;
   const steps = await buildSteps(stage, names, opts);
+  // Operators load models on a thread's first use; the first unit carries that cost.
+  let initMs = threadCpuMs() - initStart;
   const isScan = stage.input.kind === 'scan';
   const offset = isScan ? 1 : 0;
   const paths = stage.input.kind === 'scan' ? stage.input.source.paths : undefined;
@@ -146,7 +156,11 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
 
   const processUnit = async function* (group: readonly ReadItem[], silent: boolean, readMs: number): AsyncGenerator<TaskEvent> {
     const counters = names.map(emptyCounters);
+    const overheadMs: Overheads = {};
+    // Time in the reader is the scan step's cost; a later stage's input (parent pieces, shuffle
+    // buckets, dedup verdicts from the store) is an overhead of its own.
     if (isScan) counters[0]!.cpuMs += readMs;
+    else overheadMs['stage input'] = readMs;
     const events: TaskEvent[] = [];
     let cur: RecordBatch | undefined;
     for (const item of group) {
@@ -174,7 +188,7 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
       for (let s = 0; s < steps.length; s++) {
         const k = s + offset;
         const c = counters[k]!;
-        const t0 = performance.now();
+        const t0 = threadCpuMs();
         const input = cur;
         c.documentsIn += input.numRows;
         c.bytesIn += batchByteSize(input);
@@ -209,7 +223,7 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
         }
         c.documentsOut += out.numRows;
         c.bytesOut += batchByteSize(out);
-        c.cpuMs += performance.now() - t0;
+        c.cpuMs += threadCpuMs() - t0;
         cur = out;
         if (out.getChild(LANGUAGE)) labelled = { step: k, batch: out };
       }
@@ -222,11 +236,13 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
       emittedBatch = true;
       yield { type: 'batch', batch: cur };
     }
-    yield { type: 'input', inputBatches: units, counters };
+    if (initMs > 0) { overheadMs['operator init'] = initMs; initMs = 0; }
+    if (startMs > 0) { overheadMs['worker start'] = startMs; startMs = 0; }
+    yield { type: 'input', inputBatches: units, counters, overheadMs };
   };
 
   const exhausted = () => steps.some((s) => s.limit && s.limit.remaining <= 0);
-  const items = (isScan ? readPartition(stage, partition, opts) : inputItems(opts.input, stage.id))[Symbol.asyncIterator]();
+  const items = (isScan ? readScan(stage, partition, opts) : inputItems(opts.input, stage.id))[Symbol.asyncIterator]();
   try {
     for (let ended = false; !ended;) {
       // One unit = the bad and skipped records before a batch, plus that batch. A unit is what a
@@ -235,10 +251,9 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
       const group: ReadItem[] = [];
       let readMs = 0;
       for (;;) {
-        // Time spent in the reader (decompression, parsing, Arrow building) is the scan step's cost.
-        const t0 = performance.now();
+        const t0 = threadCpuMs();
         const next = await items.next();
-        readMs += performance.now() - t0;
+        readMs += threadCpuMs() - t0;
         if (next.done) { ended = true; break; }
         group.push(next.value);
         if ('batch' in next.value || group.length >= MAX_RECORDS_PER_UNIT) break;
@@ -276,10 +291,10 @@ function poisonedRows(batch: RecordBatch, poisoned: Map<string, { error: string 
   return out;
 }
 
-async function* readPartition(stage: PhysicalStage, partition: PartitionSpec, opts: RunTaskOptions): AsyncGenerator<ReadItem> {
+async function* readScan(stage: PhysicalStage, partition: PartitionSpec, opts: RunTaskOptions): AsyncGenerator<ReadItem> {
   if (stage.input.kind !== 'scan') throw new Error('not a scan stage');
   const { source, columns, predicate } = stage.input;
-  yield* getReader(source.format).read(source, partition, {
+  yield* readPartition(source, partition, {
     batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
     ...(columns ? { columns } : {}),
     ...(predicate ? { predicate } : {}),

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { RecordBatchReader } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
 import type { SourceSpec } from '../../plan/logical-plan.ts';
@@ -31,7 +31,7 @@ export const arrowReader: SourceReader = {
   },
 
   async partitions(spec) {
-    return spec.paths.map((file, fileIndex) => ({ index: fileIndex, file, fileIndex }));
+    return Promise.all(spec.paths.map(async (file, fileIndex) => ({ index: fileIndex, file, fileIndex, bytes: (await stat(file)).size })));
   },
 
   async *read(spec: SourceSpec, partition, request): AsyncGenerator<ReadItem> {

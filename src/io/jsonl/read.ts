@@ -106,13 +106,13 @@ export const jsonlReader: SourceReader = {
     for (const [fileIndex, file] of spec.paths.entries()) {
       const { size } = await stat(file);
       if (size <= targetBytes || (await isGzip(file))) {
-        out.push({ index: out.length, file, fileIndex });
+        out.push({ index: out.length, file, fileIndex, bytes: size });
         continue;
       }
       let start = 0;
       while (start < size) {
         const end = await nextLineStart(file, Math.min(size, start + targetBytes), size);
-        out.push({ index: out.length, file, fileIndex, start, end });
+        out.push({ index: out.length, file, fileIndex, start, end, bytes: end - start });
         start = end;
       }
     }

@@ -140,7 +140,7 @@ export const parquetReader: SourceReader = {
       let group: number[] = [];
       let bytes = 0;
       const flush = () => {
-        if (group.length) out.push({ index: out.length, file, fileIndex, rowGroups: group });
+        if (group.length) out.push({ index: out.length, file, fileIndex, rowGroups: group, bytes });
         group = []; bytes = 0;
       };
       footer.rowGroups.forEach((rg, i) => {
@@ -149,7 +149,7 @@ export const parquetReader: SourceReader = {
         bytes += rg.compressedBytes;
       });
       flush();
-      if (footer.rowGroups.length === 0) out.push({ index: out.length, file, fileIndex, rowGroups: [] });
+      if (footer.rowGroups.length === 0) out.push({ index: out.length, file, fileIndex, rowGroups: [], bytes: 0 });
     }
     return out;
   },

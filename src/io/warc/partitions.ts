@@ -37,7 +37,8 @@ export function warcPartitions(paths: readonly string[], targetBytes: number): P
   paths.forEach((file, fileIndex) => {
     const { size, points } = splitPoints(file, targetBytes);
     points.forEach((start, i) => {
-      out.push({ index: out.length, file, fileIndex, start, end: points[i + 1] ?? size });
+      const end = points[i + 1] ?? size;
+      out.push({ index: out.length, file, fileIndex, start, end, bytes: end - start });
     });
   });
   return out;
