@@ -77,7 +77,8 @@ describe('inputs changed under a run', () => {
     const input = join(tmp, 'changing-input');
     await cp(join(ROOT, 'fixtures/corpus'), input, { recursive: true });
     const out = join(tmp, 'changing-out');
-    const args = ['run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8'];
+    // One task per file (15-58 KB each), so the task reading the changed file is one of three.
+    const args = ['run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8', '--task-bytes', '65536'];
     expect(sluice([...args, '--plan-only']).status).toBe(0);
     const plan = JSON.parse(await readFile(join(out, 'plan.json'), 'utf8')) as { inputs: { path: string }[]; tasks: { id: string; input?: string }[] };
     expect(plan.inputs).toHaveLength(3);

@@ -16,6 +16,8 @@ const REFINEDWEB = join(ROOT, 'pipelines/refinedweb.ts');
 const TWO_STAGES = join(ROOT, 'test/exec/pipelines/two-stages.ts');
 const FAIL_ON_WORD = join(ROOT, 'test/exec/pipelines/fail-on-word.ts');
 const CORPUS = join(ROOT, 'fixtures/corpus');
+/** Task size below any two corpus files together (15-58 KB each): one task per file. */
+const PER_FILE = '65536';
 const { env, skip } = slurmEnv();
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'sluice-slurm-run-')); });
@@ -62,7 +64,7 @@ describe.skipIf(skip)('sluice run --executor slurm', () => {
     expect(sluice([...args, '--output', local, '--workers', '2']).status).toBe(0);
     const submitted = sluice([...args, '--output', cluster, '--executor', 'slurm']);
     expect(submitted.status, submitted.stderr).toBe(0);
-    expect(submitted.stdout).toMatch(/s0\s+job \d+\s+\(\d+ tasks\)/);
+    expect(submitted.stdout).toMatch(/s0\s+job \d+\s+\(\d+ tasks?\)/);
     expect(submitted.stdout).toMatch(/finalize\s+job \d+\s+\(1 task\)/);
     const done = waitFor(cluster);
     expect(done.code, JSON.stringify(done.status)).toBe(0);
@@ -79,7 +81,7 @@ describe.skipIf(skip)('sluice run --executor slurm', () => {
     const local = join(tmp, 'hang-local'), cluster = join(tmp, 'hang-slurm');
     // The task reading c4-sample.01.jsonl hangs on one document until its doc timeout: long enough
     // to cancel it mid-task; the rerun's 1 s timeout quarantines that document, as the local run does.
-    const args = ['run', FAIL_ON_WORD, '--input', CORPUS, '--batch-size', '4', '--option', 'hangOn=Sevenoaks'];
+    const args = ['run', FAIL_ON_WORD, '--input', CORPUS, '--batch-size', '4', '--task-bytes', PER_FILE, '--option', 'hangOn=Sevenoaks'];
     expect(sluice([...args, '--output', local, '--doc-timeout', '1']).status).toBe(0);
     const slurmArgs = [...args, '--output', cluster, '--executor', 'slurm', '--slurm-max-array-size', '2'];
     expect(sluice([...slurmArgs, '--doc-timeout', '600']).status).toBe(0);
@@ -116,7 +118,7 @@ describe.skipIf(skip)('sluice run --executor slurm', () => {
 
   it('a task that always fails ends the run with a report naming it and its log', async () => {
     const out = join(tmp, 'always-fails');
-    const r = sluice(['run', FAIL_ON_WORD, '--input', CORPUS, '--output', out, '--batch-size', '8', '--retries', '0', '--option', 'crashOn=Sevenoaks', '--executor', 'slurm']);
+    const r = sluice(['run', FAIL_ON_WORD, '--input', CORPUS, '--output', out, '--batch-size', '8', '--task-bytes', PER_FILE, '--retries', '0', '--option', 'crashOn=Sevenoaks', '--executor', 'slurm']);
     expect(r.status, r.stderr).toBe(0);
     const { code, status } = waitFor(out);
     expect(code).toBe(1);
