@@ -25,27 +25,28 @@ function run(out: string, workers: number) {
 /**
  * The FineWeb recipe's funnel on fixtures/warc: per step [stage, step, documentsIn,
  * documentsOut, drop reasons, quarantined]. As in the RefinedWeb recipe the optimizer runs the
- * cheap Gopher quality filter before language ID. Against RefinedWeb (27 kept) the C4 and FineWeb
- * quality filters drop 5 more, and precision-leaning extraction leaves 3 more pages below the
- * Gopher alphabetic-word threshold. Change these only with a reason.
+ * cheap Gopher quality filter before language ID. The trafilatura-like extractor (captions,
+ * bylines and link lists dropped) leaves two link-listing pages without text and shorter texts
+ * elsewhere: more pages fall under Gopher's short-document threshold, fewer fail C4's sentence
+ * count and FineWeb's punctuation ratio, so 23 are kept (21 before). Change these only with a reason.
  */
 const GOLDEN: [string, string, number, number, Record<string, number>, number][] = [
   ['s0', 'scan', 221, 60, { 'non_response:request': 81, 'non_response:metadata': 45, content_type: 20, non_http_response: 5, 'non_response:warcinfo': 5, 'non_response:resource': 4 }, 1],
   ['s0', 'url_filter', 60, 60, {}, 0],
-  ['s0', 'extract_text', 60, 59, { 'extract_text:no_text': 1 }, 0],
-  ['s0', 'drop', 59, 59, {}, 0],
-  ['s0', 'gopher_quality', 59, 29, {
-    'gopher_quality:gopher_below_alpha_threshold': 12, 'gopher_quality:gopher_below_avg_threshold': 9, 'gopher_quality:gopher_short_doc': 6,
+  ['s0', 'extract_text', 60, 58, { 'extract_text:no_text': 2 }, 0],
+  ['s0', 'drop', 58, 58, {}, 0],
+  ['s0', 'gopher_quality', 58, 29, {
+    'gopher_quality:gopher_below_alpha_threshold': 12, 'gopher_quality:gopher_below_avg_threshold': 7, 'gopher_quality:gopher_short_doc': 7,
     'gopher_quality:gopher_enough_stop_words': 2, 'gopher_quality:gopher_too_many_ellipsis': 1,
   }, 0],
   ['s0', 'language_id', 29, 29, {}, 0],
-  ['s0', 'gopher_repetition', 29, 28, { 'gopher_repetition:dup_para_char_frac': 1 }, 0],
-  ['s0', 'c4_quality', 28, 27, { 'c4_quality:too_few_sentences': 1 }, 0],
-  ['s0', 'fineweb_quality', 27, 23, { 'fineweb_quality:line_punct_ratio': 3, 'fineweb_quality:char_dup_ratio': 1 }, 0],
-  ['s1', 'dedup', 23, 21, { 'dedup:minhash_duplicate': 2 }, 0],
-  ['s1', 'pii', 21, 21, {}, 0],
-  ['s1', 'tokenize', 21, 21, {}, 0],
-  ['s1', 'select', 21, 21, {}, 0],
+  ['s0', 'gopher_repetition', 29, 27, { 'gopher_repetition:dup_para_frac': 1, 'gopher_repetition:dup_para_char_frac': 1 }, 0],
+  ['s0', 'c4_quality', 27, 27, {}, 0],
+  ['s0', 'fineweb_quality', 27, 25, { 'fineweb_quality:line_punct_ratio': 2 }, 0],
+  ['s1', 'dedup', 25, 23, { 'dedup:minhash_duplicate': 2 }, 0],
+  ['s1', 'pii', 23, 23, {}, 0],
+  ['s1', 'tokenize', 23, 23, {}, 0],
+  ['s1', 'select', 23, 23, {}, 0],
 ];
 
 async function digest(out: string): Promise<Record<string, string>> {
@@ -66,16 +67,16 @@ describe('pipelines/fineweb.ts on fixtures/warc', () => {
   it('runs from the CLI and writes shards, documents and stats.json', async () => {
     const r = run(out(), 1);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/s1 pii\s+21\s+21/);
-    expect(r.stdout).toMatch(/tokens: \d+ in 21 documents/);
+    expect(r.stdout).toMatch(/s1 pii\s+23\s+23/);
+    expect(r.stdout).toMatch(/tokens: \d+ in 23 documents/);
     stats = JSON.parse(await readFile(join(out(), 'stats.json'), 'utf8')) as RunStats;
-    expect((await readTokenShardManifest(join(out(), 'tokens'))).totalDocuments).toBe(21);
+    expect((await readTokenShardManifest(join(out(), 'tokens'))).totalDocuments).toBe(23);
   });
 
   it('pins the per-step funnel', () => {
     expect(stats.steps.map((s) => [s.stage, s.name, s.documentsIn, s.documentsOut, s.dropped, s.quarantined])).toEqual(GOLDEN);
     expect(stats.totals.documentsIn).toBe(221);
-    expect(stats.totals.documentsOut).toBe(21);
+    expect(stats.totals.documentsOut).toBe(23);
   });
 
   it('accounts for every document (stats invariant)', () => {
@@ -95,10 +96,11 @@ describe('pipelines/fineweb.ts on fixtures/warc', () => {
     const texts = docs.getChild('text')!.toArray() as string[];
     const ips = [...(docs.getChild('pii_ips')!.toArray() as Int32Array)];
     const emails = [...(docs.getChild('pii_emails')!.toArray() as Int32Array)];
-    expect(texts).toHaveLength(21);
-    // One crawled page lists its crawler's two public addresses; no kept page shows an e-mail.
+    expect(texts).toHaveLength(23);
+    // One crawled page lists its crawler's two public addresses; one kept page (a Creative Commons
+    // post whose body ends "contact us at <address>") has one e-mail address. All are redacted.
     expect(ips.reduce((a, b) => a + b, 0)).toBe(2);
-    expect(emails.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(emails.reduce((a, b) => a + b, 0)).toBe(1);
     const o = piiOptions.parse({});
     for (const t of texts) {
       expect(redactPii(t, o)).toEqual({ text: t, emails: 0, ips: 0 });
