@@ -31,23 +31,26 @@ function run(out: string, workers: number, extra: string[] = [], env: Record<str
  * The recipe's funnel on fixtures/warc (6 real WARC files, one truncated): per step
  * [stage, step, documentsIn, documentsOut, drop reasons, quarantined]. The optimizer runs the
  * cheap Gopher quality filter before language ID (both pure filters: the kept set is the same).
+ * The trafilatura-like extractor (captions, bylines, link lists dropped) leaves two link-listing
+ * pages without text and shortens others: Gopher's short-document rule takes one more, the
+ * alphabetic-word rule one fewer, and one page now repeats a paragraph; 25 kept (27 before).
  * Change these only with a reason: they pin what each operator does on real crawl data.
  */
 const GOLDEN: [string, string, number, number, Record<string, number>, number][] = [
   ['s0', 'scan', 221, 60, { 'non_response:request': 81, 'non_response:metadata': 45, content_type: 20, non_http_response: 5, 'non_response:warcinfo': 5, 'non_response:resource': 4 }, 1],
   ['s0', 'url_filter', 60, 60, {}, 0],
-  ['s0', 'extract_text', 60, 59, { 'extract_text:no_text': 1 }, 0],
-  ['s0', 'drop', 59, 59, {}, 0],
-  ['s0', 'gopher_quality', 59, 32, {
-    'gopher_quality:gopher_below_alpha_threshold': 9, 'gopher_quality:gopher_below_avg_threshold': 9, 'gopher_quality:gopher_short_doc': 6,
+  ['s0', 'extract_text', 60, 58, { 'extract_text:no_text': 2 }, 0],
+  ['s0', 'drop', 58, 58, {}, 0],
+  ['s0', 'gopher_quality', 58, 31, {
+    'gopher_quality:gopher_below_alpha_threshold': 10, 'gopher_quality:gopher_below_avg_threshold': 7, 'gopher_quality:gopher_short_doc': 7,
     'gopher_quality:gopher_enough_stop_words': 2, 'gopher_quality:gopher_too_many_ellipsis': 1,
   }, 0],
-  ['s0', 'language_id', 32, 32, {}, 0],
-  ['s0', 'gopher_repetition', 32, 31, { 'gopher_repetition:dup_para_char_frac': 1 }, 0],
-  ['s0', 'line_corrections', 31, 29, { 'line_corrections:too_many_removed': 2 }, 0],
-  ['s1', 'dedup', 29, 27, { 'dedup:minhash_duplicate': 2 }, 0],
-  ['s1', 'tokenize', 27, 27, {}, 0],
-  ['s1', 'select', 27, 27, {}, 0],
+  ['s0', 'language_id', 31, 31, {}, 0],
+  ['s0', 'gopher_repetition', 31, 29, { 'gopher_repetition:dup_para_frac': 1, 'gopher_repetition:dup_para_char_frac': 1 }, 0],
+  ['s0', 'line_corrections', 29, 27, { 'line_corrections:too_many_removed': 2 }, 0],
+  ['s1', 'dedup', 27, 25, { 'dedup:minhash_duplicate': 2 }, 0],
+  ['s1', 'tokenize', 25, 25, {}, 0],
+  ['s1', 'select', 25, 25, {}, 0],
 ];
 
 async function digest(out: string): Promise<Record<string, string>> {
@@ -73,8 +76,8 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
     stdout = r.stdout;
     stats = JSON.parse(await readFile(join(w1(), 'stats.json'), 'utf8')) as RunStats;
     for (const f of ['tokens/manifest.json', 'report.html', 'quarantine']) await stat(join(w1(), f));
-    expect(stdout).toMatch(/s0 language_id\s+32\s+32/);
-    expect(stdout).toMatch(/tokens: \d+ in 27 documents/);
+    expect(stdout).toMatch(/s0 language_id\s+31\s+31/);
+    expect(stdout).toMatch(/tokens: \d+ in 25 documents/);
     const html = await readFile(join(w1(), 'report.html'), 'utf8');
     expect(html).toContain('Funnel: documents per step');
     expect(html).toContain('dedup:minhash_duplicate');
@@ -85,7 +88,7 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
     const got = stats.steps.map((s) => [s.stage, s.name, s.documentsIn, s.documentsOut, s.dropped, s.quarantined]);
     expect(got).toEqual(GOLDEN);
     expect(stats.totals.documentsIn).toBe(221);
-    expect(stats.totals.documentsOut).toBe(27);
+    expect(stats.totals.documentsOut).toBe(25);
   });
 
   it('accounts for every document (stats invariant)', () => {
@@ -111,7 +114,7 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
     const docs = await readParquet(join(w1(), 'documents')).collect();
     const texts = docs.getChild('text')!.toArray() as string[];
     const counts = docs.getChild('token_count')!.toArray() as Int32Array;
-    expect(texts.length).toBe(27);
+    expect(texts.length).toBe(25);
     const gpt2 = await loadTokenizer('gpt2');
     let i = 0;
     for await (const d of readTokenShards(join(w1(), 'tokens'))) {
@@ -123,7 +126,7 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
       i++;
     }
     expect(i).toBe(texts.length);
-    expect(manifest.totalDocuments).toBe(27);
+    expect(manifest.totalDocuments).toBe(25);
     expect(texts.every((t) => t.length > 0)).toBe(true);
   });
 
@@ -157,7 +160,7 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
     expect(insp.stdout).toContain('dropped by gopher_quality: 27 documents');
     expect(insp.stdout.match(/── dropped #/g)?.length).toBe(3);
     const kept = sluice(['inspect', w1(), '--sample', '2']);
-    expect(kept.stdout).toContain('kept documents: 27 of 221; showing 2');
+    expect(kept.stdout).toContain('kept documents: 25 of 221; showing 2');
     const bad = sluice(['inspect', w1(), '--dropped-by', 'no_such_step']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('steps that dropped documents');
@@ -167,7 +170,7 @@ describe('pipelines/refinedweb.ts on fixtures/warc', () => {
     const rep = sluice(['report', moved]);
     expect(rep.status, rep.stderr).toBe(0);
     expect(rep.stdout).toContain('s1 dedup');
-    expect(rep.stdout).toMatch(/tokens: \d+ in 27 documents/);
+    expect(rep.stdout).toMatch(/tokens: \d+ in 25 documents/);
     expect(await readFile(join(moved, 'report.html'), 'utf8')).toContain('Kept document length');
   });
 });
