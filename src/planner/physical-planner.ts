@@ -56,8 +56,11 @@ export async function planPhysical(plan: LogicalPlan, ctx: PhysicalPlanningConte
       case 'dedup': {
         const parent = await build(p.input);
         const stage = wideStage(parent, { kind: 'dedup', dedup: p.dedup }, parent.partitions.length);
-        // Drops the documents the wide phases did not keep, with its reason (src/ops/dedup/filter-op.ts).
-        stage.steps.push({ kind: 'apply', op: 'dedup', options: { strategy: p.dedup.strategy } });
+        // Drops the documents the wide phases did not keep, with its reason (src/ops/dedup/filter-op.ts);
+        // substring dedup cuts spans out of the text instead (src/ops/dedup/substrings-op.ts).
+        stage.steps.push(p.dedup.strategy === 'substrings'
+          ? { kind: 'apply', op: 'substring_dedup', options: p.dedup.options }
+          : { kind: 'apply', op: 'dedup', options: { strategy: p.dedup.strategy } });
         return stage;
       }
       case 'repartition': {

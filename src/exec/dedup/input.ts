@@ -7,6 +7,7 @@ import { dedupKeys } from './layout.ts';
 import { parentLayout } from './parent.ts';
 import { dedupRuntime, dedupSpecOf } from './strategy.ts';
 import { markBatch } from './verdicts.ts';
+import { readSubstringInput } from './substring-input.ts';
 
 /**
  * Input of task `p` of a dedup stage: parent partition p's documents, in their order (dedup never
@@ -14,6 +15,10 @@ import { markBatch } from './verdicts.ts';
  * so resuming by input-batch count lines up. Needs the merge task committed (see `exec/graph/task-graph.ts`).
  */
 export async function* readDedupInput(plan: PhysicalPlan, stage: PhysicalStage, partition: PartitionSpec, store: BlobStore): AsyncGenerator<RecordBatch> {
+  if (dedupSpecOf(stage).strategy === 'substrings') {
+    yield* readSubstringInput(plan, stage, partition, store);
+    return;
+  }
   const { clusterColumns } = dedupRuntime(dedupSpecOf(stage));
   const layout = await parentLayout(plan, stage, store);
   const p = partition.index;

@@ -7,7 +7,9 @@ import { stageById } from '../state/committed.ts';
 import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
 import { parentLayout } from './parent.ts';
-import { bandPartitionsOf, starsOf } from './strategy.ts';
+import { bandPartitionsOf, dedupSpecOf, starsOf } from './strategy.ts';
+import { substringBucketPhase } from './substring-bucket.ts';
+import { substringMergePhase, type SubstringMergeSummary } from './substring-merge.ts';
 
 /** What the merge commits next to the verdicts (also printed by tests and benches). */
 export interface MergeSummary {
@@ -25,6 +27,10 @@ export interface MergeSummary {
  */
 export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number, store: BlobStore): Promise<{ records: number; stars: number }> {
   const stage = stageById(plan, stageId);
+  if (dedupSpecOf(stage).strategy === 'substrings') {
+    const s = await substringBucketPhase(plan, stageId, k, store);
+    return { records: s.records, stars: s.hits };
+  }
   const key = dedupKeys.stars(stageId, k);
   const layout = await parentLayout(plan, stage, store);
   const parts: BandRecords[] = [];
@@ -59,10 +65,11 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
  * summary that marks the merge committed. The result depends on the edges only, never on their
  * order, so it is the same for any worker count or band partitioning.
  */
-export async function mergePhase(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<MergeSummary> {
+export async function mergePhase(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<MergeSummary | SubstringMergeSummary> {
+  const stage = stageById(plan, stageId);
+  if (dedupSpecOf(stage).strategy === 'substrings') return substringMergePhase(plan, stageId, store);
   const done = dedupKeys.merged(stageId);
   if (await store.has(done)) return JSON.parse(new TextDecoder().decode(await store.getBytes(done))) as MergeSummary;
-  const stage = stageById(plan, stageId);
   const layout = await parentLayout(plan, stage, store);
   const merger = new ComponentMerger(layout.total);
   let starEdges = 0;
