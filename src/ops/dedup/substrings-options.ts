@@ -45,7 +45,7 @@ export const SubstringDedupOptions = z.object({
    * Memory budget of one bucket task in MiB (default 256): a bucket whose window records would need
    * more is processed in several passes over its hash range, each re-reading its record blobs.
    */
-  bucketMemoryMb: z.number().int().min(1).default(256),
+  bucketMemoryMb: z.number().positive().default(256),
 });
 export type SubstringDedupOptions = z.input<typeof SubstringDedupOptions>;
 export type ResolvedSubstringOptions = z.output<typeof SubstringDedupOptions>;
