@@ -6,6 +6,7 @@ import type { BlobStore } from '../../storage/blob-store.ts';
 import { dedupKeys } from './layout.ts';
 import { bandPartitionsOf, dedupConsumerOf, dedupRuntime, dedupSpecOf } from './strategy.ts';
 import { substringMapOf } from './substring-map.ts';
+import { isUrlNewest, urlNewestMapOf } from './url-newest.ts';
 
 /**
  * The map side of a dedup, fused into the stage before the cut: every committed piece of a task's
@@ -22,6 +23,7 @@ export function dedupMapOf(plan: PhysicalPlan, stage: PhysicalStage): DedupMap |
   const consumer = dedupConsumerOf(plan, stage);
   if (!consumer) return undefined;
   if (dedupSpecOf(consumer).strategy === 'substrings') return substringMapOf(stage, consumer);
+  if (isUrlNewest(dedupSpecOf(consumer))) return urlNewestMapOf(stage, consumer);
   const runtime = dedupRuntime(dedupSpecOf(consumer));
   const k = bandPartitionsOf(consumer);
   return {

@@ -1,6 +1,6 @@
 import { decodeEdges, decodeRecords, encodeEdges } from '../../ops/dedup/codec.ts';
 import { ComponentMerger } from '../../ops/dedup/components.ts';
-import type { BandRecords } from '../../ops/dedup/lsh.ts';
+import type { BandRecords, EdgeChunk } from '../../ops/dedup/lsh.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { stageById } from '../state/committed.ts';
@@ -10,6 +10,7 @@ import { parentLayout } from './parent.ts';
 import { bandPartitionsOf, dedupSpecOf, starsOf } from './strategy.ts';
 import { substringBucketPhase } from './substring-bucket.ts';
 import { substringMergePhase, type SubstringMergeSummary } from './substring-merge.ts';
+import { isUrlNewest, newestAssignments, urlNewestBucket } from './url-newest.ts';
 
 /** What the merge commits next to the verdicts (also printed by tests and benches). */
 export interface MergeSummary {
@@ -31,6 +32,7 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
     const s = await substringBucketPhase(plan, stageId, k, store);
     return { records: s.records, stars: s.hits };
   }
+  if (isUrlNewest(dedupSpecOf(stage))) return urlNewestBucket(plan, stageId, k, store);
   const key = dedupKeys.stars(stageId, k);
   const layout = await parentLayout(plan, stage, store);
   const parts: BandRecords[] = [];
@@ -71,14 +73,17 @@ export async function mergePhase(plan: PhysicalPlan, stageId: string, store: Blo
   const done = dedupKeys.merged(stageId);
   if (await store.has(done)) return JSON.parse(new TextDecoder().decode(await store.getBytes(done))) as MergeSummary;
   const layout = await parentLayout(plan, stage, store);
-  const merger = new ComponentMerger(layout.total);
+  const newest = isUrlNewest(dedupSpecOf(stage));
+  const merger = newest ? undefined : new ComponentMerger(layout.total);
+  const chunks: EdgeChunk[] = [];
   let starEdges = 0;
   for (let k = 0; k < bandPartitionsOf(stage); k++) {
     const edges = decodeEdges(await store.getBytes(dedupKeys.stars(stageId, k)));
     starEdges += edges.length;
-    merger.add(edges);
+    if (merger) merger.add(edges);
+    else chunks.push(edges);
   }
-  const assign = merger.finish();
+  const assign = merger ? merger.finish() : newestAssignments(chunks, layout.total);
   let clusters = 0;
   for (let d = 0; d < assign.docCount; d++) if (assign.root[d] === d && assign.size[d]! > 1) clusters++;
   for (const [p, n] of layout.counts.entries()) {

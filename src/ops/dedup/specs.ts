@@ -36,6 +36,14 @@ export type ExactDedupOptions = z.input<typeof ExactDedupOptions>;
 export const UrlDedupOptions = z.object({
   /** URL column; compared after `normalizeUrl`. */
   column: z.string().default('url'),
+  /**
+   * Which document of a URL is kept: the first in input order (default), or the newest by
+   * `dateColumn` (RefinedWeb keeps the most recent crawl of a URL); equal or missing dates fall back
+   * to input order, and a document without a parseable date counts as older than any dated one.
+   */
+  keep: z.enum(['first', 'newest']).default('first'),
+  /** Date column for `keep: 'newest'` (ISO 8601 such as WARC-Date; default `date`). */
+  dateColumn: z.string().default('date'),
   ...ClusterColumns,
 });
 export type UrlDedupOptions = z.input<typeof UrlDedupOptions>;
@@ -59,7 +67,7 @@ export function exact(options: ExactDedupOptions = {}): DedupSpec {
   return spec('exact', ExactDedupOptions, options);
 }
 
-/** URL dedup on the normalized URL (see `normalizeUrl`), keep first: `df.dedup(byUrl())`. */
+/** URL dedup on the normalized URL (see `normalizeUrl`), keep first or newest: `df.dedup(byUrl({ keep: 'newest' }))`. */
 export function byUrl(options: UrlDedupOptions = {}): DedupSpec {
   return spec('url', UrlDedupOptions, options);
 }

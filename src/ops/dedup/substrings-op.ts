@@ -5,14 +5,10 @@ import { decodeUtf8, utf8Parts, utf8Vector } from '../../arrow/utf8.ts';
 import { defineOperator } from '../operator.ts';
 import { loadTokenizer, type TokenizerBackend } from '../tokenize/backend.ts';
 import { cutText } from './substrings-cut.ts';
-import { SubstringDedupOptions, type ResolvedSubstringOptions } from './substrings-options.ts';
+import { REMOVED_CHARS, REMOVED_TOKENS, SubstringDedupOptions, type ResolvedSubstringOptions } from './substrings-options.ts';
 
 /** Per-row cut spans the substring dedup stage's input carries (`[start, end)` token pairs); this step consumes it. */
 export const CUT_COLUMN = '__substr_cut';
-/** Tokens removed from each kept document (0 when nothing was cut). */
-export const REMOVED_TOKENS = 'substr_removed_tokens';
-/** Unicode characters removed from each kept document. */
-export const REMOVED_CHARS = 'substr_removed_chars';
 export const TOO_SHORT = 'substring_dedup:too_short';
 
 interface CutState {

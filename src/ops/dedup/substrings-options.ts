@@ -50,6 +50,13 @@ export const SubstringDedupOptions = z.object({
 export type SubstringDedupOptions = z.input<typeof SubstringDedupOptions>;
 export type ResolvedSubstringOptions = z.output<typeof SubstringDedupOptions>;
 
+/** Tokens removed from each kept document (0 when nothing was cut). */
+export const REMOVED_TOKENS = 'substr_removed_tokens';
+/** Unicode characters removed from each kept document. */
+export const REMOVED_CHARS = 'substr_removed_chars';
+/** Columns a substring dedup adds to its output. */
+export const SUBSTRING_COLUMNS = [REMOVED_TOKENS, REMOVED_CHARS] as const;
+
 /** Exact-substring dedup, e.g. `df.dedup(substrings({ minTokens: 50 }))`; see {@link SubstringDedupOptions}. */
 export function substrings(options: SubstringDedupOptions = {}): DedupSpec {
   const parsed = SubstringDedupOptions.safeParse(options);
