@@ -1,9 +1,9 @@
 import type { RecordBatch } from 'apache-arrow';
 import { Type } from 'apache-arrow';
 import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
-import { windowHashes } from '../../ops/dedup/substrings-hash.ts';
+import { HASH_WORDS, windowHashes } from '../../ops/dedup/substrings-hash.ts';
 import { SubstringDedupOptions } from '../../ops/dedup/substrings-options.ts';
-import { partitionWindowRecords, WindowRecords, wordsToBytes } from '../../ops/dedup/substrings-records.ts';
+import { recordPartition, WindowRecords, wordsToBytes } from '../../ops/dedup/substrings-records.ts';
 import { loadTokenizer } from '../../ops/tokenize/backend.ts';
 import type { PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -15,7 +15,8 @@ import { bandPartitionsOf, dedupSpecOf } from './strategy.ts';
  * every committed piece also gets, per document, the hashes of its `minTokens`-token windows
  * (document = row position in the task's output, plus the window's token position), split by hash
  * range into the consumer's K bucket partitions. A document shorter than `minTokens` tokens, or
- * with a null text, has no windows.
+ * with a null text, has no windows. Memory: one piece's records, 24 bytes per token of the piece
+ * (so `--batch-size` bounds it: 1,024 web documents of ~1,000 tokens hold ~25 MB).
  */
 export function substringMapOf(stage: PhysicalStage, consumer: PhysicalStage): {
   write(store: BlobStore, partition: number, seq: number, outputs: readonly RecordBatch[], firstRow: number): Promise<void>;
@@ -25,20 +26,20 @@ export function substringMapOf(stage: PhysicalStage, consumer: PhysicalStage): {
   return {
     async write(store, partition, seq, outputs, firstRow) {
       const backend = await loadTokenizer(o.tokenizer);
-      const records = new WindowRecords();
+      const parts = Array.from({ length: k }, () => new WindowRecords());
       let at = firstRow;
       for (const b of outputs) {
         const texts = textsOf(b, o.column);
         for (let i = 0; i < texts.length; i++) {
           const t = texts[i];
-          if (t) records.pushDocument(windowHashes(backend.encodeOrdinary(t), o.minTokens), at + i);
+          if (!t) continue;
+          const hashes = windowHashes(backend.encodeOrdinary(t), o.minTokens);
+          for (let s = 0; s < hashes.length / HASH_WORDS; s++) parts[recordPartition(hashes[s * HASH_WORDS]!, k)]!.pushWindow(hashes, s, at + i);
         }
         at += b.numRows;
       }
-      if (!records.length) return;
-      const split = partitionWindowRecords(records.view(), k);
       for (let i = 0; i < k; i++) {
-        if (split[i]!.length) await store.put(dedupKeys.records(stage.id, partition, seq, i), wordsToBytes(split[i]!));
+        if (parts[i]!.length) await store.put(dedupKeys.records(stage.id, partition, seq, i), wordsToBytes(parts[i]!.view()));
       }
     },
   };

@@ -3,80 +3,109 @@ import { RECORD_WORDS } from './substrings-records.ts';
 
 /**
  * The bucket step of exact-substring dedup: among window records (every copy of a window is in the
- * same set, see substrings-records.ts), the occurrences to cut, as (doc, pos) pairs sorted by doc
- * then pos. A window whose hash occurs twice or more is repeated; with `keep: 'first'` its
- * occurrence with the smallest (doc, pos) is not returned.
+ * same set, see substrings-records.ts) given in (doc, pos) order, the occurrences to cut, as
+ * (doc, pos) pairs sorted by doc then pos. A window whose hash occurs twice or more is repeated;
+ * with `keep: 'first'` its first occurrence in input order is not returned.
  *
- * Memory: a first sort of 53-bit key prefixes (8 bytes per record, plus a copy) finds the prefixes
- * that occur twice; only records carrying one of them are sorted by their full hash, so the cost
- * of the comparison sort is proportional to the repeated windows, not to all of them.
+ * Grouping: one stable counting pass by the top 16 bits of the first hash word (uniform, so about
+ * n / 65536 records per slot), then a stable sort of each slot by the full hash, so every group of
+ * equal hashes keeps the input order and its first record is the first occurrence. Memory: the
+ * records plus 4 bytes per record and the hits.
  */
 export function repeatedWindows(records: Uint32Array, keep: 'none' | 'first'): Uint32Array {
   const n = records.length / RECORD_WORDS;
-  const prefix = new Float64Array(n);
-  for (let i = 0; i < n; i++) prefix[i] = records[i * RECORD_WORDS]! * 4194304 + (records[i * RECORD_WORDS + 1]! >>> 9);
-  const sorted = prefix.slice().sort();
-  const found: number[] = [];
-  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1] && sorted[i] !== found[found.length - 1]) found.push(sorted[i]!);
-  if (found.length === 0) return new Uint32Array(0);
-  const repeated = Float64Array.from(found);
-  const candidates: number[] = [];
-  for (let i = 0; i < n; i++) if (contains(repeated, prefix[i]!)) candidates.push(i);
-  const w = (i: number, j: number) => records[i * RECORD_WORDS + j]!;
-  candidates.sort((a, b) => {
-    for (let j = 0; j < RECORD_WORDS; j++) {
-      const d = w(a, j) - w(b, j);
+  const SLOTS = 65536;
+  const slot = (i: number) => records[i * RECORD_WORDS]! >>> 15;
+  const starts = new Uint32Array(SLOTS + 1);
+  for (let i = 0; i < n; i++) starts[slot(i) + 1]!++;
+  for (let s = 1; s <= SLOTS; s++) starts[s]! += starts[s - 1]!;
+  const fill = starts.slice(0, SLOTS);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[fill[slot(i)]!++] = i;
+  const compare = (a: number, b: number) => {
+    for (let j = 0; j < HASH_WORDS; j++) {
+      const d = records[a * RECORD_WORDS + j]! - records[b * RECORD_WORDS + j]!;
       if (d !== 0) return d;
     }
     return 0;
-  });
-  const out: number[] = [];
-  for (let s = 0; s < candidates.length;) {
-    let e = s + 1;
-    while (e < candidates.length && sameHash(records, candidates[s]!, candidates[e]!)) e++;
-    if (e - s > 1) {
-      for (let c = keep === 'first' ? s + 1 : s; c < e; c++) out.push(w(candidates[c]!, HASH_WORDS), w(candidates[c]!, HASH_WORDS + 1));
+  };
+  const hits = new PairList();
+  for (let s = 0; s < SLOTS; s++) {
+    const from = starts[s]!, to = starts[s + 1]!;
+    if (to - from < 2) continue;
+    sortStable(order, from, to, compare);
+    for (let g = from; g < to;) {
+      let e = g + 1;
+      while (e < to && compare(order[g]!, order[e]!) === 0) e++;
+      if (e - g > 1) {
+        for (let c = keep === 'first' ? g + 1 : g; c < e; c++) {
+          const r = order[c]! * RECORD_WORDS;
+          hits.push(records[r + HASH_WORDS]!, records[r + HASH_WORDS + 1]!);
+        }
+      }
+      g = e;
     }
-    s = e;
   }
-  return sortPairs(Uint32Array.from(out));
+  return sortPairs(hits.view());
 }
 
-function sameHash(records: Uint32Array, a: number, b: number): boolean {
-  for (let j = 0; j < HASH_WORDS; j++) if (records[a * RECORD_WORDS + j] !== records[b * RECORD_WORDS + j]) return false;
-  return true;
-}
-
-function contains(sorted: Float64Array, x: number): boolean {
-  let lo = 0, hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid]!;
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
+/** Stable sort of `order[from .. to)`: insertion sort for the usual few items, TimSort beyond. */
+function sortStable(order: Uint32Array, from: number, to: number, compare: (a: number, b: number) => number): void {
+  if (to - from > 32) {
+    const sorted = Array.from(order.subarray(from, to)).sort(compare);
+    order.set(sorted, from);
+    return;
   }
-  return false;
+  for (let i = from + 1; i < to; i++) {
+    const x = order[i]!;
+    let j = i - 1;
+    while (j >= from && compare(order[j]!, x) > 0) { order[j + 1] = order[j]!; j--; }
+    order[j + 1] = x;
+  }
 }
 
-/** (doc, pos) pairs sorted by doc, then pos (a counting pass by doc keeps it linear plus per-doc sorts). */
+/** A growable list of u32 pairs. */
+class PairList {
+  private words = new Uint32Array(1024);
+  private length = 0;
+
+  push(a: number, b: number): void {
+    if (this.length + 2 > this.words.length) {
+      const grown = new Uint32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[this.length++] = a;
+    this.words[this.length++] = b;
+  }
+
+  view(): Uint32Array {
+    return this.words.subarray(0, this.length);
+  }
+}
+
+/**
+ * (doc, pos) pairs sorted by doc, then pos: a counting pass over the range of docs (4 bytes per
+ * document in that range), then each document's positions sorted numerically.
+ */
 export function sortPairs(pairs: Uint32Array): Uint32Array {
   const n = pairs.length / 2;
-  if (n < 2) return pairs;
-  const order = new Float64Array(n);
-  let exact = true;
-  for (let i = 0; i < n; i++) {
-    if (pairs[2 * i]! >= 2 ** 21) exact = false;
-    order[i] = pairs[2 * i]! * 4294967296 + pairs[2 * i + 1]!;
-  }
+  if (n < 2) return pairs.slice();
+  let lo = Infinity, hi = -1;
+  for (let i = 0; i < n; i++) { const d = pairs[2 * i]!; if (d < lo) lo = d; if (d > hi) hi = d; }
+  const starts = new Uint32Array(hi - lo + 2);
+  for (let i = 0; i < n; i++) starts[pairs[2 * i]! - lo + 1]!++;
+  for (let d = 1; d < starts.length; d++) starts[d]! += starts[d - 1]!;
+  const fill = starts.slice(0, -1);
+  const pos = new Uint32Array(n);
+  for (let i = 0; i < n; i++) pos[fill[pairs[2 * i]! - lo]!++] = pairs[2 * i + 1]!;
   const out = new Uint32Array(pairs.length);
-  if (exact) {
-    order.sort();
-    for (let i = 0; i < n; i++) { out[2 * i] = Math.floor(order[i]! / 4294967296); out[2 * i + 1] = order[i]! % 4294967296; }
-    return out;
+  for (let d = 0; d + 1 < starts.length; d++) {
+    const from = starts[d]!, to = starts[d + 1]!;
+    if (from === to) continue;
+    const run = pos.subarray(from, to);
+    if (to - from > 1) run.sort();
+    for (let k = from; k < to; k++) { out[2 * k] = d + lo; out[2 * k + 1] = pos[k]!; }
   }
-  const idx = Array.from({ length: n }, (_, i) => i);
-  idx.sort((a, b) => pairs[2 * a]! - pairs[2 * b]! || pairs[2 * a + 1]! - pairs[2 * b + 1]!);
-  idx.forEach((i, k) => { out[2 * k] = pairs[2 * i]!; out[2 * k + 1] = pairs[2 * i + 1]!; });
   return out;
 }

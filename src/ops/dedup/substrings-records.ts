@@ -31,6 +31,16 @@ export class WindowRecords {
     this.length += windows;
   }
 
+  /** Appends window `s` of a document: its hash `hashes[s · HASH_WORDS ..]`, the document, position `s`. */
+  pushWindow(hashes: Uint32Array, s: number, doc: number): void {
+    this.reserve(1);
+    const w = this.length * RECORD_WORDS;
+    for (let j = 0; j < HASH_WORDS; j++) this.words[w + j] = hashes[s * HASH_WORDS + j]!;
+    this.words[w + HASH_WORDS] = doc;
+    this.words[w + HASH_WORDS + 1] = s;
+    this.length++;
+  }
+
   /** Appends one record given as words `src[at .. at + RECORD_WORDS)`, with its document replaced. */
   pushRecord(src: Uint32Array, at: number, doc: number): void {
     this.reserve(1);
