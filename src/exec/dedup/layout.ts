@@ -24,6 +24,14 @@ export const dedupKeys = {
   assign(stage: string, p: number): string {
     return `stages/${stage}/dedup/assign/${pad(p)}.u32`;
   },
+  /** Input ordinals (u32, ascending) of band partition `k`'s documents found in earlier runs' indexes. */
+  indexed(stage: string, k: number): string {
+    return `stages/${stage}/dedup/indexed/${pad(k)}.u32`;
+  },
+  /** Per document of parent partition `p`, 1 when it is in an earlier run's index (u8). */
+  inIndex(stage: string, p: number): string {
+    return `stages/${stage}/dedup/assign/${pad(p)}.index.u8`;
+  },
   /** Written after every `assign` blob: the merge task's commit, with its counts. */
   merged(stage: string): string {
     return `stages/${stage}/dedup/assign/done.json`;

@@ -11,6 +11,7 @@ import { bandPartitionsOf, dedupSpecOf, starsOf } from './strategy.ts';
 import { substringBucketPhase } from './substring-bucket.ts';
 import { substringMergePhase, type SubstringMergeSummary } from './substring-merge.ts';
 import { isUrlNewest, newestAssignments, urlNewestBucket } from './url-newest.ts';
+import { indexIdentity, indexPhase, mergeIndexed, writeIndexManifest } from './dedup-index.ts';
 
 /** What the merge commits next to the verdicts (also printed by tests and benches). */
 export interface MergeSummary {
@@ -19,6 +20,8 @@ export interface MergeSummary {
   /** Clusters with more than one document. */
   clusters: number;
   starEdges: number;
+  /** Documents found in earlier runs' indexes. */
+  inIndex: number;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
       parts.push(r);
     }
   }
+  await indexPhase(dedupSpecOf(stage), stageId, k, bandPartitionsOf(stage), parts, store);
   const stars = starsOf(parts);
   await store.put(key, encodeEdges(stars));
   testKillHook('checkpoint');
@@ -94,7 +98,10 @@ export async function mergePhase(plan: PhysicalPlan, stageId: string, store: Blo
     await store.put(dedupKeys.assign(stageId, p), new Uint8Array(out.buffer));
     testKillHook('checkpoint');
   }
-  const summary: MergeSummary = { documents: layout.total, removed: assign.removedCount(), clusters, starEdges };
+  const spec = dedupSpecOf(stage);
+  const inIndex = await mergeIndexed(spec, stageId, bandPartitionsOf(stage), layout.counts, layout.offsets, store);
+  if (typeof spec.options['writeIndex'] === 'string') await writeIndexManifest(spec.options['writeIndex'], indexIdentity(spec), layout.total);
+  const summary: MergeSummary = { documents: layout.total, removed: assign.removedCount(), clusters, starEdges, inIndex };
   await store.put(done, new TextEncoder().encode(JSON.stringify(summary)));
   return summary;
 }

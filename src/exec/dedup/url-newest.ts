@@ -4,7 +4,7 @@ import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
 import { encodeEdges } from '../../ops/dedup/codec.ts';
 import { Assignments } from '../../ops/dedup/components.ts';
 import { urlKeys } from '../../ops/dedup/keys.ts';
-import { bandPartition, type EdgeChunk } from '../../ops/dedup/lsh.ts';
+import { allocRecords, bandPartition, type EdgeChunk } from '../../ops/dedup/lsh.ts';
 import { UrlDedupOptions } from '../../ops/dedup/specs.ts';
 import { bytesToWords, wordsToBytes } from '../../ops/dedup/substrings-records.ts';
 import type { DedupSpec } from '../../plan/logical-plan.ts';
@@ -13,6 +13,7 @@ import type { BlobStore } from '../../storage/blob-store.ts';
 import { stageById } from '../state/committed.ts';
 import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
+import { indexPhase } from './dedup-index.ts';
 import { parentLayout } from './parent.ts';
 import { bandPartitionsOf, dedupSpecOf } from './strategy.ts';
 
@@ -77,6 +78,9 @@ export async function urlNewestBucket(plan: PhysicalPlan, stageId: string, k: nu
     }
   }
   const n = recs.length / WORDS;
+  const keyed = allocRecords(n);
+  for (let i = 0; i < n; i++) { keyed.hi[i] = recs[i * WORDS]!; keyed.lo[i] = recs[i * WORDS + 1]!; keyed.doc[i] = recs[i * WORDS + 2]!; }
+  await indexPhase(dedupSpecOf(stage), stageId, k, bandPartitionsOf(stage), [keyed], store);
   const order = Array.from({ length: n }, (_, i) => i);
   const r = (i: number, j: number) => recs[i * WORDS + j]!;
   order.sort((a, b) => r(a, 0) - r(b, 0) || r(a, 1) - r(b, 1) || r(b, 3) - r(a, 3) || r(a, 2) - r(b, 2));

@@ -13,6 +13,18 @@ import { TextNormConfig } from './normalize.ts';
 const ClusterColumns = {
   /** Add `cluster_id` (input ordinal of the kept document) and `cluster_size` to kept rows. */
   clusterColumns: z.boolean().default(false),
+  /**
+   * Directory to write this run's dedup index into (the band hashes or keys of every document the
+   * dedup reads, plus `index.json` naming the strategy, its parameters and a probe of its hash
+   * family), for later runs' `againstIndexes`. Default: none.
+   */
+  writeIndex: z.string().min(1).optional(),
+  /**
+   * Index directories of earlier runs: a document whose band hash (MinHash) or key (exact, URL)
+   * is in one of them is dropped as `dedup:index_duplicate`; documents of this run still dedup
+   * among themselves. An index of another strategy, parameters or hash family is refused. Default: none.
+   */
+  againstIndexes: z.array(z.string().min(1)).default([]),
 };
 
 /** Options of {@link minhash}: the MinHash settings plus `clusterColumns`. */
