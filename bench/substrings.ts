@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -96,10 +97,13 @@ export default async function run(): Promise<void> {
       const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(r.stderr);
       const storeMB = Math.round(storeBytes(join(out, '_store')) / 2 ** 20);
       const merged = pipeline === PIPELINE ? await mergeSummary(out) : undefined;
+      const digest = createHash('sha256');
+      for (const n of readdirSync(join(out, 'documents')).sort()) digest.update(readFileSync(join(out, 'documents', n)));
       rmSync(out, { recursive: true, force: true });
-      return { wallS, rssMB, cpuS: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, stats, storeMB, merged };
+      return { wallS, rssMB, cpuS: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, stats, storeMB, merged, digest: digest.digest('hex') };
     };
     const base = await sluice('base', BASELINE, 2, ['strategy=none']);
+    const digests: string[] = [];
     for (const workers of [1, 2]) {
       const r = await sluice(`substr-w${workers}`, PIPELINE, workers, []);
       const step = r.stats.steps.find((s) => s.name === 'substring_dedup');
@@ -110,9 +114,10 @@ export default async function run(): Promise<void> {
         wallS: +r.wallS.toFixed(1), cpuS: +r.cpuS.toFixed(1), tokensPerSecPerCore: Math.round(tokens / r.wallS / workers),
         // The machine is shared: CPU seconds (user + system, all threads) measure the work better than wall time.
         tokensPerCpuSec: Math.round(tokens / r.cpuS), baselineCpuS: +base.cpuS.toFixed(1),
-        peakRssMB: r.rssMB, storeMB: r.storeMB, dropped: step?.dropped,
+        peakRssMB: r.rssMB, storeMB: r.storeMB, dropped: step?.dropped, sameDocumentsAs1Worker: (digests[0] ?? r.digest) === r.digest,
         baselineNoDedupWallS: +base.wallS.toFixed(1), baselinePeakRssMB: base.rssMB, ratioVsNoDedup: +(r.wallS / base.wallS).toFixed(2),
       });
+      digests.push(r.digest);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
