@@ -19,8 +19,8 @@ export interface SubstringBucketSummary {
 }
 
 /**
- * Peak bytes per window record in a pass: the record (24), its 53-bit key prefix and the sorted copy
- * (16), a share of the candidate index and hits (8).
+ * Peak bytes per window record in a pass: the record (24, and up to as much again while the list
+ * doubles), the grouping order (4) and the hits (up to 8 for a repeated window).
  */
 const BYTES_PER_RECORD = 48;
 
