@@ -18,6 +18,7 @@ export { type FilterStats } from './ops/filters/filter-stats.ts';
 export { defineFilter, type FilterSpec, type FilterDecl, type FilterState, type Rewrite, type BatchVerdict } from './ops/filters/define-filter.ts';
 export * from './ops/index.ts';
 export { minhash, exact, byUrl } from './ops/dedup/specs.ts';
+export { substrings, SubstringDedupOptions } from './ops/dedup/substrings-options.ts';
 export { setColumn, dropColumns, selectColumns } from './arrow/batch.ts';
 export { utf8Vector, Utf8Builder } from './arrow/utf8.ts';
 export { parquetSink, jsonlSink } from './io/sinks.ts';

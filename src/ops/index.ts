@@ -17,4 +17,6 @@ export { pii } from './transforms/pii.ts';
 export { tokenize } from './tokenize/tokenize.ts';
 export { dedupFilter } from './dedup/dedup-filter.ts';
 export { minhash, exact, byUrl } from './dedup/specs.ts';
+export { substrings } from './dedup/substrings-options.ts';
+export { substringCut } from './dedup/substrings-op.ts';
 export { tag } from './tag.ts';

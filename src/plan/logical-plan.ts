@@ -31,7 +31,7 @@ export type SinkSpec =
 
 /** How the dedup step identifies duplicates; executed as wide stages (see src/exec). */
 export interface DedupSpec {
-  strategy: 'exact' | 'url' | 'minhash';
+  strategy: 'exact' | 'url' | 'minhash' | 'substrings';
   options: Record<string, unknown>;
 }
 

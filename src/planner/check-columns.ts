@@ -1,5 +1,6 @@
 import { columnsOf, type ExprNode } from '../plan/expr.ts';
 import { SYSTEM_COLUMNS, type LogicalPlan } from '../plan/logical-plan.ts';
+import { SUBSTRING_COLUMNS } from '../ops/dedup/substrings-options.ts';
 import { formatExpr } from './format-plan.ts';
 
 /** The user columns a node outputs, in order; `undefined` when a scan below cannot say. */
@@ -50,7 +51,10 @@ function available(plan: LogicalPlan): Columns {
       const input = available(plan.input);
       const column = plan.dedup.options['column'];
       if (typeof column === 'string') need(input, [column], () => `dedup ${plan.dedup.strategy}`);
-      return input;
+      const date = plan.dedup.options['dateColumn'];
+      if (plan.dedup.options['keep'] === 'newest' && typeof date === 'string') need(input, [date], () => `dedup ${plan.dedup.strategy} (keep newest)`);
+      // Substring dedup cuts text in place and records what it removed per document.
+      return input && plan.dedup.strategy === 'substrings' ? [...input, ...SUBSTRING_COLUMNS.filter((c) => !input.includes(c))] : input;
     }
     case 'union': {
       // Branches are unified by name (a column missing in one branch reads as null there).

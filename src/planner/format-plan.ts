@@ -121,7 +121,7 @@ function formatInput(i: StageInput): string {
       const w = i.wide;
       // A dedup's wide part: band records written by the parent's tasks, bucket tasks per band-hash
       // range, one merge; then this stage's `dedup` step filters (see src/exec/dedup).
-      const what = w.kind === 'dedup' ? `Dedup ${w.dedup.strategy} (${i.stage} writes ${w.dedup.strategy === 'minhash' ? 'band hashes' : 'keys'} -> bucket by hash range -> merge clusters)`
+      const what = w.kind === 'dedup' ? `Dedup ${w.dedup.strategy} (${i.stage} writes ${w.dedup.strategy === 'minhash' ? 'band hashes' : w.dedup.strategy === 'substrings' ? 'token window hashes' : 'keys'} -> bucket by hash range -> merge ${w.dedup.strategy === 'substrings' ? 'cut spans' : 'clusters'})`
         : w.kind === 'repartition' ? `Repartition ${w.partitions}`
         : w.kind === 'limit' ? `Limit ${w.n} (global)`
         : `Apply ${w.op}`;

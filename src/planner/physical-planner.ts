@@ -1,5 +1,5 @@
 import type { ExprNode } from '../plan/expr.ts';
-import type { LogicalPlan, SourceSpec } from '../plan/logical-plan.ts';
+import type { DedupSpec, LogicalPlan, SourceSpec } from '../plan/logical-plan.ts';
 import type { PartitionSpec, PhysicalPlan, PhysicalStage, PhysicalStep, WideStep } from '../plan/physical-plan.ts';
 
 /** What physical planning needs from the outside world. */
@@ -56,8 +56,11 @@ export async function planPhysical(plan: LogicalPlan, ctx: PhysicalPlanningConte
       case 'dedup': {
         const parent = await build(p.input);
         const stage = wideStage(parent, { kind: 'dedup', dedup: p.dedup }, parent.partitions.length);
-        // Drops the documents the wide phases did not keep, with its reason (src/ops/dedup/filter-op.ts).
-        stage.steps.push({ kind: 'apply', op: 'dedup', options: { strategy: p.dedup.strategy } });
+        // Drops the documents the wide phases did not keep, with its reason (src/ops/dedup/filter-op.ts);
+        // substring dedup cuts spans out of the text instead (src/ops/dedup/substrings-op.ts).
+        stage.steps.push(p.dedup.strategy === 'substrings'
+          ? { kind: 'apply', op: 'substring_dedup', options: p.dedup.options }
+          : { kind: 'apply', op: 'dedup', options: { strategy: p.dedup.strategy, ...(hasIndexes(p.dedup) ? { index: true } : {}) } });
         return stage;
       }
       case 'repartition': {
@@ -102,4 +105,10 @@ export async function planPhysical(plan: LogicalPlan, ctx: PhysicalPlanningConte
   const last = await build(plan);
   if (last.output.kind === 'stage') last.output = { kind: 'result' };
   return { stages, modules: [...(ctx.modules ?? [])] };
+}
+
+/** Whether a dedup reads earlier runs' indexes (its step then declares `dedup:index_duplicate`). */
+function hasIndexes(spec: DedupSpec): boolean {
+  const against = spec.options['againstIndexes'];
+  return Array.isArray(against) && against.length > 0;
 }

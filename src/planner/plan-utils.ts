@@ -1,4 +1,5 @@
 import type { ExprNode } from '../plan/expr.ts';
+import { SUBSTRING_COLUMNS } from '../ops/dedup/substrings-options.ts';
 import type { LogicalPlan } from '../plan/logical-plan.ts';
 
 /** The inputs of a plan node, in order. */
@@ -135,6 +136,10 @@ export function outputColumns(plan: LogicalPlan): string[] | undefined {
     case 'union': {
       const first = plan.inputs[0];
       return first && outputColumns(first);
+    }
+    case 'dedup': {
+      const base = outputColumns(plan.input);
+      return base && (plan.dedup.strategy === 'substrings' ? addColumns(base, [...SUBSTRING_COLUMNS]) : base);
     }
     default:
       return outputColumns(plan.input);

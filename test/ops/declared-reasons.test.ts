@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { makeBatch, setColumn } from '../../src/arrow/batch.ts';
 import { utf8Vector } from '../../src/arrow/utf8.ts';
 import { KEEP_COLUMN } from '../../src/ops/dedup/dedup-filter.ts';
+import { CUT_COLUMN } from '../../src/ops/dedup/substrings-op.ts';
+import { loadTokenizer } from '../../src/ops/tokenize/backend.ts';
+import { tokensListData } from '../../src/arrow/token-lists.ts';
 import * as builtins from '../../src/ops/index.ts';
 import { getOperator, parseOptions, type AnyOperator } from '../../src/ops/operator.ts';
 import { fixturePage } from './extract/helpers.ts';
@@ -55,6 +58,20 @@ function dedupBatch(): RecordBatch {
   return setColumn(textBatch(texts), KEEP_COLUMN, makeVector(keep).data[0]!, false);
 }
 
+/** Every third document cut whole (as the substring dedup stage's input marks it), the others untouched. */
+async function substringBatch(): Promise<RecordBatch> {
+  const texts = documents();
+  const gpt2 = await loadTokenizer('gpt2');
+  const spans: number[] = [];
+  const offsets = new Int32Array(texts.length + 1);
+  texts.forEach((t, i) => {
+    const n = gpt2.encodeOrdinary(t).length;
+    if (i % 3 === 2 && n > 0) spans.push(0, n);
+    offsets[i + 1] = spans.length;
+  });
+  return setColumn(textBatch(texts), CUT_COLUMN, tokensListData(Uint32Array.from(spans), offsets), false);
+}
+
 function badWordsFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-reasons-'));
   writeFileSync(join(dir, 'en'), 'the\nsexy\n');
@@ -87,6 +104,7 @@ const CASES: Record<string, Case[]> = {
   // Tag mode keeps every document: the reasons become a column instead.
   tag: [{ options: { op: 'gopher_quality' }, batch: () => textBatch(documents()), drops: false }],
   dedup: ['minhash', 'exact', 'url'].map((strategy) => ({ options: { strategy }, batch: dedupBatch, drops: true })),
+  substring_dedup: [{ options: {}, batch: substringBatch, drops: true }],
 };
 
 const isOperator = (v: unknown): v is AnyOperator =>

@@ -5,6 +5,8 @@ import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { dedupKeys } from './layout.ts';
 import { bandPartitionsOf, dedupConsumerOf, dedupRuntime, dedupSpecOf } from './strategy.ts';
+import { substringMapOf } from './substring-map.ts';
+import { isUrlNewest, urlNewestMapOf } from './url-newest.ts';
 
 /**
  * The map side of a dedup, fused into the stage before the cut: every committed piece of a task's
@@ -20,6 +22,8 @@ export interface DedupMap {
 export function dedupMapOf(plan: PhysicalPlan, stage: PhysicalStage): DedupMap | undefined {
   const consumer = dedupConsumerOf(plan, stage);
   if (!consumer) return undefined;
+  if (dedupSpecOf(consumer).strategy === 'substrings') return substringMapOf(stage, consumer);
+  if (isUrlNewest(dedupSpecOf(consumer))) return urlNewestMapOf(stage, consumer);
   const runtime = dedupRuntime(dedupSpecOf(consumer));
   const k = bandPartitionsOf(consumer);
   return {

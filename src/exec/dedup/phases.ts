@@ -1,14 +1,18 @@
 import { decodeEdges, decodeRecords, encodeEdges } from '../../ops/dedup/codec.ts';
 import { ComponentMerger } from '../../ops/dedup/components.ts';
-import type { BandRecords } from '../../ops/dedup/lsh.ts';
+import type { BandRecords, EdgeChunk } from '../../ops/dedup/lsh.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { stageById } from '../state/committed.ts';
 import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
 import { parentLayout } from './parent.ts';
-import { bandPartitionsOf, starsOf } from './strategy.ts';
+import { bandPartitionsOf, dedupSpecOf, starsOf } from './strategy.ts';
 import { threadCpuMs } from '../accounting/thread-cpu.ts';
+import { substringBucketPhase } from './substring-bucket.ts';
+import { substringMergePhase, type SubstringMergeSummary } from './substring-merge.ts';
+import { isUrlNewest, newestAssignments, urlNewestBucket } from './url-newest.ts';
+import { indexIdentity, indexPhase, mergeIndexed, writeIndexManifest } from './dedup-index.ts';
 
 /** What the merge commits next to the verdicts (also printed by tests and benches). */
 export interface MergeSummary {
@@ -19,6 +23,8 @@ export interface MergeSummary {
   starEdges: number;
   /** Thread time the merge took (absent in summaries of older runs). */
   cpuMs?: number;
+  /** Documents found in earlier runs' indexes. */
+  inIndex: number;
 }
 
 /**
@@ -29,6 +35,11 @@ export interface MergeSummary {
 export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number, store: BlobStore): Promise<{ records: number; stars: number }> {
   const t0 = threadCpuMs();
   const stage = stageById(plan, stageId);
+  if (dedupSpecOf(stage).strategy === 'substrings') {
+    const s = await substringBucketPhase(plan, stageId, k, store);
+    return { records: s.records, stars: s.hits };
+  }
+  if (isUrlNewest(dedupSpecOf(stage))) return urlNewestBucket(plan, stageId, k, store);
   const key = dedupKeys.stars(stageId, k);
   const layout = await parentLayout(plan, stage, store);
   const parts: BandRecords[] = [];
@@ -50,6 +61,7 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
       parts.push(r);
     }
   }
+  await indexPhase(dedupSpecOf(stage), stageId, k, bandPartitionsOf(stage), parts, store);
   const stars = starsOf(parts);
   const edges = encodeEdges(stars);
   await store.put(dedupKeys.bucketCost(stageId, k), new TextEncoder().encode(JSON.stringify({ cpuMs: threadCpuMs() - t0 })));
@@ -65,20 +77,24 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
  * summary that marks the merge committed. The result depends on the edges only, never on their
  * order, so it is the same for any worker count or band partitioning.
  */
-export async function mergePhase(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<MergeSummary> {
+export async function mergePhase(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<MergeSummary | SubstringMergeSummary> {
+  const stage = stageById(plan, stageId);
+  if (dedupSpecOf(stage).strategy === 'substrings') return substringMergePhase(plan, stageId, store);
   const done = dedupKeys.merged(stageId);
   if (await store.has(done)) return JSON.parse(new TextDecoder().decode(await store.getBytes(done))) as MergeSummary;
   const t0 = threadCpuMs();
-  const stage = stageById(plan, stageId);
   const layout = await parentLayout(plan, stage, store);
-  const merger = new ComponentMerger(layout.total);
+  const newest = isUrlNewest(dedupSpecOf(stage));
+  const merger = newest ? undefined : new ComponentMerger(layout.total);
+  const chunks: EdgeChunk[] = [];
   let starEdges = 0;
   for (let k = 0; k < bandPartitionsOf(stage); k++) {
     const edges = decodeEdges(await store.getBytes(dedupKeys.stars(stageId, k)));
     starEdges += edges.length;
-    merger.add(edges);
+    if (merger) merger.add(edges);
+    else chunks.push(edges);
   }
-  const assign = merger.finish();
+  const assign = merger ? merger.finish() : newestAssignments(chunks, layout.total);
   let clusters = 0;
   for (let d = 0; d < assign.docCount; d++) if (assign.root[d] === d && assign.size[d]! > 1) clusters++;
   for (const [p, n] of layout.counts.entries()) {
@@ -89,7 +105,10 @@ export async function mergePhase(plan: PhysicalPlan, stageId: string, store: Blo
     await store.put(dedupKeys.assign(stageId, p), new Uint8Array(out.buffer));
     testKillHook('checkpoint');
   }
-  const summary: MergeSummary = { documents: layout.total, removed: assign.removedCount(), clusters, starEdges, cpuMs: threadCpuMs() - t0 };
+  const spec = dedupSpecOf(stage);
+  const inIndex = await mergeIndexed(spec, stageId, bandPartitionsOf(stage), layout.counts, layout.offsets, store);
+  if (typeof spec.options['writeIndex'] === 'string') await writeIndexManifest(spec.options['writeIndex'], indexIdentity(spec), layout.total);
+  const summary: MergeSummary = { documents: layout.total, removed: assign.removedCount(), clusters, starEdges, inIndex, cpuMs: threadCpuMs() - t0 };
   await store.put(done, new TextEncoder().encode(JSON.stringify(summary)));
   return summary;
 }

@@ -28,6 +28,9 @@ const signers = new Map<string, MinhashSigner>();
 /** Resolves a spec; MinHash signers (permutation tables) are built once per thread and config. */
 export function dedupRuntime(spec: DedupSpec): DedupRuntime {
   switch (spec.strategy) {
+    case 'substrings':
+      // Its windows are per document position, not per document: substring-map.ts writes them.
+      throw new Error('substring dedup has its own map, bucket and merge (src/exec/dedup/substring-*.ts)');
     case 'minhash': {
       const o = MinhashDedupOptions.parse(spec.options);
       const { clusterColumns: _c, ...mh } = o;

@@ -13,6 +13,18 @@ import { TextNormConfig } from './normalize.ts';
 const ClusterColumns = {
   /** Add `cluster_id` (input ordinal of the kept document) and `cluster_size` to kept rows. */
   clusterColumns: z.boolean().default(false),
+  /**
+   * Directory to write this run's dedup index into (the band hashes or keys of every document the
+   * dedup reads, plus `index.json` naming the strategy, its parameters and a probe of its hash
+   * family), for later runs' `againstIndexes`. Default: none.
+   */
+  writeIndex: z.string().min(1).optional(),
+  /**
+   * Index directories of earlier runs: a document whose band hash (MinHash) or key (exact, URL)
+   * is in one of them is dropped as `dedup:index_duplicate`; documents of this run still dedup
+   * among themselves. An index of another strategy, parameters or hash family is refused. Default: none.
+   */
+  againstIndexes: z.array(z.string().min(1)).default([]),
 };
 
 /** Options of {@link minhash}: the MinHash settings plus `clusterColumns`. */
@@ -36,6 +48,14 @@ export type ExactDedupOptions = z.input<typeof ExactDedupOptions>;
 export const UrlDedupOptions = z.object({
   /** URL column; compared after `normalizeUrl`. */
   column: z.string().default('url'),
+  /**
+   * Which document of a URL is kept: the first in input order (default), or the newest by
+   * `dateColumn` (RefinedWeb keeps the most recent crawl of a URL); equal or missing dates fall back
+   * to input order, and a document without a parseable date counts as older than any dated one.
+   */
+  keep: z.enum(['first', 'newest']).default('first'),
+  /** Date column for `keep: 'newest'` (ISO 8601 such as WARC-Date; default `date`). */
+  dateColumn: z.string().default('date'),
   ...ClusterColumns,
 });
 export type UrlDedupOptions = z.input<typeof UrlDedupOptions>;
@@ -74,7 +94,7 @@ export function exact(options: ExactDedupOptions = {}): DedupSpec {
   return spec('exact', ExactDedupOptions, options);
 }
 
-/** URL dedup on the normalized URL (see `normalizeUrl`), keep first: `df.dedup(byUrl())`. */
+/** URL dedup on the normalized URL (see `normalizeUrl`), keep first or newest: `df.dedup(byUrl({ keep: 'newest' }))`. */
 export function byUrl(options: UrlDedupOptions = {}): DedupSpec {
   return spec('url', UrlDedupOptions, options);
 }

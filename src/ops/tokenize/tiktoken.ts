@@ -36,6 +36,8 @@ export async function loadTiktokenBackend(name: TiktokenEncodingName): Promise<T
   const vocabSize = file.explicit_n_vocab ?? Math.max(maxSpecial + 1, countRanks(file.bpe_ranks));
   // ignoreBOM: a leading U+FEFF is page text (15 real documents start with one), not an encoding mark.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  // Filled on first use per id (0 = not yet known: every token has at least one byte).
+  const byteLengths = new Uint32Array(vocabSize);
   return {
     name,
     engine: 'tiktoken-wasm',
@@ -44,6 +46,7 @@ export async function loadTiktokenBackend(name: TiktokenEncodingName): Promise<T
     specialTokens: specials,
     encodeOrdinary: (text) => encodeSegmented(text, (s) => enc.encode_ordinary(s)),
     decode: (ids) => decoder.decode(enc.decode(ids)),
+    tokenByteLength: (id) => byteLengths[id] || (byteLengths[id] = enc.decode_single_token_bytes(id).length),
   };
 }
 

@@ -25,4 +25,9 @@ export interface TokenizerBackend {
   encodeOrdinary(text: string): Uint32Array;
   /** Text of `ids` (special tokens rendered as their content). */
   decode(ids: Uint32Array): string;
+  /**
+   * UTF-8 bytes of one id, for byte-level tokenizers whose ids' bytes concatenate to the encoded
+   * text (tiktoken): lets a caller map token positions to text offsets. Absent otherwise.
+   */
+  tokenByteLength?(id: number): number;
 }

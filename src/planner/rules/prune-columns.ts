@@ -85,8 +85,10 @@ function prune(plan: LogicalPlan, needed: Needed): LogicalPlan {
     }
     case 'dedup': {
       const o = plan.dedup.options;
-      const keys = typeof o.column === 'string' ? [o.column]
+      const named = typeof o.column === 'string' ? [o.column]
         : Array.isArray(o.columns) && o.columns.every((c) => typeof c === 'string') ? (o.columns as string[]) : undefined;
+      // URL dedup keeping the newest also reads the date.
+      const keys = named && o.keep === 'newest' && typeof o.dateColumn === 'string' ? [...named, o.dateColumn] : named;
       const input = pruneAndDrop(plan.input, needed && keys && union(needed, keys));
       return input === plan.input ? plan : { ...plan, input };
     }

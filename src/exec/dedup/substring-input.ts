@@ -1,0 +1,48 @@
+import type { RecordBatch } from 'apache-arrow';
+import { fromIpc } from '../../arrow/ipc.ts';
+import { setColumn } from '../../arrow/batch.ts';
+import { tokensListData } from '../../arrow/token-lists.ts';
+import { CUT_COLUMN } from '../../ops/dedup/substrings-op.ts';
+import { bytesToWords } from '../../ops/dedup/substrings-records.ts';
+import { decodeSpans, type CutSpans } from '../../ops/dedup/substrings-spans.ts';
+import type { PartitionSpec, PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { keys } from '../state/layout.ts';
+import { dedupKeys } from './layout.ts';
+import { parentLayout } from './parent.ts';
+
+/**
+ * Input of task `p` of a substring dedup stage: parent partition p's documents in their order, each
+ * batch carrying its rows' cut spans as the List<Uint32> column `__substr_cut` (`[start, end)` token
+ * pairs), which the stage's first step (`substring_dedup`) applies. One output batch per parent
+ * batch, so resuming by input-batch count lines up.
+ */
+export async function* readSubstringInput(plan: PhysicalPlan, stage: PhysicalStage, partition: PartitionSpec, store: BlobStore): AsyncGenerator<RecordBatch> {
+  const layout = await parentLayout(plan, stage, store);
+  const p = partition.index;
+  const n = layout.counts[p];
+  if (n === undefined) throw new Error(`dedup stage ${stage.id} has no parent partition ${p}`);
+  if (!(await store.has(dedupKeys.merged(stage.id)))) throw new Error(`dedup stage ${stage.id}: the merge phase has not committed yet`);
+  const key = dedupKeys.assign(stage.id, p);
+  const spans = decodeSpans(bytesToWords(await store.getBytes(key), 1, `cut spans ${key}`));
+  if (spans.documents !== n) throw new Error(`cut spans of partition ${p}: ${spans.documents} documents, expected ${n}`);
+  let row = 0;
+  for (const piece of layout.checkpoints[p]!.pieces) {
+    if (row >= n) return;
+    if (piece.rows === 0) continue;
+    for (const b of fromIpc(await store.getBytes(keys.piece(layout.parent.id, p, piece.seq)))) {
+      if (row >= n) return;
+      const batch = b.numRows > n - row ? b.slice(0, n - row) : b;
+      yield setColumn(batch, CUT_COLUMN, cutColumn(spans, row, batch.numRows), false);
+      row += batch.numRows;
+    }
+  }
+}
+
+/** Spans of rows `from .. from + rows` as a List<Uint32> column (flattened pairs). */
+function cutColumn(spans: CutSpans, from: number, rows: number) {
+  const first = spans.offsets[from]!;
+  const offsets = new Int32Array(rows + 1);
+  for (let i = 0; i <= rows; i++) offsets[i] = 2 * (spans.offsets[from + i]! - first);
+  return tokensListData(spans.pairs.slice(2 * first, 2 * spans.offsets[from + rows]!), offsets);
+}
