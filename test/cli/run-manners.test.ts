@@ -104,8 +104,10 @@ describe('sluice run on the refinedweb fixture', () => {
   it('reports the dedup phases and the token sink finalize between stages', () => {
     const lines = stderr.split('\n');
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    // The recipe's three dedup stages (MinHash, exact substring, URL), then the token sink's assembly.
     const order = [/stage s0 done/, /s1 dedup buckets: \d+ steps?/, /s1 dedup buckets done/, /s1 dedup merge: 1 step$/, /s1 dedup merge done/,
-      /stage s1: \d+ tasks?/, /stage s1 done/, /s1 finalize tokens sink: 1 step$/, /s1 finalize tokens sink done: 1\/1 step in/].map(at);
+      /stage s1: \d+ tasks?/, /stage s1 done/, /s2 dedup merge done/, /stage s2 done/, /s3 dedup merge done/, /stage s3 done/,
+      /s3 finalize tokens sink: 1 step$/, /s3 finalize tokens sink done: 1\/1 step in/].map(at);
     expect(order.every((i) => i >= 0), stderr).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -113,7 +115,7 @@ describe('sluice run on the refinedweb fixture', () => {
   it('prints a summary that fits 100 columns', () => {
     const summary = stdout.slice(stdout.indexOf('step '));
     expect(summary).toMatch(/^step\s+in\s+out\s+kept\s+dropped/);
-    expect(summary).toMatch(/^s1 tokenize/m);
+    expect(summary).toMatch(/^s3 tokenize/m);
     for (const line of summary.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   });

@@ -32,8 +32,10 @@ afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 function sluice(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 }
+/** Task size above any corpus file (30-49 KB) and below any two together: one task per file. */
+const PER_FILE = '65536';
 const run = (out: string, args: string[], env: Record<string, string> = {}) =>
-  sluice(['run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8', ...args], env);
+  sluice(['run', PIPELINE, '--input', input, '--output', out, '--batch-size', '8', '--task-bytes', PER_FILE, ...args], env);
 
 async function digest(out: string): Promise<Record<string, string>> {
   const dir = join(out, 'documents');
