@@ -1,5 +1,4 @@
 import type { RecordBatch } from 'apache-arrow';
-import { fromIpc } from '../../arrow/ipc.ts';
 import { setColumn } from '../../arrow/batch.ts';
 import { tokensListData } from '../../arrow/token-lists.ts';
 import { CUT_COLUMN } from '../../ops/dedup/substrings-op.ts';
@@ -7,9 +6,8 @@ import { bytesToWords } from '../../ops/dedup/substrings-records.ts';
 import { decodeSpans, type CutSpans } from '../../ops/dedup/substrings-spans.ts';
 import type { PartitionSpec, PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { keys } from '../state/layout.ts';
 import { dedupKeys } from './layout.ts';
-import { parentLayout } from './parent.ts';
+import { judgedRows, parentLayout, parentRows } from './parent.ts';
 
 /**
  * Input of task `p` of a substring dedup stage: parent partition p's documents in their order, each
@@ -20,22 +18,12 @@ import { parentLayout } from './parent.ts';
 export async function* readSubstringInput(plan: PhysicalPlan, stage: PhysicalStage, partition: PartitionSpec, store: BlobStore): AsyncGenerator<RecordBatch> {
   const layout = await parentLayout(plan, stage, store);
   const p = partition.index;
-  const n = layout.counts[p];
-  if (n === undefined) throw new Error(`dedup stage ${stage.id} has no parent partition ${p}`);
-  if (!(await store.has(dedupKeys.merged(stage.id)))) throw new Error(`dedup stage ${stage.id}: the merge phase has not committed yet`);
+  const n = await judgedRows(layout, stage, p, store);
   const key = dedupKeys.assign(stage.id, p);
   const spans = decodeSpans(bytesToWords(await store.getBytes(key), 1, `cut spans ${key}`));
   if (spans.documents !== n) throw new Error(`cut spans of partition ${p}: ${spans.documents} documents, expected ${n}`);
-  let row = 0;
-  for (const piece of layout.checkpoints[p]!.pieces) {
-    if (row >= n) return;
-    if (piece.rows === 0) continue;
-    for (const b of fromIpc(await store.getBytes(keys.piece(layout.parent.id, p, piece.seq)))) {
-      if (row >= n) return;
-      const batch = b.numRows > n - row ? b.slice(0, n - row) : b;
-      yield setColumn(batch, CUT_COLUMN, cutColumn(spans, row, batch.numRows), false);
-      row += batch.numRows;
-    }
+  for await (const { batch, row } of parentRows(layout, p, n, store)) {
+    yield setColumn(batch, CUT_COLUMN, cutColumn(spans, row, batch.numRows), false);
   }
 }
 

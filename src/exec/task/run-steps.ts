@@ -1,15 +1,16 @@
 import type { RecordBatch } from 'apache-arrow';
 import { isMainThread } from 'node:worker_threads';
 import { batchByteSize, filterBatch, takeBatch } from '../../arrow/batch.ts';
+import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import { readPartition } from '../../io/read-partition.ts';
 import type { ReadItem } from '../../io/source.ts';
-import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import type { PartitionSpec, PhysicalStage } from '../../plan/physical-plan.ts';
 import { addCounters, emptyCounters, type Overheads } from '../accounting/counters.ts';
 import { LANGUAGE, languageCounts } from '../accounting/languages.ts';
 import { applyStep, prepareApply } from './apply.ts';
-import type { QuarantinedDoc, TaskEvent } from './events.ts';
+import type { TaskEvent } from './events.ts';
 import { stageStepNames } from './names.ts';
+import { columnValues, docsOf, poisonedRows, selectRows } from './rows.ts';
 import { dropStep, filterStep, filterReason, limitStep, selectStep, withColumnsStep } from './steps.ts';
 import type { StepResult } from './steps.ts';
 import { threadCpuMs } from '../accounting/thread-cpu.ts';
@@ -103,20 +104,6 @@ function limitRunner(name: string, n: number): TaskStep {
       return r;
     },
   };
-}
-
-function columnValues(batch: RecordBatch, name: string): ArrayLike<number> | undefined {
-  const i = batch.schema.fields.findIndex((f) => f.name === name);
-  return i < 0 ? undefined : (batch.data.children[i]!.values as ArrayLike<number>);
-}
-
-function docsOf(batch: RecordBatch, rows: readonly { row: number; error: string }[], paths: readonly string[] | undefined): QuarantinedDoc[] {
-  const files = columnValues(batch, DOC_FILE), pos = columnValues(batch, DOC_POS);
-  return rows.map(({ row, error }) => {
-    const fileIndex = files ? files[row]! : -1;
-    const file = paths?.[fileIndex];
-    return { fileIndex, ...(file !== undefined ? { file } : {}), pos: pos ? pos[row]! : -1, error };
-  });
 }
 
 /**
@@ -272,23 +259,6 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
     await items.return?.(undefined);
   }
   yield { type: 'done', counters: total };
-}
-
-function selectRows(batch: RecordBatch, rows: Int32Array): RecordBatch {
-  if (rows.length === batch.numRows) return batch;
-  if (rows.length > 0 && rows[rows.length - 1]! - rows[0]! === rows.length - 1) return batch.slice(rows[0]!, rows[0]! + rows.length);
-  return takeBatch(batch, rows);
-}
-
-function poisonedRows(batch: RecordBatch, poisoned: Map<string, { error: string }>): { row: number; error: string }[] {
-  const files = columnValues(batch, DOC_FILE), pos = columnValues(batch, DOC_POS);
-  if (!files || !pos) return [];
-  const out: { row: number; error: string }[] = [];
-  for (let i = 0; i < batch.numRows; i++) {
-    const p = poisoned.get(`${files[i]}:${pos[i]}`);
-    if (p) out.push({ row: i, error: p.error });
-  }
-  return out;
 }
 
 async function* readScan(stage: PhysicalStage, partition: PartitionSpec, opts: RunTaskOptions): AsyncGenerator<ReadItem> {

@@ -136,13 +136,17 @@ const CAPTION = /caption/;
  * `caption` (`wp-caption-text`, `image-caption`).
  */
 export function pruneCaptions(page: Page, s: Stats, roots: readonly El[], deadline: Deadline): void {
+  cutWhere(page, s, roots, deadline, (el) => el.tag === 'figcaption' || (NAMED_TAGS.has(el.tag) && el.hint !== '' && CAPTION.test(el.hint)));
+}
+
+/** Cuts every live element below `roots` that `drop` picks, outermost first (a cut subtree is skipped). */
+function cutWhere(page: Page, s: Stats, roots: readonly El[], deadline: Deadline, drop: (el: El, i: number) => boolean): void {
   for (const r of roots) {
     const end = s.end[r.index]!;
     for (let i = r.index + 1; i <= end; i++) {
       deadline.tick();
       if (s.dead[i]) continue;
-      const el = page.all[i]!;
-      if (el.tag === 'figcaption' || (NAMED_TAGS.has(el.tag) && el.hint !== '' && CAPTION.test(el.hint))) {
+      if (drop(page.all[i]!, i)) {
         cut(page, s, i);
         i = s.end[i]!;
       }
@@ -199,17 +203,8 @@ const AD_LABEL = /^[\s\p{P}]*(?:anzeige|werbung|advertisement|advertising|sponso
  * trafilatura strips as it does `<time>`. Both go from the content.
  */
 export function pruneLabels(page: Page, s: Stats, roots: readonly El[], deadline: Deadline): void {
-  for (const r of roots) {
-    const end = s.end[r.index]!;
-    for (let i = r.index + 1; i <= end; i++) {
-      deadline.tick();
-      if (s.dead[i]) continue;
-      const el = page.all[i]!;
-      const len = s.text[i]!;
-      if (el.tag === 'time' || (len > 0 && len < 30 && AD_LABEL.test(assembleText([el], { dead: s.dead, includeTables: true }, deadline)))) {
-        cut(page, s, i);
-        i = s.end[i]!;
-      }
-    }
-  }
+  cutWhere(page, s, roots, deadline, (el, i) => {
+    const len = s.text[i]!;
+    return el.tag === 'time' || (len > 0 && len < 30 && AD_LABEL.test(assembleText([el], { dead: s.dead, includeTables: true }, deadline)));
+  });
 }
