@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isS3Uri } from '../storage/uri.ts';
 
 /** Turns zod issues into one line per bad option, naming it as the user typed it. */
 export function parseCliOptions<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
@@ -30,3 +32,12 @@ export const keyValues = z.array(z.string()).default([]).transform((list, ctx) =
 export const positiveInt = (what: string) =>
   z.string().regex(/^\d+$/, `${what} must be a positive integer`).transform(Number)
     .refine((n) => n >= 1, `${what} must be at least 1`);
+
+/**
+ * A location the user typed (`--output`, a run directory): an `s3://` URI as is (without a
+ * trailing slash), anything else a local path made absolute, so workers and `sluice task`
+ * processes started elsewhere find the same place.
+ */
+export function locationArg(arg: string): string {
+  return isS3Uri(arg) ? arg.replace(/\/+$/, '') : resolve(arg);
+}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { isS3Uri } from '../storage/uri.ts';
 import { analyzePlan } from '../planner/analyze.ts';
 import { col } from '../plan/expr.ts';
 import { readParquet } from '../dataframe/read.ts';
@@ -9,6 +9,7 @@ import type { SinkSpec } from '../plan/logical-plan.ts';
 import type { DropLog } from '../exec/accounting/drop-log.ts';
 import { files } from '../exec/state/layout.ts';
 import type { RunStats } from '../exec/accounting/counters.ts';
+import { outputFiles, readOutputJson } from './output-files.ts';
 
 /** Everything the report shows, read back from a finished run's output directory. */
 export interface ReportData {
@@ -32,9 +33,7 @@ interface PlanFile { stages: { id: string; output: { kind: string; sink?: SinkSp
 
 /** Reads stats.json, plan.json, token manifests, the documents output and the drop logs of `outDir`. */
 export async function loadReportData(outDir: string): Promise<ReportData> {
-  const stats = JSON.parse(await readFile(files.stats(outDir), 'utf8').catch(() => {
-    throw new Error(`${outDir} has no stats.json: is it the output directory of a finished \`sluice run\`?`);
-  })) as RunStats;
+  const stats = await readOutputJson<RunStats>(files.stats(outDir), `${outDir} has no stats.json: is it the output directory of a finished \`sluice run\`?`);
   const { tokenDirs, docDirs } = await outputDirs(outDir);
   const tokens: ReportData['tokens'] = [];
   for (const dir of tokenDirs) tokens.push({ dir, manifest: await readTokenShardManifest(dir) });
@@ -44,9 +43,7 @@ export async function loadReportData(outDir: string): Promise<ReportData> {
 
 /** The run's token-shard directories and Parquet document directories, from its plan.json. */
 export async function outputDirs(outDir: string): Promise<{ tokenDirs: string[]; docDirs: string[] }> {
-  const plan = JSON.parse(await readFile(files.plan(outDir), 'utf8').catch(() => {
-    throw new Error(`${outDir} has no plan.json: is it the output directory of a \`sluice run\`?`);
-  })) as PlanFile;
+  const plan = await readOutputJson<PlanFile>(files.plan(outDir), `${outDir} has no plan.json: is it the output directory of a \`sluice run\`?`);
   const tokenDirs: string[] = [], docDirs: string[] = [];
   for (const s of plan.stages) {
     const sink = s.output.kind === 'sink' ? s.output.sink : undefined;
@@ -62,6 +59,7 @@ export async function outputDirs(outDir: string): Promise<{ tokenDirs: string[];
 
 /** Sink paths in plan.json are absolute; an output directory that was moved still finds its parts. */
 function relocate(outDir: string, path: string): string {
+  if (isS3Uri(path)) return path;
   return existsSync(path) ? path : join(outDir, basename(path));
 }
 
@@ -69,9 +67,9 @@ async function readKept(dirs: string[]): Promise<ReportData['kept']> {
   const chars: number[] = [], tokenCounts: number[] = [];
   let found = false;
   for (const dir of dirs) {
-    const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.parquet'));
-    if (!names.length) continue;
-    const base = readParquet(names.sort().map((n) => join(dir, n)));
+    const parts = await outputFiles(dir, '.parquet');
+    if (!parts.length) continue;
+    const base = readParquet(parts);
     const scan = await analyzePlan(base.plan);
     const fields = new Set(scan.kind === 'scan' ? (scan.source.schema ?? []).map((f) => f.name) : []);
     if (!fields.has('text')) continue;
@@ -99,11 +97,9 @@ function keptLanguages(stats: RunStats): Record<string, number> {
 }
 
 async function droppedLanguages(outDir: string): Promise<Record<string, number>> {
-  const dir = join(outDir, 'dropped');
   const out: Record<string, number> = {};
-  for (const n of (await readdir(dir).catch(() => [] as string[])).sort()) {
-    if (!n.endsWith('.json')) continue;
-    const log = JSON.parse(await readFile(join(dir, n), 'utf8')) as DropLog;
+  for (const uri of await outputFiles(files.dropped(outDir), '.json')) {
+    const log = await readOutputJson<DropLog>(uri, `${uri} vanished while reading`);
     for (const [l, c] of Object.entries(log.languages)) out[l] = (out[l] ?? 0) + c;
   }
   return out;

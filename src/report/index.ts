@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { writeFileAtomic } from '../storage/atomic-write.ts';
+import { writeFileAt } from '../io/location/file-uri.ts';
+import { joinUri } from '../storage/uri.ts';
 import { loadReportData } from './data.ts';
 import { renderReport } from './html.ts';
 import { renderSummary } from './summary.ts';
@@ -9,7 +9,7 @@ export { renderReport } from './html.ts';
 export { renderSummary } from './summary.ts';
 
 /** Path of the run report inside an output directory. */
-export const reportFile = (outDir: string): string => join(outDir, 'report.html');
+export const reportFile = (outDir: string): string => joinUri(outDir, 'report.html');
 
 /**
  * Writes `<outDir>/report.html` from what a finished run left there (stats.json, plan.json, token
@@ -19,6 +19,6 @@ export const reportFile = (outDir: string): string => join(outDir, 'report.html'
 export async function writeReport(outDir: string): Promise<{ path: string; summary: string }> {
   const data = await loadReportData(outDir);
   const path = reportFile(outDir);
-  await writeFileAtomic(path, renderReport(data));
+  await writeFileAt(path, renderReport(data));
   return { path, summary: renderSummary(data) };
 }

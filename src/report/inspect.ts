@@ -1,11 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { readParquet } from '../dataframe/read.ts';
 import type { DropLog, DropSample } from '../exec/accounting/drop-log.ts';
 import { SAMPLES_PER_REASON } from '../exec/accounting/drop-log.ts';
 import { files } from '../exec/state/layout.ts';
 import type { RunStats } from '../exec/accounting/counters.ts';
 import { outputDirs } from './data.ts';
+import { outputFiles, readOutputJson } from './output-files.ts';
 
 export interface InspectOptions {
   /** Step name (as in stats.json, `#2` suffix optional) whose drops to show, or `any`. */
@@ -21,16 +20,14 @@ export interface InspectOptions {
 
 /** What `sluice inspect` prints: sample kept documents, or sample dropped ones with step and reason. */
 export async function inspectRun(outDir: string, o: InspectOptions): Promise<string> {
-  const stats = JSON.parse(await readFile(files.stats(outDir), 'utf8').catch(() => {
-    throw new Error(`${outDir} has no stats.json: is it the output directory of a finished \`sluice run\`?`);
-  })) as RunStats;
+  const stats = await readOutputJson<RunStats>(files.stats(outDir), `${outDir} has no stats.json: is it the output directory of a finished \`sluice run\`?`);
   return o.droppedBy !== undefined || o.reason !== undefined ? inspectDropped(outDir, stats, o) : inspectKept(outDir, stats, o);
 }
 
 async function inspectKept(outDir: string, stats: RunStats, o: InspectOptions): Promise<string> {
   const { docDirs } = await outputDirs(outDir);
   const paths: string[] = [];
-  for (const d of docDirs) for (const n of (await readdir(d).catch(() => [] as string[])).sort()) if (n.endsWith('.parquet')) paths.push(join(d, n));
+  for (const d of docDirs) paths.push(...await outputFiles(d, '.parquet'));
   if (!paths.length) throw new Error(`${outDir} has no Parquet documents output to show kept documents from`);
   const table = await readParquet(paths).limit(o.seed === undefined ? o.sample : 10_000).collect();
   const rows = table.toArray().map((r) => (r as { toJSON(): Record<string, unknown> }).toJSON());
@@ -53,10 +50,8 @@ async function inspectDropped(outDir: string, stats: RunStats, o: InspectOptions
   const counts = new Map<string, number>();
   for (const s of steps) for (const [r, n] of Object.entries(s.dropped)) if (!o.reason || r.includes(o.reason)) counts.set(r, (counts.get(r) ?? 0) + n);
   const samples: DropSample[] = [];
-  const dir = join(outDir, 'dropped');
-  for (const n of (await readdir(dir).catch(() => [] as string[])).sort()) {
-    if (!n.endsWith('.json')) continue;
-    const log = JSON.parse(await readFile(join(dir, n), 'utf8')) as DropLog;
+  for (const uri of await outputFiles(files.dropped(outDir), '.json')) {
+    const log = await readOutputJson<DropLog>(uri, `${uri} vanished while reading`);
     for (const s of log.samples) {
       if (!steps.some((st) => st.stage === s.stage && st.step === s.step)) continue;
       if (o.reason && !s.reason.includes(o.reason)) continue;

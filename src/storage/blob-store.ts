@@ -42,6 +42,13 @@ export interface GcOptions {
 
 export interface BlobStore {
   /**
+   * Where another thread or process opens this same store (`openBlobStore(uri)`): a directory or
+   * an `s3://` prefix. Undefined for a store that lives in this process only (in memory).
+   */
+  readonly uri?: string;
+  /** Bytes per chunk when blobs are cut for storage (another opener of `uri` should use the same). */
+  readonly chunkSize: number;
+  /**
    * Stores `data` under `key`, replacing any previous blob. Atomic: until the returned promise
    * resolves, readers see the old blob (or none); a crash part way leaves no visible change.
    */

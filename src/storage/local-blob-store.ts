@@ -39,6 +39,10 @@ export class LocalBlobStore implements BlobStore {
   /** Directories this store has created or found, so commits skip the recursive mkdir. */
   private readonly dirs = new Set<string>();
 
+  get uri(): string {
+    return this.root;
+  }
+
   constructor(readonly root: string, options: LocalBlobStoreOptions = {}) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
     if (!Number.isInteger(this.chunkSize) || this.chunkSize <= 0) {

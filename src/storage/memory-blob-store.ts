@@ -11,7 +11,7 @@ import { hasher, hex64 } from './hash.ts';
 export class MemoryBlobStore implements BlobStore {
   private readonly blobs = new Map<string, { bytes: Uint8Array; manifest: BlobManifest }>();
 
-  constructor(private readonly chunkSize = 4 << 20) {}
+  constructor(readonly chunkSize = 4 << 20) {}
 
   async put(key: string, data: BlobData): Promise<BlobManifest> {
     checkKey(key);

@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { inspectRun } from '../../report/inspect.ts';
-import { parseCliOptions, positiveInt } from '../options.ts';
+import { locationArg, parseCliOptions, positiveInt } from '../options.ts';
 
 const InspectOptions = z.object({
   droppedBy: z.string().min(1).optional(),
@@ -14,7 +13,7 @@ const InspectOptions = z.object({
 /** The `sluice inspect` command's work, loaded only when the command runs (so `--help` stays fast). */
 export async function inspectCommand(output: string, raw: Record<string, unknown>): Promise<void> {
   const o = parseCliOptions(InspectOptions, raw);
-  process.stdout.write(await inspectRun(resolve(output), {
+  process.stdout.write(await inspectRun(locationArg(output), {
     ...(o.droppedBy !== undefined ? { droppedBy: o.droppedBy } : {}),
     ...(o.reason !== undefined ? { reason: o.reason } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),

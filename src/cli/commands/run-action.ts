@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { files } from '../../exec/state/layout.ts';
 import { defaultProgress } from '../../exec/driver/progress.ts';
@@ -8,7 +7,7 @@ import { claimRun, runStages, type StageRunOptions } from '../../exec/driver/run
 import type { ClaimOptions } from '../../exec/driver/claim-output.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import { lockOutput } from '../../exec/driver/driver-lock.ts';
-import { keyValues, parseCliOptions, positiveInt } from '../options.ts';
+import { keyValues, locationArg, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
 import { anySlurmFlag, SlurmFlags, slurmOptionsFrom } from '../slurm-options.ts';
 import { slurmOptionsSchema } from '../../exec/slurm/options.ts';
@@ -39,7 +38,7 @@ const RunOptions = z.object({
 /** The `sluice run` command's work, loaded only when the command runs (so `--help` stays fast). */
 export async function runCommand(pipeline: string, raw: Record<string, unknown>): Promise<void> {
   const o = parseCliOptions(RunOptions, raw);
-  const output = resolve(o.output);
+  const output = locationArg(o.output);
   const claim = {
     outDir: output, resume: o.resume, overwrite: o.overwrite,
     onOverwrite: (paths: string[]) => process.stderr.write(`sluice: --overwrite: deleting the earlier run in ${output}:\n${paths.map((p) => `  ${p}\n`).join('')}`),
@@ -52,7 +51,10 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
     ...(o.maxWorkerMemory ? { maxOldGenerationSizeMb: o.maxWorkerMemory } : {}),
   };
   // Bad Slurm options are a pipeline error: said now, before the output is claimed.
-  if (o.executor === 'slurm') parseCliSlurm(o);
+  if (o.executor === 'slurm') {
+    parseCliSlurm(o);
+    (await import('../../exec/driver/slurm-executor.ts')).slurmDirOf(output, o.slurmDir);
+  }
   const lock = await lockOutput(output, (line) => process.stderr.write(line + '\n'));
   try {
     await drive(o, physical, output, claim, settings);

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { ClaimedRun } from '../../exec/driver/run-stages.ts';
 import { submitSlurmRun } from '../../exec/driver/slurm-executor.ts';
-import { files } from '../../exec/state/layout.ts';
 import { slurmOptionsFrom, type SlurmFlagValues } from '../slurm-options.ts';
 
 /**
@@ -23,8 +22,8 @@ export async function submitToSlurm(output: string, run: ClaimedRun, flags: Slur
     lines.push(`  ${w.name.padEnd(12)} job${w.jobs.length > 1 ? 's' : ''} ${w.jobs.map((j) => j.jobId).join(', ')}  (${tasks} task${tasks === 1 ? '' : 's'})`);
   }
   if (r.submission.waves.every((w) => !w.jobs.length)) lines.push('  nothing to submit: every task is committed or running');
-  lines.push(`follow:  sluice status ${output} --wait`);
-  lines.push(`scripts: ${r.scriptDir}   task logs: ${files.logs(output)}/<task-id>.log`);
+  lines.push(`follow:  sluice status ${output}${flags.slurmDir ? ` --slurm-dir ${r.scriptDir}` : ''} --wait`);
+  lines.push(`scripts: ${r.scriptDir}   task logs: ${r.logDir}/<task-id>.log`);
   lines.push('after a failure, fix its cause and rerun this command: only tasks not committed are submitted again');
   process.stdout.write(lines.join('\n') + '\n');
 }

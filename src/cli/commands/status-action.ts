@@ -6,7 +6,8 @@ import { runStatus, type RunStatus } from '../../exec/driver/run-status.ts';
 import { slurmView } from '../../exec/driver/slurm-executor.ts';
 import { submissionsFile } from '../../exec/slurm/submissions.ts';
 import { files } from '../../exec/state/layout.ts';
-import { parseCliOptions } from '../options.ts';
+import { isS3Uri } from '../../storage/uri.ts';
+import { locationArg, parseCliOptions } from '../options.ts';
 
 const StatusOptions = z.object({
   wait: z.boolean().default(false),
@@ -21,11 +22,11 @@ const POLL_MS = 1000;
 
 export async function statusCommand(output: string, raw: Record<string, unknown>): Promise<void> {
   const o = parseCliOptions(StatusOptions, raw);
-  const outDir = resolve(output);
+  const outDir = locationArg(output);
   const deadline = o.timeout === undefined ? Infinity : Date.now() + o.timeout * 1000;
   // A run submitted to Slurm: ask Slurm about the tasks that are not committed.
-  const scriptDir = o.slurmDir ? resolve(o.slurmDir) : files.slurm(outDir);
-  const scheduler = existsSync(submissionsFile(scriptDir)) ? (tasks: Parameters<typeof slurmView>[1]) => slurmView(scriptDir, tasks) : undefined;
+  const scriptDir = o.slurmDir ? resolve(o.slurmDir) : isS3Uri(outDir) ? undefined : files.slurm(outDir);
+  const scheduler = scriptDir !== undefined && existsSync(submissionsFile(scriptDir)) ? (tasks: Parameters<typeof slurmView>[1]) => slurmView(scriptDir, tasks) : undefined;
   const status = () => runStatus(outDir, scheduler);
   let s = await status();
   while (o.wait && s.state !== 'complete' && s.state !== 'failed' && Date.now() < deadline) {

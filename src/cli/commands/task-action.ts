@@ -3,6 +3,7 @@ import { runOneTask, TaskNotReadyError } from '../../exec/driver/task-entry.ts';
 import { UnknownTaskError } from '../../exec/graph/task-graph.ts';
 import { files } from '../../exec/state/layout.ts';
 import { handleStopSignals, stopExitCode } from '../stop-signals.ts';
+import { locationArg } from '../options.ts';
 
 /** Exit code of a task that cannot run: unknown id, or what it waits for is not committed. */
 const NOT_READY = 2;
@@ -11,14 +12,14 @@ const NOT_READY = 2;
  * Runs one task; a stop signal (Slurm preemption sends SIGTERM) abandons it at its last commit, so
  * the requeued job resumes it. The finalize task also writes the report.
  */
-export async function taskCommand(output: string, taskId: string): Promise<void> {
-  const outDir = resolve(output);
+export async function taskCommand(output: string, taskId: string, o: { logDir?: string } = {}): Promise<void> {
+  const outDir = locationArg(output);
   const stop = handleStopSignals((text) => process.stderr.write(text));
   const job = slurmJob();
   try {
     const r = await runOneTask({
       outDir, taskId, stop: stop.signal,
-      ...(job ? { job, log: join(files.logs(outDir), `${taskId}.log`) } : {}),
+      ...(job ? { job, log: join(o.logDir ? resolve(o.logDir) : files.logs(outDir), `${taskId}.log`) } : {}),
     });
     if (r.alreadyCommitted) {
       process.stdout.write(`task ${taskId} is already committed\n`);

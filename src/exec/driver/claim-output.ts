@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { mkdir, readdir } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
+import { deleteTree, listUnder, readTextAt, statAt } from '../../io/location/file-uri.ts';
+import { isS3Uri, joinUri, localPath } from '../../storage/uri.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { SinkSpec } from '../../plan/logical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -37,13 +39,12 @@ const OWNED = ['_store', 'documents', 'tokens', 'quarantine', 'dropped', 'logs',
  */
 export async function claimOutput(store: BlobStore, options: ClaimOptions, fingerprint: string, plan: PhysicalPlan, settings: RunSettings, graph: TaskGraph): Promise<void> {
   const out = options.outDir;
-  const entries = (await readdir(out).catch(() => [] as string[])).filter((n) => n !== LOCK_FILE);
   let previous = (await store.has(keys.run))
     ? (JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest)
     : undefined;
   if (!previous) {
     if (options.resume) throw new Error(`--resume: ${out} holds no sluice run to resume`);
-    if (entries.length) throw new Error(`output directory ${out} is not empty and holds no sluice run; choose an empty or new directory`);
+    if (await holdsFiles(out)) throw new Error(`output directory ${out} is not empty and holds no sluice run; choose an empty or new directory`);
   }
   // The inputs the run was planned on: a resume must read the same bytes, or outputs would mix two versions.
   let inputs: InputFile[] | undefined = previous ? (await readPlanFileIfAny(out))?.inputs : undefined;
@@ -61,11 +62,11 @@ export async function claimOutput(store: BlobStore, options: ClaimOptions, finge
     }
     const doomed = await ownedPaths(out);
     options.onOverwrite?.(doomed);
-    for (const p of doomed) await rm(p, { recursive: true, force: true });
+    for (const p of doomed) await deleteTree(p);
     previous = undefined;
     inputs = undefined;
   }
-  await mkdir(out, { recursive: true });
+  if (!isS3Uri(out)) await mkdir(localPath(out), { recursive: true });
   if (!previous) {
     const manifest: RunManifest = { fingerprint, createdAt: new Date().toISOString() };
     await store.put(keys.run, new TextEncoder().encode(JSON.stringify(manifest)));
@@ -79,8 +80,9 @@ export async function claimOutput(store: BlobStore, options: ClaimOptions, finge
  * the directory the user named would surprise.
  */
 async function ownedPaths(out: string): Promise<string[]> {
-  const paths = new Set(OWNED.map((n) => join(out, n)));
-  const plan = await readFile(files.plan(out), 'utf8').then((t) => JSON.parse(t) as { stages?: { output: { kind: string; sink?: SinkSpec } }[] }, () => undefined);
+  const paths = new Set(OWNED.map((n) => joinUri(out, n)));
+  const text = await readTextAt(files.plan(out)).catch(() => undefined);
+  const plan = text === undefined ? undefined : JSON.parse(text) as { stages?: { output: { kind: string; sink?: SinkSpec } }[] };
   for (const s of plan?.stages ?? []) {
     const sink = s.output.kind === 'sink' ? s.output.sink : undefined;
     if (!sink) continue;
@@ -89,10 +91,24 @@ async function ownedPaths(out: string): Promise<string[]> {
       if (p !== undefined && inside(out, p)) paths.add(p);
     }
   }
-  return [...paths].filter((p) => existsSync(p)).sort();
+  const existing: string[] = [];
+  for (const p of [...paths].sort()) if (await exists(p)) existing.push(p);
+  return existing;
+}
+
+/** Whether anything but the driver lock is under the output (a directory, or objects under an `s3://` prefix). */
+async function holdsFiles(out: string): Promise<boolean> {
+  if (!isS3Uri(out)) return (await readdir(localPath(out)).catch(() => [] as string[])).some((n) => n !== LOCK_FILE);
+  return (await listUnder(out)).some((e) => e.path !== LOCK_FILE);
+}
+
+async function exists(uri: string): Promise<boolean> {
+  if (!isS3Uri(uri)) return existsSync(uri);
+  return (await statAt(uri)) !== undefined || (await listUnder(uri)).length > 0;
 }
 
 function inside(dir: string, path: string): boolean {
+  if (isS3Uri(dir) || isS3Uri(path)) return path.startsWith(dir.replace(/\/+$/, '') + '/');
   const rel = relative(dir, path);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { dirname } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { deleteAt, readTextAt, writeFileAt } from '../../io/location/file-uri.ts';
+import { isS3Uri, joinUri } from '../../storage/uri.ts';
 
 /** Who drives a run: what a refused second driver is told. */
 export interface LockHolder {
@@ -37,38 +38,49 @@ export interface DriverLock {
  * processes of a run take no lock: tasks are idempotent). The lock file is created exclusively; a
  * holder whose pid is dead on this host, or whose heartbeat is older than {@link STALE_AFTER_MS}
  * from another host, is taken over with a warning. On a shared filesystem without reliable
- * exclusive create, or on object storage, the lock is best effort.
+ * exclusive create the lock is best effort; on object storage (no conditional writes, see
+ * docs/s3.md) it is read, then written, then read back, which refuses a second driver started
+ * after the first wrote its lock, but not two started within the same round trip.
  */
 export async function lockOutput(outDir: string, warn: (line: string) => void): Promise<DriverLock> {
-  await mkdir(outDir, { recursive: true });
-  const path = join(outDir, LOCK_FILE);
+  const path = joinUri(outDir, LOCK_FILE);
   const now = new Date().toISOString();
   const me: LockHolder = { host: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now };
-  const created = await writeFile(path, JSON.stringify(me), { flag: 'wx' }).then(() => true, (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EEXIST') throw e;
-    return false;
-  });
+  const created = isS3Uri(path) ? false : await createExclusive(path, JSON.stringify(me));
   if (!created) {
     const holder = await readHolder(path);
     if (holder && !isStale(holder)) throw new OutputLockedError(outDir, holder);
     if (holder) warn(`sluice: taking over the lock of a driver that is gone (host ${holder.host}, pid ${holder.pid}, started ${holder.startedAt})`);
-    await writeFileAtomic(path, JSON.stringify(me));
+    await writeFileAt(path, JSON.stringify(me));
+    const after = await readHolder(path);
+    if (after && !isMe(after, me)) throw new OutputLockedError(outDir, after);
   }
   const beat = setInterval(() => {
-    void writeFileAtomic(path, JSON.stringify({ ...me, heartbeatAt: new Date().toISOString() })).catch(() => {});
+    void writeFileAt(path, JSON.stringify({ ...me, heartbeatAt: new Date().toISOString() })).catch(() => {});
   }, HEARTBEAT_MS);
   beat.unref();
   return {
     async release() {
       clearInterval(beat);
       const holder = await readHolder(path);
-      if (holder?.host === me.host && holder.pid === me.pid) await rm(path, { force: true });
+      if (holder && isMe(holder, me)) await deleteAt(path);
     },
   };
 }
 
+const isMe = (holder: LockHolder, me: LockHolder): boolean => holder.host === me.host && holder.pid === me.pid && holder.startedAt === me.startedAt;
+
+/** Creates the lock file only if there is none (a local or POSIX shared file system). */
+async function createExclusive(path: string, text: string): Promise<boolean> {
+  await mkdir(dirname(path), { recursive: true });
+  return writeFile(path, text, { flag: 'wx' }).then(() => true, (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+    return false;
+  });
+}
+
 async function readHolder(path: string): Promise<LockHolder | undefined> {
-  const text = await readFile(path, 'utf8').catch(() => undefined);
+  const text = await readTextAt(path).catch(() => undefined);
   if (!text) return undefined;
   try {
     return JSON.parse(text) as LockHolder;

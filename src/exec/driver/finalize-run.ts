@@ -1,6 +1,6 @@
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { writeFileAt } from '../../io/location/file-uri.ts';
 import { finalizeSink, hasFinalizer, writeSinkPart } from '../../io/sinks.ts';
 // Registers the `tokens` sink (token shards) with its finalizer.
 import '../../io/token-shards/sink.ts';
@@ -48,7 +48,7 @@ export async function finalizeRun(ctx: FinalizeContext): Promise<RunStats> {
   const finalizeMs = threadCpuMs() - t0;
   const used = ctx.cpuAtStart ? cpuSince(ctx.cpuAtStart) : undefined;
   const stats = await collectStats(store, plan, ctx.fingerprint, ctx.wallMs, { finalizeMs, ...(used ? { process: used } : {}) });
-  await writeFileAtomic(files.stats(outDir), JSON.stringify(stats, null, 2) + '\n');
+  await writeFileAt(files.stats(outDir), JSON.stringify(stats, null, 2) + '\n');
   await store.put(keys.finalized, new TextEncoder().encode(JSON.stringify({ fingerprint: ctx.fingerprint, at: new Date().toISOString() })));
   return stats;
 }

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import type { Table } from 'apache-arrow';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
-import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
+import { readTextAt } from '../../io/location/file-uri.ts';
 import type { RunStats } from '../accounting/counters.ts';
 import type { RunSettings } from '../graph/plan-file.ts';
 import { buildTaskGraph, type TaskGraph } from '../graph/task-graph.ts';
@@ -11,6 +12,7 @@ import type { TaskExecutor } from '../pool/executor.ts';
 import { threadPoolExecutor } from '../pool/thread-pool-executor.ts';
 import { planFingerprint } from '../state/fingerprint.ts';
 import { files, keys } from '../state/layout.ts';
+import { openRunStore } from '../state/run-store.ts';
 import { claimOutput, type ClaimOptions } from './claim-output.ts';
 import { RunInterruptedError, StopRequested, type StageProgress } from './interrupted.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
@@ -61,7 +63,7 @@ export interface StageRunResult {
 /** A run claimed for its plan: the store, the task graph and the settings its tasks run with. */
 export interface ClaimedRun {
   fingerprint: string;
-  store: LocalBlobStore;
+  store: BlobStore;
   graph: TaskGraph;
   settings: RunSettings;
 }
@@ -123,7 +125,7 @@ export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<
     ...(options.maxOldGenerationSizeMb ? { maxWorkerMemoryMb: options.maxOldGenerationSizeMb } : {}),
   };
   const fingerprint = await planFingerprint(plan, { batchSize: settings.batchSize });
-  const store = new LocalBlobStore(files.store(options.outDir), { chunkSize: settings.chunkSize });
+  const store = await openRunStore(options.outDir, settings.chunkSize);
   const graph = buildTaskGraph(plan, { finalize: true });
   await claimOutput(store, options, fingerprint, plan, settings, graph);
   return { fingerprint, store, graph, settings };
@@ -131,12 +133,13 @@ export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<
 
 /** The `stats.json` a finished run of this fingerprint left in `outDir`, if any. */
 async function completedStats(outDir: string, fingerprint: string): Promise<RunStats | undefined> {
-  const stats = await readFile(files.stats(outDir), 'utf8').then((t) => JSON.parse(t) as RunStats, () => undefined);
+  const text = await readTextAt(files.stats(outDir));
+  const stats = text === undefined ? undefined : JSON.parse(text) as RunStats;
   return stats?.fingerprint === fingerprint ? stats : undefined;
 }
 
 /** Committed tasks per group, for the message of an interrupted run. */
-async function committedTasks(store: LocalBlobStore, graph: TaskGraph): Promise<StageProgress[]> {
+async function committedTasks(store: BlobStore, graph: TaskGraph): Promise<StageProgress[]> {
   const out: StageProgress[] = [];
   for (const g of graph.groups) {
     let committed = 0;

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { openRunStore } from '../state/run-store.ts';
 import { readCheckpoint } from '../state/checkpoint.ts';
-import { files, keys } from '../state/layout.ts';
+import { keys } from '../state/layout.ts';
 import { readPlanFile, type PlanFile } from '../graph/plan-file.ts';
 import { expandAfter, type GraphTask, type TaskGraph } from '../graph/task-graph.ts';
 import { isCommitted, readAttempt, readFailure } from '../graph/task-state.ts';
@@ -42,7 +43,7 @@ export interface RunStatus {
  */
 export async function runStatus(outDir: string, scheduler?: (tasks: GraphTask[], plan: PlanFile) => Promise<Map<string, SchedulerView>>): Promise<RunStatus> {
   const file = await readPlanFile(outDir);
-  const store = new LocalBlobStore(files.store(outDir), { chunkSize: file.settings.chunkSize });
+  const store = await openRunStore(outDir, file.settings.chunkSize);
   const graph: TaskGraph = { tasks: file.tasks, groups: file.groups };
   const committed = new Set<string>();
   for (const t of graph.tasks) if (await isCommitted(store, t)) committed.add(t.id);
@@ -81,7 +82,7 @@ export async function runStatus(outDir: string, scheduler?: (tasks: GraphTask[],
   };
 }
 
-async function localState(store: LocalBlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<TaskState> {
+async function localState(store: BlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<TaskState> {
   if (view?.state === 'running') return 'running';
   // A requeued job pends again: its task is not failed for good.
   if (view?.state === 'pending') return 'pending';
@@ -105,7 +106,7 @@ function alive(host: string, pid: number): boolean {
   }
 }
 
-async function failureEntry(store: LocalBlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<RunStatus['failed'][number]> {
+async function failureEntry(store: BlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<RunStatus['failed'][number]> {
   const failure = await readFailure(store, t.id);
   const attempt = await readAttempt(store, t.id);
   const log = failure?.log ?? attempt?.log;
@@ -125,7 +126,7 @@ async function tail(path: string, lines: number): Promise<string[]> {
 }
 
 /** Documents read by the first stage's committed tasks, over the time since the run was claimed. */
-async function throughput(store: LocalBlobStore, file: PlanFile, complete: boolean): Promise<RunStatus['documents']> {
+async function throughput(store: BlobStore, file: PlanFile, complete: boolean): Promise<RunStatus['documents']> {
   let docs = 0;
   const first = file.stages[0];
   for (const p of first?.partitions ?? []) {
@@ -138,7 +139,7 @@ async function throughput(store: LocalBlobStore, file: PlanFile, complete: boole
   return { in: docs, seconds: Math.round(seconds * 10) / 10, perSecond: seconds > 0 ? Math.round(docs / seconds) : 0 };
 }
 
-async function finalizedAt(store: LocalBlobStore): Promise<number> {
+async function finalizedAt(store: BlobStore): Promise<number> {
   const marker = JSON.parse(new TextDecoder().decode(await store.getBytes(keys.finalized))) as { at: string };
   return Date.parse(marker.at);
 }

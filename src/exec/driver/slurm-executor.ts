@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isS3Uri } from '../../storage/uri.ts';
 import type { GraphTask } from '../graph/task-graph.ts';
 import { isCommitted } from '../graph/task-state.ts';
 import type { SlurmOptionsInput } from '../slurm/options.ts';
@@ -22,7 +24,11 @@ export interface SlurmRunOptions {
   outDir: string;
   run: ClaimedRun;
   slurm: SlurmOptionsInput;
-  /** Where scripts, `submissions.json` and sbatch's own output go (default `<output>/slurm`). */
+  /**
+   * Where scripts, `submissions.json` and sbatch's own output go (default `<output>/slurm`), and
+   * task logs for an `s3://` output (`<scriptDir>/logs`): sbatch needs file-system paths, so an
+   * `s3://` output must give one.
+   */
   scriptDir?: string;
   /** Environment for the Slurm clients (tests point `SLURM_CONF` at their cluster). */
   env?: NodeJS.ProcessEnv;
@@ -37,6 +43,8 @@ export interface SlurmRunSubmission {
   /** Elements of earlier submissions cancelled because their tasks are submitted again. */
   cancelled: string[];
   scriptDir: string;
+  /** Where each task's log goes: `<logDir>/<task id>.log`. */
+  logDir: string;
 }
 
 /**
@@ -49,7 +57,8 @@ export interface SlurmRunSubmission {
  */
 export async function submitSlurmRun(o: SlurmRunOptions): Promise<SlurmRunSubmission> {
   const { graph } = o.run;
-  const scriptDir = o.scriptDir ?? files.slurm(o.outDir);
+  const scriptDir = slurmDirOf(o.outDir, o.scriptDir);
+  const logDir = isS3Uri(o.outDir) ? join(scriptDir, 'logs') : files.logs(o.outDir);
   const client = o.env ? { env: o.env } : {};
   const open: GraphTask[] = [];
   for (const t of graph.tasks) if (!(await isCommitted(o.run.store, t))) open.push(t);
@@ -76,10 +85,19 @@ export async function submitSlurmRun(o: SlurmRunOptions): Promise<SlurmRunSubmis
     };
   });
   const submission = await submitWaves({
-    waves, command: [process.execPath, SLUICE_BIN, 'task', o.outDir], scriptDir, logDir: files.logs(o.outDir),
+    waves, command: [process.execPath, SLUICE_BIN, 'task', '--log-dir', logDir, o.outDir], scriptDir, logDir,
     slurm: o.slurm, ...client,
   });
-  return { submission, committed: graph.tasks.length - open.length, running: [...running.keys()], cancelled, scriptDir };
+  return { submission, committed: graph.tasks.length - open.length, running: [...running.keys()], cancelled, scriptDir, logDir };
+}
+
+/** The Slurm directory of a run: the one given, else `<output>/slurm` for a local output; an `s3://` output must give one. */
+export function slurmDirOf(outDir: string, given: string | undefined): string {
+  if (given !== undefined) return given;
+  if (isS3Uri(outDir)) {
+    throw new Error(`--executor slurm with an s3:// output needs --slurm-dir <dir>: sbatch reads scripts and writes task logs on a file system (a local or shared directory), while data and the store stay on S3`);
+  }
+  return files.slurm(outDir);
 }
 
 /**

@@ -5,8 +5,9 @@ import { expandAfter, taskById, type GraphTask } from '../graph/task-graph.ts';
 import { isCommitted, recordAttempt, recordFailure, thisAttempt } from '../graph/task-state.ts';
 import { inThreadExecutor } from '../pool/in-thread-executor.ts';
 import { threadPoolExecutor } from '../pool/thread-pool-executor.ts';
-import { LocalBlobStore } from '../../storage/local-blob-store.ts';
-import { files, keys } from '../state/layout.ts';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { openRunStore } from '../state/run-store.ts';
+import { keys } from '../state/layout.ts';
 import type { RunManifest } from './claim-output.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { runGraphTask } from './run-graph-task.ts';
@@ -47,7 +48,7 @@ export interface OneTaskResult {
 export async function runOneTask(o: OneTaskOptions): Promise<OneTaskResult> {
   const file = await readPlanFile(o.outDir);
   const plan = physicalOf(file);
-  const store = new LocalBlobStore(files.store(o.outDir), { chunkSize: file.settings.chunkSize });
+  const store = await openRunStore(o.outDir, file.settings.chunkSize);
   const manifest = await readManifest(store);
   if (manifest?.fingerprint !== file.fingerprint) {
     throw new Error(`${o.outDir}: plan.json (fingerprint ${file.fingerprint}) does not match the run in its store (${manifest?.fingerprint ?? 'none'}); rerun \`sluice run\` to plan it again`);
@@ -89,7 +90,7 @@ async function checkInputs(file: PlanFile, task: GraphTask): Promise<void> {
   if (changed.length) throw new Error(`task ${task.id}: its input changed since the run was planned:\n${describeChanges(changed)}`);
 }
 
-async function readManifest(store: LocalBlobStore): Promise<RunManifest | undefined> {
+async function readManifest(store: BlobStore): Promise<RunManifest | undefined> {
   if (!(await store.has(keys.run))) return undefined;
   return JSON.parse(new TextDecoder().decode(await store.getBytes(keys.run))) as RunManifest;
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { readTextAt, writeFileAt } from '../../io/location/file-uri.ts';
 import { files } from '../state/layout.ts';
 import type { InputFile } from './input-files.ts';
 import type { GraphTask, TaskGraph, TaskGroup } from './task-graph.ts';
@@ -31,7 +30,7 @@ export interface PlanFile extends PhysicalPlan {
 
 export async function writePlanFile(outDir: string, plan: PhysicalPlan, fingerprint: string, settings: RunSettings, graph: TaskGraph, inputs: InputFile[]): Promise<void> {
   const file: PlanFile = { format: 'sluice-plan/1', fingerprint, settings, ...plan, tasks: graph.tasks, groups: graph.groups, inputs };
-  await writeFileAtomic(files.plan(outDir), JSON.stringify(file, null, 2) + '\n');
+  await writeFileAt(files.plan(outDir), JSON.stringify(file, null, 2) + '\n');
 }
 
 /** The plan file an earlier claim wrote, if it is one this version reads. */
@@ -41,9 +40,8 @@ export async function readPlanFileIfAny(outDir: string): Promise<PlanFile | unde
 
 /** The run's plan file; a clear error when `outDir` holds no planned run. */
 export async function readPlanFile(outDir: string): Promise<PlanFile> {
-  const text = await readFile(files.plan(outDir), 'utf8').catch(() => {
-    throw new Error(`${outDir} holds no planned sluice run (no plan.json); start one with \`sluice run\``);
-  });
+  const text = await readTextAt(files.plan(outDir));
+  if (text === undefined) throw new Error(`${outDir} holds no planned sluice run (no plan.json); start one with \`sluice run\``);
   const file = JSON.parse(text) as Partial<PlanFile>;
   if (file.format !== 'sluice-plan/1' || !file.tasks || !file.settings || !file.inputs) {
     throw new Error(`${files.plan(outDir)} was written by another version of sluice; rerun \`sluice run\` to plan it again`);

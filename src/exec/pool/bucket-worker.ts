@@ -1,5 +1,5 @@
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
-import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import { openStoreAt } from '../state/run-store.ts';
 import { bucketPhase } from '../dedup/phases.ts';
 
 /** A bucket task as the driver sends it to a pool thread (plain data). */
@@ -7,12 +7,12 @@ export interface BucketTask {
   plan: PhysicalPlan;
   stage: string;
   k: number;
-  storeRoot: string;
+  storeUri: string;
   chunkSize: number;
 }
 
 /** piscina entry (via bucket-worker-entry.mjs) for the bucket phase; in-thread runs call `bucketPhase`. */
 export default async function (task: BucketTask): Promise<{ records: number; stars: number }> {
-  const store = new LocalBlobStore(task.storeRoot, { chunkSize: task.chunkSize });
+  const store = await openStoreAt(task.storeUri, task.chunkSize);
   return bucketPhase(task.plan, task.stage, task.k, store);
 }

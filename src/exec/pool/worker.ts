@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { LocalBlobStore } from '../../storage/local-blob-store.ts';
+import { openStoreAt } from '../state/run-store.ts';
 // Registers every built-in operator by name: plans name operators, workers look them up.
 import '../../ops/index.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -13,11 +13,11 @@ import { readCheckpoint } from '../state/checkpoint.ts';
 import { keys } from '../state/layout.ts';
 import { stageById } from '../state/committed.ts';
 
-/** What the pool sends a thread for one task: plain data (the plan as JSON-able objects), where the
- *  store is, and the heartbeat buffer. */
+/** What the pool sends a thread for one task: plain data (the plan as JSON-able objects), the
+ *  store's URI (a directory or `s3://` prefix: threads open their own), and the heartbeat buffer. */
 export interface WorkerTask {
   req: TaskRequest;
-  storeRoot: string;
+  storeUri: string;
   chunkSize: number;
   heartbeat: SharedArrayBuffer;
 }
@@ -61,7 +61,7 @@ export async function runWorkerTask(req: TaskRequest, store: BlobStore, heartbea
 
 /** piscina entry: the result's IPC bytes go back in the transfer list. */
 export default async function (task: WorkerTask): Promise<WorkerResult> {
-  const store = new LocalBlobStore(task.storeRoot, { chunkSize: task.chunkSize });
+  const store = await openStoreAt(task.storeUri, task.chunkSize);
   const result = await runWorkerTask(task.req, store, task.heartbeat, true);
   const ipc = result.ipc;
   if (!ipc) return result;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { joinUri } from '../../storage/uri.ts';
 
 /**
  * Names of everything a run persists. Blob keys live in the run's store (`<out>/_store`); files
@@ -42,16 +42,21 @@ export const keys = {
   },
 } as const;
 
+/**
+ * Files of a run's output folder. `out` is a URI (a local directory or an `s3://` prefix), so
+ * these are URIs too, read and written through `io/location`.
+ */
 export const files = {
-  store: (out: string) => join(out, '_store'),
-  stats: (out: string) => join(out, 'stats.json'),
-  plan: (out: string) => join(out, 'plan.json'),
-  documents: (out: string) => join(out, 'documents'),
-  quarantine: (out: string) => join(out, 'quarantine'),
-  /** Per-task logs of tasks run by a cluster scheduler (`sluice task` output). */
-  logs: (out: string) => join(out, 'logs'),
-  /** Scripts and submission records of the Slurm executor. */
-  slurm: (out: string) => join(out, 'slurm'),
+  store: (out: string) => joinUri(out, '_store'),
+  stats: (out: string) => joinUri(out, 'stats.json'),
+  plan: (out: string) => joinUri(out, 'plan.json'),
+  documents: (out: string) => joinUri(out, 'documents'),
+  quarantine: (out: string) => joinUri(out, 'quarantine'),
+  dropped: (out: string) => joinUri(out, 'dropped'),
+  /** Per-task logs of tasks run by a cluster scheduler (`sluice task` output); local paths only. */
+  logs: (out: string) => joinUri(out, 'logs'),
+  /** Scripts and submission records of the Slurm executor; local paths only. */
+  slurm: (out: string) => joinUri(out, 'slurm'),
 } as const;
 
 export function pad(n: number): string {

@@ -1,14 +1,14 @@
-import { join } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { writeFileAt } from '../../io/location/file-uri.ts';
+import { joinUri } from '../../storage/uri.ts';
 import { isEmptyDropLog, mergeDropLogs, type DropLog } from '../accounting/drop-log.ts';
-import { keys, pad } from '../state/layout.ts';
+import { files, keys, pad } from '../state/layout.ts';
 
 /** Blob key of one commit unit's drop log (committed with the unit's piece). */
 export const dropLogKey = (stage: string, partition: number, seq: number) => `${keys.task(stage, partition)}/dropped/${pad(seq)}.json`;
 
 /** The user-facing drop log of a task: `<out>/dropped/<stage>-<partition>.json`. */
-export const dropLogFile = (outDir: string, stage: string, partition: number) => join(outDir, 'dropped', `${stage}-${pad(partition)}.json`);
+export const dropLogFile = (outDir: string, stage: string, partition: number) => joinUri(files.dropped(outDir), `${stage}-${pad(partition)}.json`);
 
 export async function putUnitDropLog(store: BlobStore, stage: string, partition: number, seq: number, log: DropLog | undefined): Promise<void> {
   if (log && !isEmptyDropLog(log)) await store.put(dropLogKey(stage, partition, seq), new TextEncoder().encode(JSON.stringify(log)));
@@ -22,5 +22,5 @@ export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: 
     if (await store.has(key)) logs.push(JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as DropLog);
   }
   const merged = mergeDropLogs(logs);
-  if (!isEmptyDropLog(merged)) await writeFileAtomic(dropLogFile(outDir, stage, partition), JSON.stringify(merged) + '\n');
+  if (!isEmptyDropLog(merged)) await writeFileAt(dropLogFile(outDir, stage, partition), JSON.stringify(merged) + '\n');
 }

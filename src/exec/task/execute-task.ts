@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
@@ -10,7 +9,8 @@ import { files, keys, pad } from '../state/layout.ts';
 import { dedupMapOf } from '../dedup/map.ts';
 import { bucketingOf, splitByBucket } from '../shuffle/shuffle.ts';
 import { writeSinkPart } from '../../io/sinks.ts';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { writeFileAt } from '../../io/location/file-uri.ts';
+import { joinUri } from '../../storage/uri.ts';
 // Registers the `tokens` sink (token shards) with its finalizer.
 import '../../io/token-shards/sink.ts';
 import { stageById } from '../state/committed.ts';
@@ -189,7 +189,7 @@ async function finishTask(req: TaskRequest, store: BlobStore, ck: Checkpoint): P
   await writeTaskDropLog(store, req.outDir, req.stage, req.partition, ck.pieces.length);
   const q = await readQuarantine(store, req.stage, req.partition, ck);
   if (q.length) {
-    await writeFileAtomic(join(files.quarantine(req.outDir), `${req.stage}-${pad(req.partition)}.jsonl`), q);
+    await writeFileAt(joinUri(files.quarantine(req.outDir), `${req.stage}-${pad(req.partition)}.jsonl`), q);
   }
 }
 

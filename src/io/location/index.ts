@@ -3,3 +3,4 @@ export { LocalLocation } from './local-location.ts';
 export type { S3LocationOptions } from './s3-location.ts';
 export { openLocation, openFile } from './open-location.ts';
 export { readInputList, type InputListOptions } from './input-list.ts';
+export { writeFileAt, readBytesAt, readTextAt, statAt, deleteAt, listUnder, deleteTree } from './file-uri.ts';
