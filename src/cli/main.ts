@@ -28,6 +28,9 @@ export function buildProgram(): Command {
  * `SLUICE_DEBUG=1`) and set a non-zero exit code instead of throwing.
  */
 export async function main(argv: string[]): Promise<void> {
+  // The AWS SDK warns once per thread that its 2027 releases need Node 22: with a pool that is a
+  // screen of repeats on every s3:// run. The user can still turn it on by setting the variable.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {

@@ -21,6 +21,12 @@ export interface BlobManifest {
   key: string;
   size: number;
   chunks: ChunkRef[];
+  /**
+   * A small blob's bytes, base64, kept in the manifest instead of a chunk object (object stores
+   * only: one request per write and per read instead of two). `chunks` still holds its one
+   * chunk's hash and size, which every read verifies.
+   */
+  inline?: string;
 }
 
 /** What `gc` removed. */
@@ -98,4 +104,17 @@ export function checkKey(key: string): string {
     }
   }
   return key;
+}
+
+/**
+ * The blob's bytes, or undefined when none is committed under `key`: one lookup instead of `has`
+ * then `getBytes` (on object storage, a round trip saved per read of an optional blob).
+ */
+export async function getBytesIfAny(store: BlobStore, key: string): Promise<Uint8Array | undefined> {
+  try {
+    return await store.getBytes(key);
+  } catch (e) {
+    if (e instanceof BlobNotFoundError) return undefined;
+    throw e;
+  }
 }

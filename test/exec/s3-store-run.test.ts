@@ -69,6 +69,22 @@ describe.skipIf(!server)('a run with its store and output folder on S3', () => {
     expect(again.alreadyComplete).toBe(true);
   });
 
+  it('refuses another plan on that prefix, and --overwrite replaces it, deleting only the earlier run\'s objects', async () => {
+    const out = `s3://${bucket.name}/runs/b`;
+    await runStages(plan, { outDir: out, workers: 1 });
+    const other = (await planQuery(readJsonl(JSONL).filter(col('text').length().gt(100)).plan, { partitionBytes: 20_000 })).physical;
+    await expect(runStages(other, { outDir: out, workers: 1 })).rejects.toThrow(/holds a run of a different pipeline/);
+    const deleted: string[] = [];
+    const r = await runStages(other, { outDir: out, workers: 1, overwrite: true, onOverwrite: (p) => deleted.push(...p) });
+    expect(deleted).toEqual([`${out}/_store`, `${out}/dropped`, `${out}/plan.json`, `${out}/stats.json`]);
+    expect(r.stats.totals.documentsIn).toBe(40);
+    const manifests: string[] = [];
+    for await (const o of listObjects(bucket.connection, bucket.name, 'runs/b/_store/manifests/stages/')) manifests.push(o.key);
+    // Only the new plan's stage (one stage, no dedup) is left.
+    expect(manifests.every((k) => k.startsWith('runs/b/_store/manifests/stages/s0/'))).toBe(true);
+    expect(manifests.length).toBeGreaterThan(0);
+  });
+
   it('refuses an s3:// prefix that holds files but no run', async () => {
     const { uploadObject } = await import('../../src/storage/s3/index.ts');
     await uploadObject(bucket.connection, bucket.name, 'foreign/notes.txt', new TextEncoder().encode('not a run'));

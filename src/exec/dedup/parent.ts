@@ -3,7 +3,7 @@ import { fromIpc } from '../../arrow/ipc.ts';
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { Checkpoint } from '../state/checkpoint.ts';
-import { finalCheckpoint, limitCuts, stageById } from '../state/committed.ts';
+import { finalCheckpoints, limitCuts, stageById } from '../state/committed.ts';
 import { keys } from '../state/layout.ts';
 import { dedupKeys } from './layout.ts';
 
@@ -25,12 +25,13 @@ export async function parentLayout(plan: PhysicalPlan, stage: PhysicalStage, sto
   if (stage.input.kind !== 'wide') throw new Error(`stage ${stage.id} has no wide input`);
   const parent = stageById(plan, stage.input.stage);
   const cuts = await limitCuts(parent, store);
+  const all = await finalCheckpoints(store, parent);
   const checkpoints: Checkpoint[] = [];
   const counts: number[] = [];
   const offsets: number[] = [];
   let total = 0;
-  for (const p of parent.partitions) {
-    const ck = await finalCheckpoint(store, parent, p.index);
+  for (const [i, p] of parent.partitions.entries()) {
+    const ck = all[i]!;
     checkpoints.push(ck);
     const rows = Math.min(ck.pieces.reduce((n, x) => n + x.rows, 0), cuts[p.index]!);
     offsets.push(total);

@@ -2,7 +2,7 @@ import { decodeEdges, decodeRecords, encodeEdges } from '../../ops/dedup/codec.t
 import { ComponentMerger } from '../../ops/dedup/components.ts';
 import type { BandRecords, EdgeChunk } from '../../ops/dedup/lsh.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
+import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import { stageById } from '../state/committed.ts';
 import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
@@ -47,8 +47,9 @@ export async function bucketPhase(plan: PhysicalPlan, stageId: string, k: number
   for (const [p, ck] of layout.checkpoints.entries()) {
     for (const piece of ck.pieces) {
       const rk = dedupKeys.records(layout.parent.id, p, piece.seq, k);
-      if (piece.rows === 0 || !(await store.has(rk))) continue;
-      const r = decodeRecords(await store.getBytes(rk));
+      const bytes = piece.rows === 0 ? undefined : await getBytesIfAny(store, rk);
+      if (!bytes) continue;
+      const r = decodeRecords(bytes);
       const cut = layout.counts[p]!, offset = layout.offsets[p]!;
       let m = 0;
       for (let i = 0; i < r.length; i++) {
@@ -81,7 +82,8 @@ export async function mergePhase(plan: PhysicalPlan, stageId: string, store: Blo
   const stage = stageById(plan, stageId);
   if (dedupSpecOf(stage).strategy === 'substrings') return substringMergePhase(plan, stageId, store);
   const done = dedupKeys.merged(stageId);
-  if (await store.has(done)) return JSON.parse(new TextDecoder().decode(await store.getBytes(done))) as MergeSummary;
+  const committed = await getBytesIfAny(store, done);
+  if (committed) return JSON.parse(new TextDecoder().decode(committed)) as MergeSummary;
   const t0 = threadCpuMs();
   const layout = await parentLayout(plan, stage, store);
   const newest = isUrlNewest(dedupSpecOf(stage));

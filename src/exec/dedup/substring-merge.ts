@@ -3,7 +3,7 @@ import { sortPairs } from '../../ops/dedup/substrings-duplicates.ts';
 import { encodeSpans, spansOf } from '../../ops/dedup/substrings-spans.ts';
 import { bytesToWords, wordsToBytes } from '../../ops/dedup/substrings-records.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
+import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import { stageById } from '../state/committed.ts';
 import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
@@ -31,7 +31,8 @@ export interface SubstringMergeSummary {
  */
 export async function substringMergePhase(plan: PhysicalPlan, stageId: string, store: BlobStore): Promise<SubstringMergeSummary> {
   const done = dedupKeys.merged(stageId);
-  if (await store.has(done)) return JSON.parse(new TextDecoder().decode(await store.getBytes(done))) as SubstringMergeSummary;
+  const committed = await getBytesIfAny(store, done);
+  if (committed) return JSON.parse(new TextDecoder().decode(committed)) as SubstringMergeSummary;
   const stage = stageById(plan, stageId);
   const o = SubstringDedupOptions.parse(dedupSpecOf(stage).options);
   const layout = await parentLayout(plan, stage, store);
@@ -46,7 +47,8 @@ export async function substringMergePhase(plan: PhysicalPlan, stageId: string, s
     for (const [k, count] of passes.entries()) {
       for (let pass = 0; pass < count; pass++) {
         const key = dedupKeys.hits(stageId, k, pass, p);
-        if (await store.has(key)) parts.push(bytesToWords(await store.getBytes(key), 2, `cut windows ${key}`));
+        const bytes = await getBytesIfAny(store, key);
+        if (bytes) parts.push(bytesToWords(bytes, 2, `cut windows ${key}`));
       }
     }
     const all = new Uint32Array(parts.reduce((s, x) => s + x.length, 0));

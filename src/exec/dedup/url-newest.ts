@@ -9,7 +9,7 @@ import { UrlDedupOptions } from '../../ops/dedup/specs.ts';
 import { bytesToWords, wordsToBytes } from '../../ops/dedup/substrings-records.ts';
 import type { DedupSpec } from '../../plan/logical-plan.ts';
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
+import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import { stageById } from '../state/committed.ts';
 import { testKillHook } from '../state/test-hooks.ts';
 import { dedupKeys } from './layout.ts';
@@ -70,8 +70,9 @@ export async function urlNewestBucket(plan: PhysicalPlan, stageId: string, k: nu
   for (const [p, ck] of layout.checkpoints.entries()) {
     for (const piece of ck.pieces) {
       const key = dedupKeys.records(layout.parent.id, p, piece.seq, k);
-      if (piece.rows === 0 || !(await store.has(key))) continue;
-      const w = bytesToWords(await store.getBytes(key), WORDS, `url records ${key}`);
+      const bytes = piece.rows === 0 ? undefined : await getBytesIfAny(store, key);
+      if (!bytes) continue;
+      const w = bytesToWords(bytes, WORDS, `url records ${key}`);
       for (let i = 0; i < w.length; i += WORDS) {
         if (w[i + 2]! < layout.counts[p]!) recs.push(w[i]!, w[i + 1]!, w[i + 2]! + layout.offsets[p]!, w[i + 3]!);
       }

@@ -7,7 +7,7 @@ import { readTextAt } from '../../io/location/file-uri.ts';
 import type { RunStats } from '../accounting/counters.ts';
 import type { RunSettings } from '../graph/plan-file.ts';
 import { buildTaskGraph, type TaskGraph } from '../graph/task-graph.ts';
-import { isCommitted } from '../graph/task-state.ts';
+import { committedIds } from '../graph/task-state.ts';
 import type { TaskExecutor } from '../pool/executor.ts';
 import { threadPoolExecutor } from '../pool/thread-pool-executor.ts';
 import { planFingerprint } from '../state/fingerprint.ts';
@@ -141,10 +141,7 @@ async function completedStats(outDir: string, fingerprint: string): Promise<RunS
 /** Committed tasks per group, for the message of an interrupted run. */
 async function committedTasks(store: BlobStore, graph: TaskGraph): Promise<StageProgress[]> {
   const out: StageProgress[] = [];
-  for (const g of graph.groups) {
-    let committed = 0;
-    for (const id of g.tasks) if (await isCommitted(store, graph.tasks.find((t) => t.id === id)!)) committed++;
-    out.push({ stage: g.id, committed, tasks: g.tasks.length });
-  }
+  const done = await committedIds(store, graph.tasks);
+  for (const g of graph.groups) out.push({ stage: g.id, committed: g.tasks.filter((id) => done.has(id)).length, tasks: g.tasks.length });
   return out;
 }

@@ -1,6 +1,6 @@
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
-import type { BlobStore } from '../../storage/blob-store.ts';
-import { finalCheckpoint } from '../state/committed.ts';
+import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
+import { finalCheckpoints } from '../state/committed.ts';
 import { addCounters, addOverheads, checkInvariant, emptyCounters, type Overheads, type RunStats, type StepCounters, type StepStats } from '../accounting/counters.ts';
 import { dedupKeys } from '../dedup/layout.ts';
 import { bandPartitionsOf } from '../dedup/strategy.ts';
@@ -28,8 +28,7 @@ export async function collectStats(store: BlobStore, plan: PhysicalPlan, fingerp
   for (const stage of plan.stages) {
     let sum: StepCounters[] = [];
     let stageOverheads = await dedupPhaseCost(store, stage);
-    for (const p of stage.partitions) {
-      const ck = await finalCheckpoint(store, stage, p.index);
+    for (const ck of await finalCheckpoints(store, stage)) {
       stageOverheads = addOverheads(stageOverheads, ck.overheadMs);
       // A task whose input was empty (every upstream document dropped) ran no unit and has no counters.
       if (!ck.counters.length) continue;
@@ -97,8 +96,8 @@ function limitStep(documentsIn: number, documentsOut: number): StepCounters {
  */
 async function passThrough(store: BlobStore, stage: PhysicalStage): Promise<StepCounters> {
   const c = emptyCounters(stage.input.kind === 'wide' ? stage.input.wide.kind : 'union');
-  for (const p of stage.partitions) {
-    const rows = (await finalCheckpoint(store, stage, p.index)).pieces.reduce((n, x) => n + x.rows, 0);
+  for (const ck of await finalCheckpoints(store, stage)) {
+    const rows = ck.pieces.reduce((n, x) => n + x.rows, 0);
     c.documentsIn += rows;
     c.documentsOut += rows;
   }
@@ -115,8 +114,10 @@ function parentsOf(stage: PhysicalStage): string[] {
 async function dedupPhaseCost(store: BlobStore, stage: PhysicalStage): Promise<Overheads> {
   if (stage.input.kind !== 'wide' || stage.input.wide.kind !== 'dedup') return {};
   const out: Overheads = {};
-  const json = async <T>(key: string): Promise<T | undefined> =>
-    (await store.has(key)) ? JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as T : undefined;
+  const json = async <T>(key: string): Promise<T | undefined> => {
+    const bytes = await getBytesIfAny(store, key);
+    return bytes && JSON.parse(new TextDecoder().decode(bytes)) as T;
+  };
   for (let k = 0; k < bandPartitionsOf(stage); k++) {
     const cost = await json<{ cpuMs: number }>(dedupKeys.bucketCost(stage.id, k));
     if (cost) out['dedup bucket'] = (out['dedup bucket'] ?? 0) + cost.cpuMs;

@@ -6,7 +6,7 @@ import { readCheckpoint } from '../state/checkpoint.ts';
 import { keys } from '../state/layout.ts';
 import { readPlanFile, type PlanFile } from '../graph/plan-file.ts';
 import { expandAfter, type GraphTask, type TaskGraph } from '../graph/task-graph.ts';
-import { isCommitted, readAttempt, readFailure } from '../graph/task-state.ts';
+import { committedIds, readAttempt, readFailure } from '../graph/task-state.ts';
 import type { RunManifest } from './claim-output.ts';
 
 export type TaskState = 'committed' | 'running' | 'failed' | 'pending';
@@ -45,8 +45,7 @@ export async function runStatus(outDir: string, scheduler?: (tasks: GraphTask[],
   const file = await readPlanFile(outDir);
   const store = await openRunStore(outDir, file.settings.chunkSize);
   const graph: TaskGraph = { tasks: file.tasks, groups: file.groups };
-  const committed = new Set<string>();
-  for (const t of graph.tasks) if (await isCommitted(store, t)) committed.add(t.id);
+  const committed = await committedIds(store, graph.tasks);
   const open = graph.tasks.filter((t) => !committed.has(t.id));
   const views = scheduler && open.length ? await scheduler(open, file) : new Map<string, SchedulerView>();
   const states = new Map<string, TaskState>();

@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { RunStats } from '../accounting/counters.ts';
-import { isCommitted, recordAttempt, recordFailure, thisAttempt } from '../graph/task-state.ts';
+import { committedIds, recordAttempt, recordFailure, thisAttempt } from '../graph/task-state.ts';
 import type { GraphTask, TaskGraph, TaskGroup } from '../graph/task-graph.ts';
 import { throwIfStopped } from './interrupted.ts';
 import { runGraphTask, type GraphTaskContext } from './run-graph-task.ts';
@@ -22,8 +22,8 @@ export async function scheduleGraph(ctx: GraphTaskContext, graph: TaskGraph): Pr
   for (const group of graph.groups) {
     throwIfStopped(ctx.stop);
     const members = group.tasks.map((id) => graph.tasks.find((t) => t.id === id)!);
-    const pending: GraphTask[] = [];
-    for (const t of members) if (!(await isCommitted(ctx.store, t))) pending.push(t);
+    const done = await committedIds(ctx.store, members);
+    const pending = members.filter((t) => !done.has(t.id));
     const progress = groupProgress(ctx, group, members[0]!);
     progress.started(members.length, members.length - pending.length);
     let next = 0;

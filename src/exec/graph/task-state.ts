@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { BlobStore } from '../../storage/blob-store.ts';
+import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import { dedupKeys } from '../dedup/layout.ts';
 import { keys } from '../state/layout.ts';
 import type { GraphTask } from './task-graph.ts';
@@ -31,6 +31,20 @@ export function isCommitted(store: BlobStore, task: GraphTask): Promise<boolean>
   }
 }
 
+/** Commit checks in flight at once: on object storage each is a round trip. */
+const CHECKS_IN_FLIGHT = 16;
+
+/** Which of `tasks` are committed, checked {@link CHECKS_IN_FLIGHT} at a time; the ids of those that are. */
+export async function committedIds(store: BlobStore, tasks: readonly GraphTask[]): Promise<Set<string>> {
+  const done = new Set<string>();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < tasks.length; i = next++) if (await isCommitted(store, tasks[i]!)) done.add(tasks[i]!.id);
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECKS_IN_FLIGHT, tasks.length) }, worker));
+  return done;
+}
+
 /** This process, as recorded in attempts and failures. */
 export function thisAttempt(extra: { log?: string; job?: string } = {}): TaskAttempt {
   return { host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), ...extra };
@@ -54,8 +68,8 @@ export function readFailure(store: BlobStore, taskId: string): Promise<TaskFailu
 }
 
 async function readJson<T>(store: BlobStore, key: string): Promise<T | undefined> {
-  if (!(await store.has(key))) return undefined;
-  return JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as T;
+  const bytes = await getBytesIfAny(store, key);
+  return bytes && JSON.parse(new TextDecoder().decode(bytes)) as T;
 }
 
 function json(value: unknown): Uint8Array {

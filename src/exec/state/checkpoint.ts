@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../storage/blob-store.ts';
+import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import type { Overheads, StepCounters } from '../accounting/counters.ts';
 
 /** One committed piece of a task's output: the outputs of one input batch. */
@@ -33,8 +33,9 @@ export interface Checkpoint {
 }
 
 export async function readCheckpoint(store: BlobStore, key: string): Promise<Checkpoint | undefined> {
-  if (!(await store.has(key))) return undefined;
-  const ck = JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as Checkpoint;
+  const bytes = await getBytesIfAny(store, key);
+  if (!bytes) return undefined;
+  const ck = JSON.parse(new TextDecoder().decode(bytes)) as Checkpoint;
   if (ck.format !== 'sluice-checkpoint/1') throw new Error(`checkpoint ${key} has an unknown format`);
   return ck;
 }

@@ -8,14 +8,11 @@ import { keys } from './layout.ts';
  * output in partition order. Without a limit every partition is kept whole.
  */
 export async function limitCuts(stage: PhysicalStage, store: BlobStore): Promise<number[]> {
+  if (stage.limit === undefined) return stage.partitions.map(() => Infinity);
   const cuts: number[] = [];
-  let remaining = stage.limit ?? Infinity;
-  for (const p of stage.partitions) {
-    if (stage.limit === undefined) {
-      cuts.push(Infinity);
-      continue;
-    }
-    const rows = (await finalCheckpoint(store, stage, p.index)).pieces.reduce((n, x) => n + x.rows, 0);
+  let remaining = stage.limit;
+  for (const ck of await finalCheckpoints(store, stage)) {
+    const rows = ck.pieces.reduce((n, x) => n + x.rows, 0);
     const keep = Math.min(rows, remaining);
     cuts.push(keep);
     remaining -= keep;
@@ -28,6 +25,24 @@ export async function finalCheckpoint(store: BlobStore, stage: PhysicalStage, pa
   const ck = await readCheckpoint(store, keys.committed(stage.id, partition));
   if (!ck) throw new Error(`stage ${stage.id} task ${partition} is not committed yet; run that stage first`);
   return ck;
+}
+
+/** Final checkpoints read at once per stage: on object storage each is a round trip. */
+const CHECKPOINTS_IN_FLIGHT = 16;
+
+/**
+ * The final checkpoints of all of a stage's tasks, in partition order. A task reading a shuffle
+ * or a dedup needs every parent's, so they are read {@link CHECKPOINTS_IN_FLIGHT} at a time
+ * rather than one round trip after another.
+ */
+export async function finalCheckpoints(store: BlobStore, stage: PhysicalStage): Promise<Checkpoint[]> {
+  const out: Checkpoint[] = new Array<Checkpoint>(stage.partitions.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < stage.partitions.length; i = next++) out[i] = await finalCheckpoint(store, stage, stage.partitions[i]!.index);
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECKPOINTS_IN_FLIGHT, stage.partitions.length) }, worker));
+  return out;
 }
 
 /** Whether the task's final checkpoint is committed. */

@@ -1,4 +1,4 @@
-import type { BlobStore } from '../../storage/blob-store.ts';
+import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import { writeFileAt } from '../../io/location/file-uri.ts';
 import { joinUri } from '../../storage/uri.ts';
 import { isEmptyDropLog, mergeDropLogs, type DropLog } from '../accounting/drop-log.ts';
@@ -19,7 +19,8 @@ export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: 
   const logs: DropLog[] = [];
   for (let seq = 0; seq < units; seq++) {
     const key = dropLogKey(stage, partition, seq);
-    if (await store.has(key)) logs.push(JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as DropLog);
+    const bytes = await getBytesIfAny(store, key);
+    if (bytes) logs.push(JSON.parse(new TextDecoder().decode(bytes)) as DropLog);
   }
   const merged = mergeDropLogs(logs);
   if (!isEmptyDropLog(merged)) await writeFileAt(dropLogFile(outDir, stage, partition), JSON.stringify(merged) + '\n');

@@ -2,7 +2,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { PartitionSpec, PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import type { Checkpoint } from '../state/checkpoint.ts';
-import { finalCheckpoint, limitCuts, stageById } from '../state/committed.ts';
+import { finalCheckpoint, finalCheckpoints, limitCuts, stageById } from '../state/committed.ts';
 import { fromIpc } from '../../arrow/ipc.ts';
 import { keys } from '../state/layout.ts';
 import { readDedupInput } from '../dedup/input.ts';
@@ -30,8 +30,9 @@ export async function* readStageInput(plan: PhysicalPlan, stage: PhysicalStage, 
   const parent = stageById(plan, input.stage);
   const bucketing = bucketingOf(plan, parent);
   if (bucketing) {
-    for (const p of parent.partitions) {
-      const ck = await finalCheckpoint(store, parent, p.index);
+    const checkpoints = await finalCheckpoints(store, parent);
+    for (const [i, p] of parent.partitions.entries()) {
+      const ck = checkpoints[i]!;
       for (const piece of ck.pieces) {
         if ((piece.buckets?.[partition.index] ?? 0) === 0) continue;
         yield* fromIpc(await store.getBytes(keys.piece(parent.id, p.index, piece.seq, partition.index)));
@@ -43,9 +44,9 @@ export async function* readStageInput(plan: PhysicalPlan, stage: PhysicalStage, 
   const wide = input.wide;
   const hook = wide.kind === 'limit' ? undefined : hookFor(wide);
   let remaining = wide.kind === 'limit' ? wide.n : Infinity;
-  for (const p of parent.partitions) {
-    const ck = await finalCheckpoint(store, parent, p.index);
-    for await (const b of readWhole(store, parent, p.index, ck, cuts[p.index])) {
+  const checkpoints = await finalCheckpoints(store, parent);
+  for (const [i, p] of parent.partitions.entries()) {
+    for await (const b of readWhole(store, parent, p.index, checkpoints[i]!, cuts[p.index])) {
       if (remaining <= 0) return;
       const batch = b.numRows > remaining ? b.slice(0, remaining) : b;
       remaining -= batch.numRows;

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { isS3Uri, localPath, type BlobData } from '../../storage/index.ts';
+import { isS3Uri, localPath, parseS3Uri, type BlobData } from '../../storage/index.ts';
 import { openFile, openLocation } from './open-location.ts';
 import type { LocationEntry, LocationStat } from './location.ts';
 
@@ -54,6 +54,10 @@ export async function listUnder(dirUri: string): Promise<LocationEntry[]> {
 export async function deleteTree(dirUri: string): Promise<void> {
   // Locally one recursive remove, instead of a stat and an unlink per file of a big store.
   if (!isS3Uri(dirUri)) return rm(localPath(dirUri), { recursive: true, force: true });
-  for (const e of await listUnder(dirUri)) await deleteAt(e.uri);
-  await deleteAt(dirUri).catch(() => {});
+  const { bucket } = parseS3Uri(dirUri);
+  const keys = (await listUnder(dirUri)).map((e) => parseS3Uri(e.uri).key);
+  const { defaultS3Connection, deleteObjects } = await import('../../storage/s3/index.ts');
+  // DeleteObjects takes up to 1,000 keys per request.
+  await deleteObjects(defaultS3Connection(), bucket, keys);
+  await deleteAt(dirUri);
 }
