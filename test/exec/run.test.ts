@@ -232,7 +232,7 @@ describe('sluice run, two stages (shuffle, global limit)', () => {
     }
     for (const id of ['s1.0', 's1.1', 's1.2', 'finalize']) expect(sluice(['task', out, id]).status).toBe(0);
     expect(await digest(out)).toEqual(baseline);
-  });
+  }, 180_000);
 
   it('SIGKILL in the second stage, then resume, equals the uninterrupted run', async () => {
     const out = join(tmp, 'two-kill');

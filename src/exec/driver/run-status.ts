@@ -48,6 +48,9 @@ export async function runStatus(outDir: string, scheduler?: (tasks: GraphTask[],
   const committed = await committedIds(store, graph.tasks);
   const open = graph.tasks.filter((t) => !committed.has(t.id));
   const views = scheduler && open.length ? await scheduler(open, file) : new Map<string, SchedulerView>();
+  // A job seen ended may have committed between the snapshot above and the scheduler's answer:
+  // asked again, so a task that just finished is not reported as ended without committing.
+  for (const id of await committedIds(store, open.filter((t) => views.get(t.id)?.state === 'ended'))) committed.add(id);
   const states = new Map<string, TaskState>();
   const failed: RunStatus['failed'] = [];
   const blocked: RunStatus['blocked'] = [];
