@@ -17,10 +17,10 @@ export interface ChangedInput {
   now?: InputFile;
 }
 
-/** Every file the plan's scan stages read, once each, sorted. */
+/** Every file the plan's scan stages read (coalesced partitions' splits included), once each, sorted. */
 export function inputFilesOf(plan: PhysicalPlan, partitions?: readonly PartitionSpec[]): string[] {
   const all = partitions ?? plan.stages.filter((s) => s.input.kind === 'scan').flatMap((s) => s.partitions);
-  return [...new Set(all.map((p) => p.file).filter((f): f is string => f !== undefined))].sort();
+  return [...new Set(all.flatMap((p) => p.inputs ?? [p]).map((p) => p.file).filter((f): f is string => f !== undefined))].sort();
 }
 
 /**

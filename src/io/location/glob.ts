@@ -3,7 +3,10 @@
  * matched against the pattern in memory. The subset fast-glob users write: `*` (any characters but
  * `/`), `?` (one character but `/`), `**` as a whole segment (any number of segments), `{a,b}`
  * (alternatives, nestable), `[abc]` / `[!abc]` / `[^abc]` (character classes) and `\` escapes.
- * As fast-glob does by default, wildcards do not match a segment starting with `.`.
+ * As fast-glob does by default, wildcards do not match a segment starting with `.`. Not supported:
+ * extglobs (`+(…)`, `!(…)`) and regex groups; parentheses are literal here, so escape them
+ * (`\(`) for a pattern that means the same to both (`test/io/location/glob.test.ts` checks this
+ * translation against fast-glob on one tree).
  */
 export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${translate(pattern)}$`, 'u');
