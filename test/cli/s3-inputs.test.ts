@@ -6,7 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putObjectBytes } from '../../src/storage/s3/index.ts';
 import { NO_S3, findS3Server, useTestBucket } from '../helpers/s3.ts';
-import { uploadDirectory } from '../helpers/s3-inputs.ts';
+import { rowsOf, uploadDirectory } from '../helpers/s3-inputs.ts';
+import { readParquet } from '../../src/dataframe/read.ts';
+import { executePlan } from '../../src/exec/driver/collect.ts';
 
 // Runs dist/ (`npm run build` after changing src).
 const ROOT = resolve('.');
@@ -72,6 +74,19 @@ describe.runIf(server)('sluice with s3:// inputs', () => {
     expect(inputs.map((i) => i.size)).toEqual(NAMES.map((n) => statSync(join(WARC, n)).size));
     for (const i of inputs) expect(i.mtimeMs).toBeGreaterThan(Date.parse('2020-01-01'));
   });
+
+  it('sluice run from an s3:// --input, split into many tasks on worker threads, writes the documents of the local run', async () => {
+    const outs = { s3: join(tmp, 'run-s3'), local: join(tmp, 'run-local') };
+    for (const [kind, input] of [['s3', `s3://${bucket.name}/crawl/warc/`], ['local', WARC]] as const) {
+      const r = sluice(['run', 'test/cli/pipelines/warc-pages.ts', '--input', input, '--output', outs[kind], '--task-bytes', '60000', '--workers', '2']);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const documents = async (out: string) => rowsOf((await executePlan(readParquet(join(out, 'documents')).plan)).table);
+    const [there, here] = [await documents(outs.s3), await documents(outs.local)];
+    expect(there.length).toBeGreaterThan(50);
+    expect(there).toEqual(here);
+    expect(readdirSync(join(outs.s3, 'documents')).length).toBeGreaterThan(5);
+  }, 180_000);
 
   it('--input-list (gzip, keys relative to --input-prefix) plans the listed objects in list order', async () => {
     const keys = NAMES.filter((n) => n.startsWith('wget-') || n.startsWith('cc-')).reverse().map((n) => `crawl/warc/${n}`);
