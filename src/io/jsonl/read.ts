@@ -194,6 +194,9 @@ export const jsonlReader: SourceReader = {
         }
         if (!past) splitter.end(onLine);
       } catch (e) {
+        // A request that failed after its retries fails the task (which the driver retries); only
+        // bytes that do not decompress are a bad record of the object.
+        if (isRemoteInput(file) && !String((e as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw e;
         bad.push({ file, pos: splitter.position, reason: `unreadable ${gz ? 'gzip stream' : 'file'}: ${(e as Error).message}` });
       }
       yield* flush();

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonl, readParquet, readWarc } from '../../../src/dataframe/read.ts';
 import { executePlan } from '../../../src/exec/driver/collect.ts';
+import { putObjectBytes } from '../../../src/storage/s3/index.ts';
 import { faultsByKind, startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
 import { NO_S3, findS3Server, useTestBucket } from '../../helpers/s3.ts';
 import { rowsOf, uploadDirectory, useServerEnvironment } from '../../helpers/s3-inputs.ts';
@@ -28,7 +30,11 @@ beforeAll(async () => {
     { method: 'GET', match: DATA, nth: [13], fault: 'throttle-429' },
     { method: 'HEAD', match: DATA, nth: [3, 9], fault: 'slowdown' },
     { method: 'GET', match: /list-type=2/, nth: [1], fault: 'slowdown' },
+    // Planning this object reads its gzip magic and a schema sample (2 GETs), the task its magic (1):
+    // from the task's range read on, every request fails.
+    { method: 'GET', match: /\/broken\//, nth: Array.from({ length: 60 }, (_, i) => i + 4), fault: 'internal-error' },
   ]));
+  await putObjectBytes(bucket.connection, bucket.name, 'broken/dolma-40.jsonl', await readFile(resolve('fixtures/jsonl/dolma-40.jsonl')));
   useServerEnvironment(server, proxy.endpoint);
   s3 = `s3://${bucket.name}`;
 }, 60_000);
@@ -52,4 +58,10 @@ describe.runIf(server)('s3:// reads under injected faults', () => {
     expect(new Set(faults)).toEqual(new Set(['slowdown', 'drop', 'drop-mid-response', 'internal-error', 'throttle-429']));
     expect(faults.length).toBeGreaterThanOrEqual(12);
   }, 180_000);
+
+  it('a read that fails after all its retries fails the task instead of quarantining the rest of the object', async () => {
+    const uri = `${s3}/broken/dolma-40.jsonl`;
+    await expect(executePlan(readJsonl(uri).plan, { partitionBytes: 1 << 20 }))
+      .rejects.toThrow(new RegExp(`task s0/0 \\(${uri}.*failed after 1 attempts: S3 GetObject ${uri} failed after 8 attempts: .*InternalError`));
+  }, 120_000);
 });
