@@ -9,7 +9,7 @@ import { listInputs, statInput } from './location/input-file.ts';
  * analyzed (readers' `read.*` calls are synchronous and cannot list): a prefix ending in `/` (or a
  * key that is no object but has objects under it) lists to the objects matching the format's
  * directory patterns; a key with glob syntax lists its literal leading part and matches the rest;
- * any other key must be an object. Each entry expands in place, a listing in UTF-8 byte order (S3's
+ * any other key must be an object (HeadObjects sent concurrently). Each entry expands in place, a listing in UTF-8 byte order (S3's
  * own), and an object named twice is read once, where it first appears. A missing object, a prefix
  * without matching objects or a pattern matching nothing is an error naming it. Local entries
  * (already resolved when the frame was built) pass through; without `s3://` entries the same array
@@ -17,9 +17,14 @@ import { listInputs, statInput } from './location/input-file.ts';
  */
 export async function resolveRemoteInputs(format: SourceSpec['format'], paths: string[]): Promise<string[]> {
   if (format === 'records' || !paths.some(isS3Uri)) return paths;
+  // Objects named one by one (an input list can name 100,000) are checked concurrently; the
+  // connection bounds the requests in flight.
+  const named = paths.filter((p) => isS3Uri(p) && !isGlob(parseS3Uri(p).key) && !p.endsWith('/') && parseS3Uri(p).key !== '');
+  const exists = new Map(await Promise.all(named.map(async (p) => [p, (await statInput(p)) !== undefined] as const)));
   const out = new Set<string>();
   for (const entry of paths) {
     if (!isS3Uri(entry)) { out.add(entry); continue; }
+    if (exists.get(entry)) { out.add(entry); continue; }
     for (const uri of await expandEntry(entry, format)) out.add(uri);
   }
   return [...out];
@@ -33,7 +38,6 @@ async function expandEntry(entry: string, format: Exclude<SourceSpec['format'], 
     return matching(`${root}${base}`, [rest], entry, `${format} objects`);
   }
   if (key === '' || key.endsWith('/')) return matching(entry, DIRECTORY_PATTERNS[format], entry, `${format} objects`);
-  if (await statInput(entry)) return [entry];
   const under = await listInputs(`${entry}/`);
   if (under.length > 0) return matching(`${entry}/`, DIRECTORY_PATTERNS[format], entry, `${format} objects`);
   throw new Error(`input not found: ${entry} (no such object, and no objects under ${entry}/)`);

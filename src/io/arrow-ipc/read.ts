@@ -14,7 +14,7 @@ import type { ReadItem, SourceReader } from '../source.ts';
  */
 async function* batchesOf(path: string): AsyncGenerator<RecordBatch, void, undefined> {
   if (isRemoteInput(path)) {
-    const reader = await RecordBatchReader.from(await readInputBytes(path, 0, await inputSize(path)));
+    const reader = await RecordBatchReader.from(await readInputBytes(path, 0, await inputSize(path, { fresh: true })));
     await reader.open();
     for await (const b of reader) yield b;
     return;

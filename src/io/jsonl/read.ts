@@ -22,9 +22,10 @@ const SAMPLE_READ: InputReadOptions = { windowSize: 1 << 20, readAhead: 1 };
 /** Bytes per ranged GET when looking for a line start in an `s3://` object. */
 const LINE_PROBE = 64 * 1024;
 
-async function isGzip(path: string): Promise<boolean> {
+/** Whether a file starts with the gzip magic; `fresh` (a task's read) stats an `s3://` object now rather than from planning's listing. */
+async function isGzip(path: string, fresh = false): Promise<boolean> {
   if (isRemoteInput(path)) {
-    if ((await inputSize(path)) < 2) return false;
+    if ((await inputSize(path, { fresh })) < 2) return false;
     const head = await readInputBytes(path, 0, 2);
     return head[0] === 0x1f && head[1] === 0x8b;
   }
@@ -151,7 +152,7 @@ export const jsonlReader: SourceReader = {
     const fields: FieldSpec[] = spec.schema ?? (await jsonlReader.inspect(spec)) ?? [];
     const wanted = checkColumns(request.columns, fields.map((f) => f.name), `jsonl ${file}`);
     const outFields = fields.filter((f) => wanted.includes(f.name));
-    const gz = await isGzip(file);
+    const gz = await isGzip(file, true);
     const start = gz ? 0 : partition.start ?? 0;
     const end = gz ? Infinity : partition.end ?? Infinity;
     // Starting one byte early makes the first "line" the remainder of a line that began before

@@ -20,11 +20,18 @@ export function isRemoteInput(uri: string): boolean {
 }
 
 /**
- * What the listings of this process found, by URI. Planning lists a prefix once and then needs
- * each object's size several times (checking it exists, splitting it, recording the run's
- * inputs); answering from the listing saves a HeadObject per object per use.
+ * What listings and HeadObjects found since the last {@link forgetInputStats}, by URI. Planning
+ * lists a prefix once and then needs each object's size several times (checking it exists,
+ * splitting it); answering from the listing saves a HeadObject per object per use. The planner
+ * forgets them when a planning ends, so a later planning in the same process sees objects as
+ * they are then.
  */
 const listed = new Map<string, LocationStat>();
+
+/** Forgets the stats {@link statInput} answers from (the end of one planning). */
+export function forgetInputStats(): void {
+  listed.clear();
+}
 
 /**
  * Every file under a location (`s3://bucket/prefix/` or a local directory), sorted in UTF-8 byte
@@ -36,23 +43,31 @@ export async function listInputs(uri: string): Promise<LocationEntry[]> {
   return entries;
 }
 
+/** Whether a stat may be answered from what this planning already found (default), or must ask now. */
+export interface StatOptions {
+  /**
+   * Ask the file system or server now, and remember nothing: what a task reads and the
+   * changed-input check must see the object as it is when they run.
+   */
+  fresh?: boolean;
+}
+
 /**
  * Size and modification time of an input file or object, or undefined when it does not exist.
- * An object this process listed is answered from the listing unless `fresh` (the changed-input
- * check must see the object as it is now).
+ * While planning, an object listed or stat'ed before is answered from memory (see `listed`).
  */
-export async function statInput(uri: string, options: { fresh?: boolean } = {}): Promise<LocationStat | undefined> {
+export async function statInput(uri: string, options: StatOptions = {}): Promise<LocationStat | undefined> {
   const known = options.fresh ? undefined : listed.get(uri);
   if (known) return known;
   const { location, path } = await openFile(uri);
   const st = await location.stat(path);
-  if (st && isS3Uri(uri)) listed.set(uri, st);
+  if (st && isS3Uri(uri) && !options.fresh) listed.set(uri, st);
   return st;
 }
 
 /** The size of an input; a missing one is an error naming it. */
-export async function inputSize(uri: string): Promise<number> {
-  const st = await statInput(uri);
+export async function inputSize(uri: string, options: StatOptions = {}): Promise<number> {
+  const st = await statInput(uri, options);
   if (!st) throw new Error(`input not found: ${uri}`);
   return st.size;
 }

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isRemoteInput, readInputBytes, statInput } from '../location/input-file.ts';
+import { isRemoteInput, readInputBytes, statInput, type StatOptions } from '../location/input-file.ts';
 
 /**
  * A minimal reader for the Parquet footer (Thrift compact protocol), because parquet-wasm 0.8 does
@@ -148,11 +148,12 @@ const REMOTE_TAIL = 64 * 1024;
 
 /**
  * {@link readParquetFooter} for a local file or an `s3://` object, whose footer is fetched with
- * ranged GETs of its tail (cached per URI, size and LastModified, like local footers).
+ * ranged GETs of its tail (cached per URI, size and LastModified, like local footers); `fresh`
+ * for a task's read, which must see the object as it is now.
  */
-export async function parquetFooter(path: string): Promise<ParquetFooter> {
+export async function parquetFooter(path: string, options: StatOptions = {}): Promise<ParquetFooter> {
   if (!isRemoteInput(path)) return readParquetFooter(path);
-  const st = await statInput(path);
+  const st = await statInput(path, options);
   if (!st) throw new Error(`input not found: ${path}`);
   const { size } = st;
   const key = `${path}\u0000${size}\u0000${st.lastModified.getTime()}`;

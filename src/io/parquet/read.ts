@@ -90,8 +90,8 @@ interface SharedFile { pf: pw.ParquetFile; close(): void; schema: Schema; users:
 const shared = new Map<string, Promise<SharedFile>>();
 const MAX_OPEN_FILES = 4;
 
-async function acquire(path: string): Promise<{ file: SharedFile; release(): void }> {
-  const { size, mtimeMs } = await fileVersion(path);
+async function acquire(path: string, fresh = false): Promise<{ file: SharedFile; release(): void }> {
+  const { size, mtimeMs } = await fileVersion(path, fresh);
   const key = `${path}\u0000${size}\u0000${mtimeMs}`;
   let entry = shared.get(key);
   if (!entry) {
@@ -114,9 +114,9 @@ async function acquire(path: string): Promise<{ file: SharedFile; release(): voi
 }
 
 /** Size and modification time of a local file or `s3://` object (HeadObject), which key the shared open files. */
-async function fileVersion(path: string): Promise<{ size: number; mtimeMs: number }> {
+async function fileVersion(path: string, fresh: boolean): Promise<{ size: number; mtimeMs: number }> {
   if (!isRemoteInput(path)) return statSync(path);
-  const st = await statInput(path);
+  const st = await statInput(path, { fresh });
   if (!st) throw new Error(`input not found: ${path}`);
   return { size: st.size, mtimeMs: st.lastModified.getTime() };
 }
@@ -187,9 +187,9 @@ export const parquetReader: SourceReader = {
     const file = partition.file ?? spec.paths[partition.fileIndex ?? 0];
     const fileIndex = partition.fileIndex ?? spec.paths.indexOf(file ?? '');
     if (!file || fileIndex < 0) throw new Error(`parquet partition ${partition.index} names no input file`);
-    const footer = await parquetFooter(file);
+    const footer = await parquetFooter(file, { fresh: true });
     const groups = partition.rowGroups ?? footer.rowGroups.map((_, i) => i);
-    const { file: handle, release } = await acquire(file);
+    const { file: handle, release } = await acquire(file, true);
     const { pf } = handle;
     try {
       const available = handle.schema.fields.map((f) => f.name);

@@ -133,7 +133,7 @@ async function isGzipObject(uri: string, size: number): Promise<boolean> {
  * fetched beyond it. Record blocks are views valid until the next item.
  */
 export async function* frameRemoteWarc(uri: string, start: number, end: number, limits: FramingLimits): AsyncGenerator<FramedItem> {
-  const size = await inputSize(uri);
+  const size = await inputSize(uri, { fresh: true });
   const stop = Math.min(end, size);
   if (start >= stop) return;
   const gz = await isGzipObject(uri, size);

@@ -126,6 +126,14 @@ describe.runIf(server)('readers on s3:// inputs', () => {
     await expect(planQuery(readJsonl(`${s3}/in/jsonl/*.ndjson`).plan)).rejects.toThrow(`no jsonl objects under ${s3}/in/jsonl/*.ndjson match "*.ndjson"`);
   });
 
+  it('a later planning in the same process sees an object as it is then, not as an earlier listing found it', async () => {
+    const lines = (await readFile(join(JSONL, 'dolma-40.jsonl'), 'utf8')).split('\n').filter((l) => l !== '');
+    await putObjectBytes(bucket.connection, bucket.name, 'grow/docs.jsonl', lines.slice(0, 10).join('\n') + '\n');
+    expect((await executePlan(readJsonl(`${s3}/grow/`).plan)).table.numRows).toBe(10);
+    await putObjectBytes(bucket.connection, bucket.name, 'grow/docs.jsonl', lines.join('\n') + '\n');
+    expect((await executePlan(readJsonl(`${s3}/grow/docs.jsonl`).plan, { partitionBytes: 4096 })).table.numRows).toBe(40);
+  });
+
   it('records size and LastModified of each input object for the run, by HeadObject', async () => {
     const conn = defaultS3Connection();
     conn.resetRequestCounts();
