@@ -5,7 +5,7 @@ import { matchFiles, noFilesMessage, warnNearMisses } from '../dataframe/match-f
 import { importModule } from '../exec/pool/module-loader.ts';
 import { globToRegExp, listInputs, readInputList } from '../io/location/index.ts';
 import { noObjectsMessage } from '../io/remote-inputs.ts';
-import { isS3Uri } from '../storage/index.ts';
+import { isS3Uri, localPath } from '../storage/index.ts';
 import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 
 /**
@@ -115,7 +115,8 @@ async function prefixContext(uri: string, pattern: string | undefined): Promise<
 
 /** `--input-list`: the list's entries in list order; a pattern filters them. */
 async function listContext(input: { list: string; prefix?: string | undefined }, pattern: string | undefined): Promise<Pick<PipelineContext, 'input' | 'files'>> {
-  const uris = await readInputList(input.list, input.prefix !== undefined ? { prefix: input.prefix } : {});
+  // Local entries (`file://` URLs, paths) become absolute paths, what readers take for local files.
+  const uris = (await readInputList(input.list, input.prefix !== undefined ? { prefix: input.prefix } : {})).map((u) => (isS3Uri(u) ? u : localPath(u)));
   if (uris.length === 0) throw new Error(`--input-list ${input.list}: the list has no entries`);
   const prefix = input.prefix === undefined ? undefined : isS3Uri(input.prefix) ? input.prefix.replace(/\/*$/, '/') : `${resolve(input.prefix)}/`;
   const relative = (uri: string): string => (prefix !== undefined && uri.startsWith(prefix) ? uri.slice(prefix.length) : uri);
