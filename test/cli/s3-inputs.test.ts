@@ -75,6 +75,19 @@ describe.runIf(server)('sluice with s3:// inputs', () => {
     for (const i of inputs) expect(i.mtimeMs).toBeGreaterThan(Date.parse('2020-01-01'));
   });
 
+  it('sluice task refuses an input object rewritten since planning, naming it', async () => {
+    const out = join(tmp, 's3-changed');
+    const input = `s3://${bucket.name}/changing/`;
+    await uploadDirectory(bucket.connection, bucket.name, WARC, 'changing/');
+    expect(sluice(['run', 'test/cli/pipelines/warc-pages.ts', '--input', input, '--output', out, '--plan-only']).status).toBe(0);
+    const name = NAMES.find((n) => n.startsWith('wget-'))!;
+    await putObjectBytes(bucket.connection, bucket.name, `changing/${name}`, Buffer.concat([readFileSync(join(WARC, name)), readFileSync(join(WARC, name))]));
+    const r = sluice(['task', out, 's0.0']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('task s0.0: its input changed since the run was planned');
+    expect(r.stderr).toContain(`${input}${name}: ${statSync(join(WARC, name)).size} bytes modified`);
+  });
+
   it('sluice run from an s3:// --input, split into many tasks on worker threads, writes the documents of the local run', async () => {
     const outs = { s3: join(tmp, 'run-s3'), local: join(tmp, 'run-local') };
     for (const [kind, input] of [['s3', `s3://${bucket.name}/crawl/warc/`], ['local', WARC]] as const) {
