@@ -3,6 +3,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { DataFrame } from '../dataframe/dataframe.ts';
 import { matchFiles, noFilesMessage, warnNearMisses } from '../dataframe/match-files.ts';
 import { importModule } from '../exec/pool/module-loader.ts';
+import { globToRegExp, listInputs, readInputList } from '../io/location/index.ts';
+import { noObjectsMessage } from '../io/remote-inputs.ts';
+import { isS3Uri, localPath } from '../storage/index.ts';
 import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 
 /**
@@ -23,20 +26,30 @@ import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
  * are registered on every thread; keep module top level free of other side effects.
  */
 export interface PipelineContext {
-  /** Absolute path of `--input` (a directory). */
+  /**
+   * `--input`: an absolute directory path, or an `s3://bucket/prefix/` URI (with its trailing `/`).
+   * With `--input-list`, the `--input-prefix` URI, else the list's own URI.
+   */
   input: string;
   /** Absolute path of `--output`. */
   output: string;
   /**
-   * Input files under `input` matching a fast-glob pattern (default: `--pattern`, else every file),
-   * as sorted absolute paths; sorted order is input order, which defines output order. Matching
-   * nothing is an error naming the pattern and the directory; skipping files whose extension is
-   * spelled differently (`.json.gz` for `.jsonl.gz`) prints a warning naming them.
+   * Input files matching a fast-glob pattern (default: `--pattern`, else every file). Under a
+   * local `--input`: sorted absolute paths. Under an `s3://` `--input`: the object URIs under the
+   * prefix, listed once when the context is made, in UTF-8 byte order (S3's), the pattern matched
+   * against keys relative to the prefix. With `--input-list`: the list's entries in list order
+   * (a pattern matches paths relative to `--input-prefix`, or whole URIs outside it). The order is
+   * input order, which defines document identity and output order. Matching nothing is an error
+   * naming the pattern and the input; locally, skipping files whose extension is spelled
+   * differently (`.json.gz` for `.jsonl.gz`) prints a warning naming them.
    */
   files(pattern?: string): string[];
   /** `--option key=value` pairs, for pipeline-specific settings (thresholds, languages, ...). */
   options: Record<string, string>;
 }
+
+/** Where a run's inputs come from: `--input` (a directory or `s3://` prefix), or `--input-list` with an optional `--input-prefix`. */
+export type PipelineInput = string | { list: string; prefix?: string | undefined };
 
 /**
  * Where the run writes the frame's rows when the pipeline does not say: Parquet parts under
@@ -53,7 +66,17 @@ export function definePipeline(pipeline: Pipeline): Pipeline {
   return pipeline;
 }
 
-/** Builds the context a pipeline receives. */
+/**
+ * Builds the context a pipeline receives from any input: a local directory ({@link pipelineContext}),
+ * an `s3://` prefix (listed here, once) or an input list (read here, `io/location/input-list.ts`).
+ */
+export async function openPipelineContext(input: PipelineInput, output: string, options: Record<string, string>, pattern?: string): Promise<PipelineContext> {
+  if (typeof input === 'string' && !isS3Uri(input)) return pipelineContext(input, output, options, pattern);
+  const from = typeof input === 'string' ? await prefixContext(input, pattern) : await listContext(input, pattern);
+  return { ...from, output: resolve(output), options };
+}
+
+/** Builds the context a pipeline receives for a local `--input` directory. */
 export function pipelineContext(input: string, output: string, options: Record<string, string>, pattern?: string): PipelineContext {
   const inputDir = resolve(input);
   if (!statSync(inputDir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -69,6 +92,43 @@ export function pipelineContext(input: string, output: string, options: Record<s
       if (match.files.length === 0) throw new Error(noFilesMessage('files', glob, inputDir));
       warnNearMisses(glob, inputDir, match);
       return match.files;
+    },
+  };
+}
+
+/** `--input s3://bucket/prefix/`: one listing; `files()` filters it. */
+async function prefixContext(uri: string, pattern: string | undefined): Promise<Pick<PipelineContext, 'input' | 'files'>> {
+  const prefix = uri.endsWith('/') ? uri : `${uri}/`;
+  const entries = await listInputs(prefix);
+  if (entries.length === 0) throw new Error(`--input ${uri}: no objects under ${prefix}`);
+  return {
+    input: prefix,
+    files(p?: string): string[] {
+      const glob = p ?? pattern ?? '**/*';
+      const re = globToRegExp(glob);
+      const hits = entries.filter((e) => re.test(e.path)).map((e) => e.uri);
+      if (hits.length === 0) throw new Error(noObjectsMessage('files', glob, prefix, entries.map((e) => e.path)));
+      return hits;
+    },
+  };
+}
+
+/** `--input-list`: the list's entries in list order; a pattern filters them. */
+async function listContext(input: { list: string; prefix?: string | undefined }, pattern: string | undefined): Promise<Pick<PipelineContext, 'input' | 'files'>> {
+  // Local entries (`file://` URLs, paths) become absolute paths, what readers take for local files.
+  const uris = (await readInputList(input.list, input.prefix !== undefined ? { prefix: input.prefix } : {})).map((u) => (isS3Uri(u) ? u : localPath(u)));
+  if (uris.length === 0) throw new Error(`--input-list ${input.list}: the list has no entries`);
+  const prefix = input.prefix === undefined ? undefined : isS3Uri(input.prefix) ? input.prefix.replace(/\/*$/, '/') : `${resolve(input.prefix)}/`;
+  const relative = (uri: string): string => (prefix !== undefined && uri.startsWith(prefix) ? uri.slice(prefix.length) : uri);
+  return {
+    input: input.prefix ?? input.list,
+    files(p?: string): string[] {
+      const glob = p ?? pattern;
+      if (glob === undefined) return [...uris];
+      const re = globToRegExp(glob);
+      const hits = uris.filter((u) => re.test(relative(u)));
+      if (hits.length === 0) throw new Error(`no files in --input-list ${input.list} match ${JSON.stringify(glob)} (it lists ${uris.length}, e.g. ${uris.slice(0, 3).join(', ')})`);
+      return hits;
     },
   };
 }

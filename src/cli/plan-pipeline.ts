@@ -1,10 +1,11 @@
 import type { PhysicalPlan } from '../plan/physical-plan.ts';
 import { planQuery } from '../planner/plan-query.ts';
-import { loadPipeline, pipelineContext } from './pipeline-module.ts';
+import { loadPipeline, openPipelineContext, type PipelineInput } from './pipeline-module.ts';
 
 export interface PipelineArgs {
   pipeline: string;
-  input: string;
+  /** `--input` (a directory or `s3://` prefix), or `--input-list` with its `--input-prefix`. */
+  input: PipelineInput;
   output: string;
   pattern?: string | undefined;
   options: Record<string, string>;
@@ -19,7 +20,7 @@ export interface PipelineArgs {
  * workers register the operators it defines.
  */
 export async function planPipeline(args: PipelineArgs): Promise<{ physical: PhysicalPlan; explain: () => string }> {
-  const ctx = pipelineContext(args.input, args.output, args.options, args.pattern);
+  const ctx = await openPipelineContext(args.input, args.output, args.options, args.pattern);
   const { plan, module } = await loadPipeline(args.pipeline, ctx);
   return planQuery(plan, { disabledRules: args.disabledRules ?? [], modules: [module], ...(args.taskBytes ? { partitionBytes: args.taskBytes } : {}) });
 }

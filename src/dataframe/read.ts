@@ -3,19 +3,16 @@ import { resolve } from 'node:path';
 import fg from 'fast-glob';
 import { DataFrame } from './dataframe.ts';
 import { matchFiles, noFilesMessage, splitPattern, warnNearMisses } from './match-files.ts';
+import { DIRECTORY_PATTERNS } from '../io/input-patterns.ts';
+import { isS3Uri, parseS3Uri } from '../storage/index.ts';
 import type { Scalar } from '../plan/expr.ts';
 import type { SourceSpec } from '../plan/logical-plan.ts';
 
-/** Files, a directory, or glob patterns (fast-glob syntax). */
+/**
+ * Files, a directory, or glob patterns (fast-glob syntax); local paths or `s3://` URIs (an object,
+ * a prefix ending in `/`, or a pattern over keys), listed once when the plan is analyzed.
+ */
 export type PathsArg = string | readonly string[];
-
-/** Default file patterns used when a directory is given, per format. */
-const DIRECTORY_PATTERNS: Record<Exclude<SourceSpec['format'], 'records'>, string[]> = {
-  jsonl: ['**/*.jsonl', '**/*.jsonl.gz', '**/*.json.gz', '**/*.ndjson'],
-  parquet: ['**/*.parquet'],
-  arrow: ['**/*.arrow', '**/*.feather', '**/*.ipc'],
-  warc: ['**/*.warc', '**/*.warc.gz'],
-};
 
 /**
  * Resolves paths to a sorted list of absolute file paths. Sorting makes input order, and so document
@@ -26,6 +23,30 @@ const DIRECTORY_PATTERNS: Record<Exclude<SourceSpec['format'], 'records'>, strin
 export function resolvePaths(paths: PathsArg, format: Exclude<SourceSpec['format'], 'records'>): string[] {
   const list = typeof paths === 'string' ? [paths] : paths;
   if (list.length === 0) throw new Error(`no ${format} files: the list of paths is empty`);
+  if (list.some(isS3Uri)) return resolveWithRemote(list, format);
+  return [...resolveLocal(list, format)].sort();
+}
+
+/**
+ * Paths with `s3://` entries: the S3 entries are kept as given (checked, not listed: this call is
+ * synchronous; the analyzer lists prefixes and patterns once, `io/remote-inputs.ts`) and local
+ * entries are resolved in place. Nothing is re-sorted, so a list of object URIs (an input list,
+ * `ctx.files()`) keeps its order, which defines document identity.
+ */
+function resolveWithRemote(list: readonly string[], format: Exclude<SourceSpec['format'], 'records'>): string[] {
+  const out = new Set<string>();
+  for (const p of list) {
+    if (isS3Uri(p)) {
+      parseS3Uri(p);
+      out.add(p);
+    } else {
+      for (const f of [...resolveLocal([p], format)].sort()) out.add(f);
+    }
+  }
+  return [...out];
+}
+
+function resolveLocal(list: readonly string[], format: Exclude<SourceSpec['format'], 'records'>): Set<string> {
   const out = new Set<string>();
   for (const p of list) {
     const isDir = !fg.isDynamicPattern(p) && statOrNull(p)?.isDirectory();
@@ -41,7 +62,7 @@ export function resolvePaths(paths: PathsArg, format: Exclude<SourceSpec['format
       out.add(resolve(p));
     }
   }
-  return [...out].sort();
+  return out;
 }
 
 function statOrNull(p: string) {

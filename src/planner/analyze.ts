@@ -1,5 +1,6 @@
 import type { LogicalPlan } from '../plan/logical-plan.ts';
 import { getReader } from '../io/sources.ts';
+import { resolveRemoteInputs } from '../io/remote-inputs.ts';
 import { resolveTokensSink } from '../io/token-shards/sink-options.ts';
 import { checkColumns } from './check-columns.ts';
 
@@ -7,7 +8,8 @@ import { checkColumns } from './check-columns.ts';
  * Resolves and checks a plan before optimization, so that errors about the pipeline itself come
  * before any task runs. As Catalyst's analyzer resolves relations, it fills in each scan's schema
  * from the reader (Parquet/Arrow metadata, a JSONL sample; scans whose schema is set are left
- * alone): column pruning and `explain` need it. It completes a tokens sink with the tokenizer of
+ * alone): column pruning and `explain` need it; `s3://` prefixes and patterns among a scan's paths
+ * are listed here, once (`io/remote-inputs.ts`). It completes a tokens sink with the tokenizer of
  * the tokenize step before it. Then it refuses a projection naming one output column twice (which
  * of the two a reader gets would be arbitrary) and any step reading a column its input lacks
  * (`check-columns.ts`).
@@ -21,9 +23,11 @@ export async function analyzePlan(plan: LogicalPlan): Promise<LogicalPlan> {
 async function resolve(plan: LogicalPlan): Promise<LogicalPlan> {
   switch (plan.kind) {
     case 'scan': {
-      if (plan.source.schema) return plan;
-      const schema = await getReader(plan.source.format).inspect(plan.source);
-      return schema ? { ...plan, source: { ...plan.source, schema } } : plan;
+      const paths = await resolveRemoteInputs(plan.source.format, plan.source.paths);
+      const scan = paths === plan.source.paths ? plan : { ...plan, source: { ...plan.source, paths } };
+      if (scan.source.schema) return scan;
+      const schema = await getReader(scan.source.format).inspect(scan.source);
+      return schema ? { ...scan, source: { ...scan.source, schema } } : scan;
     }
     case 'select': case 'withColumns': {
       const seen = new Set<string>();

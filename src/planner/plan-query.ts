@@ -1,6 +1,7 @@
 import type { LogicalPlan } from '../plan/logical-plan.ts';
 import type { PhysicalPlan } from '../plan/physical-plan.ts';
 import { DEFAULT_PARTITION_BYTES, partitionSource } from '../io/sources.ts';
+import { forgetInputStats } from '../io/location/input-file.ts';
 import { analyzePlan } from './analyze.ts';
 import { explainText } from './explain.ts';
 import { optimize } from './optimize.ts';
@@ -39,6 +40,15 @@ export interface PlannedQuery {
  * `collect()` and the DataFrame's `explain()`, so all of them run and show the same plan.
  */
 export async function planQuery(plan: LogicalPlan, options: PlanQueryOptions = {}): Promise<PlannedQuery> {
+  try {
+    return await planOnce(plan, options);
+  } finally {
+    // Object sizes listed for this planning are not reused by the next one.
+    forgetInputStats();
+  }
+}
+
+async function planOnce(plan: LogicalPlan, options: PlanQueryOptions): Promise<PlannedQuery> {
   const logical = await analyzePlan(plan);
   const { plan: optimized, fired } = optimize(logical, {
     enabled: options.optimize ?? true,

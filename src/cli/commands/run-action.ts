@@ -9,13 +9,13 @@ import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import { lockOutput } from '../../exec/driver/driver-lock.ts';
 import { keyValues, locationArg, parseCliOptions, positiveInt } from '../options.ts';
 import { planPipeline } from '../plan-pipeline.ts';
+import { checkInputFlags, InputFlags, pipelineInputOf } from '../input-options.ts';
 import { anySlurmFlag, SlurmFlags, slurmOptionsFrom } from '../slurm-options.ts';
 import { slurmOptionsSchema } from '../../exec/slurm/options.ts';
 import { effectiveWorkers } from '../workers.ts';
 import { handleStopSignals, stopExitCode, stoppedMessage } from '../stop-signals.ts';
 
 const RunOptions = z.object({
-  input: z.string({ error: 'is required' }).min(1, 'is required'),
   output: z.string({ error: 'is required' }).min(1, 'is required'),
   workers: positiveInt('--workers').optional(),
   forceWorkers: z.boolean().default(false),
@@ -31,7 +31,7 @@ const RunOptions = z.object({
   retries: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).optional(),
   maxWorkerMemory: positiveInt('--max-worker-memory').optional(),
   executor: z.enum(['local', 'slurm'], { error: 'must be local or slurm' }).default('local'),
-}).extend(SlurmFlags.shape).refine((o) => o.executor === 'slurm' || !anySlurmFlag(o), {
+}).extend(InputFlags.shape).extend(SlurmFlags.shape).superRefine(checkInputFlags).refine((o) => o.executor === 'slurm' || !anySlurmFlag(o), {
   message: '--slurm-* options need --executor slurm', path: ['executor'],
 });
 
@@ -43,7 +43,7 @@ export async function runCommand(pipeline: string, raw: Record<string, unknown>)
     outDir: output, resume: o.resume, overwrite: o.overwrite,
     onOverwrite: (paths: string[]) => process.stderr.write(`sluice: --overwrite: deleting the earlier run in ${output}:\n${paths.map((p) => `  ${p}\n`).join('')}`),
   };
-  const { physical } = await planPipeline({ pipeline, input: o.input, output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule, ...(o.taskBytes ? { taskBytes: o.taskBytes } : {}) });
+  const { physical } = await planPipeline({ pipeline, input: pipelineInputOf(o), output, pattern: o.pattern, options: o.option, disabledRules: o.disableRule, ...(o.taskBytes ? { taskBytes: o.taskBytes } : {}) });
   const settings = {
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     ...(o.docTimeout !== undefined ? { docTimeoutMs: o.docTimeout * 1000 } : {}),

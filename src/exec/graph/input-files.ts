@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { isRemoteInput, statInput } from '../../io/location/input-file.ts';
 import type { PhysicalPlan, PartitionSpec } from '../../plan/physical-plan.ts';
 
 /** An input file as it was when the run was planned: what resume and `sluice task` check against. */
@@ -16,16 +17,25 @@ export interface ChangedInput {
   now?: InputFile;
 }
 
-/** Every file the plan's scan stages read, once each, sorted. */
+/** Every file the plan's scan stages read (coalesced partitions' splits included), once each, sorted. */
 export function inputFilesOf(plan: PhysicalPlan, partitions?: readonly PartitionSpec[]): string[] {
   const all = partitions ?? plan.stages.filter((s) => s.input.kind === 'scan').flatMap((s) => s.partitions);
-  return [...new Set(all.map((p) => p.file).filter((f): f is string => f !== undefined))].sort();
+  return [...new Set(all.flatMap((p) => p.inputs ?? [p]).map((p) => p.file).filter((f): f is string => f !== undefined))].sort();
 }
 
-/** Size and modification time of each file (a file that cannot be read is left out: planning already checked it exists). */
+/**
+ * Size and modification time of each file (a file that cannot be read is left out: planning already
+ * checked it exists). An `s3://` object is one HeadObject (its LastModified as `mtimeMs`), never a
+ * listing, so recording and checking use the same clock and a task stats only its own objects.
+ */
 export async function statInputs(paths: readonly string[]): Promise<InputFile[]> {
   const out: InputFile[] = [];
   for (const path of paths) {
+    if (isRemoteInput(path)) {
+      const s = await statInput(path, { fresh: true });
+      if (s) out.push({ path, size: s.size, mtimeMs: s.lastModified.getTime() });
+      continue;
+    }
     const s = await stat(path).catch(() => undefined);
     if (s) out.push({ path, size: s.size, mtimeMs: s.mtimeMs });
   }

@@ -2,12 +2,23 @@ import { open, stat } from 'node:fs/promises';
 import { RecordBatchReader } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
 import type { SourceSpec } from '../../plan/logical-plan.ts';
+import { inputSize, isRemoteInput, readInputBytes } from '../location/input-file.ts';
 import { selectColumns } from '../../arrow/batch.ts';
 import { fieldSpecs } from '../../arrow/schema.ts';
 import { addSystemColumns, checkColumns, rowPositions } from '../system-columns.ts';
 import type { ReadItem, SourceReader } from '../source.ts';
 
+/**
+ * The batches of an Arrow IPC file. An `s3://` object is fetched whole with ranged GETs first: the
+ * IPC file format keeps its index at the end, and a file is one task anyway.
+ */
 async function* batchesOf(path: string): AsyncGenerator<RecordBatch, void, undefined> {
+  if (isRemoteInput(path)) {
+    const reader = await RecordBatchReader.from(await readInputBytes(path, 0, await inputSize(path, { fresh: true })));
+    await reader.open();
+    for await (const b of reader) yield b;
+    return;
+  }
   const fh = await open(path, 'r');
   try {
     const reader = await RecordBatchReader.from(fh);
@@ -22,6 +33,11 @@ export const arrowReader: SourceReader = {
 
   async inspect(spec) {
     if (!spec.paths.length) return undefined;
+    if (isRemoteInput(spec.paths[0]!)) {
+      const reader = await RecordBatchReader.from(await readInputBytes(spec.paths[0]!, 0, await inputSize(spec.paths[0]!)));
+      await reader.open();
+      return fieldSpecs(reader.schema);
+    }
     const fh = await open(spec.paths[0]!, 'r');
     try {
       const reader = await RecordBatchReader.from(fh);
@@ -31,7 +47,7 @@ export const arrowReader: SourceReader = {
   },
 
   async partitions(spec) {
-    return Promise.all(spec.paths.map(async (file, fileIndex) => ({ index: fileIndex, file, fileIndex, bytes: (await stat(file)).size })));
+    return Promise.all(spec.paths.map(async (file, fileIndex) => ({ index: fileIndex, file, fileIndex, bytes: isRemoteInput(file) ? await inputSize(file) : (await stat(file)).size })));
   },
 
   async *read(spec: SourceSpec, partition, request): AsyncGenerator<ReadItem> {

@@ -1,12 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FieldSpec, SourceSpec } from '../../plan/logical-plan.ts';
 import type { PartitionSpec } from '../../plan/physical-plan.ts';
 import { inferFields, rowFits, rowsToBatch } from '../../arrow/from-rows.ts';
 import type { Row } from '../../arrow/from-rows.ts';
 import { LineSplitter } from './line-splitter.ts';
+import { inputSize, isRemoteInput, readInputBytes, readInputRange, type InputReadOptions } from '../location/input-file.ts';
 import { addSystemColumns, checkColumns } from '../system-columns.ts';
 import type { BadRecord, ReadItem, SourceReader } from '../source.ts';
 
@@ -16,8 +17,18 @@ export const JSONL_SAMPLE_LINES = 1000;
 const MAX_BATCH_BYTES = 32 << 20;
 const CHUNK = 1 << 20;
 const fatal = new TextDecoder('utf-8', { fatal: true });
+/** Sampling an `s3://` object fetches 1 MiB windows, one ahead: a sample is usually far smaller than a read window. */
+const SAMPLE_READ: InputReadOptions = { windowSize: 1 << 20, readAhead: 1 };
+/** Bytes per ranged GET when looking for a line start in an `s3://` object. */
+const LINE_PROBE = 64 * 1024;
 
-async function isGzip(path: string): Promise<boolean> {
+/** Whether a file starts with the gzip magic; `fresh` (a task's read) stats an `s3://` object now rather than from planning's listing. */
+async function isGzip(path: string, fresh = false): Promise<boolean> {
+  if (isRemoteInput(path)) {
+    if ((await inputSize(path, { fresh })) < 2) return false;
+    const head = await readInputBytes(path, 0, 2);
+    return head[0] === 0x1f && head[1] === 0x8b;
+  }
   const fh = await open(path, 'r');
   try {
     const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
@@ -44,8 +55,15 @@ function parseLine(line: Buffer): LineResult {
 
 function sample(line: Buffer): string { return line.toString('utf8', 0, Math.min(line.length, 200)); }
 
-function openLines(path: string, gz: boolean, start: number): Readable {
-  const raw = createReadStream(path, { start, highWaterMark: CHUNK });
+/**
+ * The bytes of a file from `start`, gunzipped when `gz`. An `s3://` object is read with ranged GETs
+ * up to `end` (a split's end; undefined reads to the end), in windows of `remote`; a local stream
+ * simply stops when the reader does.
+ */
+function openLines(path: string, gz: boolean, start: number, end?: number, remote?: InputReadOptions): Readable {
+  const raw: Readable = isRemoteInput(path)
+    ? Readable.from(readInputRange(path, start, end !== undefined && Number.isFinite(end) ? end : undefined, remote), { objectMode: false })
+    : createReadStream(path, { start, highWaterMark: CHUNK });
   if (!gz) return raw;
   const gunzip = createGunzip({ chunkSize: CHUNK });
   raw.on('error', (e) => gunzip.destroy(e));
@@ -55,7 +73,7 @@ function openLines(path: string, gz: boolean, start: number): Readable {
 async function sampleRows(spec: SourceSpec): Promise<Row[]> {
   const rows: Row[] = [];
   for (const path of spec.paths) {
-    const stream = openLines(path, await isGzip(path), 0);
+    const stream = openLines(path, await isGzip(path), 0, undefined, SAMPLE_READ);
     const splitter = new LineSplitter(0);
     const onLine = (line: Buffer) => {
       const r = parseLine(line);
@@ -73,6 +91,14 @@ async function sampleRows(spec: SourceSpec): Promise<Row[]> {
 
 /** Finds the first line start at or after `at` (the byte after a newline at or after `at - 1`). */
 async function nextLineStart(path: string, at: number, size: number): Promise<number> {
+  if (isRemoteInput(path)) {
+    for (let pos = at - 1; pos < size; pos += LINE_PROBE) {
+      const bytes = await readInputBytes(path, pos, Math.min(size, pos + LINE_PROBE));
+      const nl = bytes.indexOf(10);
+      if (nl >= 0) return pos + nl + 1;
+    }
+    return size;
+  }
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
@@ -104,7 +130,7 @@ export const jsonlReader: SourceReader = {
   async partitions(spec, targetBytes) {
     const out: PartitionSpec[] = [];
     for (const [fileIndex, file] of spec.paths.entries()) {
-      const { size } = await stat(file);
+      const size = isRemoteInput(file) ? await inputSize(file) : (await stat(file)).size;
       if (size <= targetBytes || (await isGzip(file))) {
         out.push({ index: out.length, file, fileIndex, bytes: size });
         continue;
@@ -126,13 +152,13 @@ export const jsonlReader: SourceReader = {
     const fields: FieldSpec[] = spec.schema ?? (await jsonlReader.inspect(spec)) ?? [];
     const wanted = checkColumns(request.columns, fields.map((f) => f.name), `jsonl ${file}`);
     const outFields = fields.filter((f) => wanted.includes(f.name));
-    const gz = await isGzip(file);
+    const gz = await isGzip(file, true);
     const start = gz ? 0 : partition.start ?? 0;
     const end = gz ? Infinity : partition.end ?? Infinity;
     // Starting one byte early makes the first "line" the remainder of a line that began before
     // `start` (just the newline itself when `start` is a line start); it is skipped.
     const skipFirst = start > 0;
-    const stream = openLines(file, gz, skipFirst ? start - 1 : start);
+    const stream = openLines(file, gz, skipFirst ? start - 1 : start, end);
     const splitter = new LineSplitter(skipFirst ? start - 1 : start);
 
     let rows: Row[] = [], positions: number[] = [], bytes = 0;
@@ -169,6 +195,9 @@ export const jsonlReader: SourceReader = {
         }
         if (!past) splitter.end(onLine);
       } catch (e) {
+        // A request that failed after its retries fails the task (which the driver retries); only
+        // bytes that do not decompress are a bad record of the object.
+        if (isRemoteInput(file) && !String((e as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw e;
         bad.push({ file, pos: splitter.position, reason: `unreadable ${gz ? 'gzip stream' : 'file'}: ${(e as Error).message}` });
       }
       yield* flush();

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { isRemoteInput, readInputBytes, statInput, type StatOptions } from '../location/input-file.ts';
 
 /**
  * A minimal reader for the Parquet footer (Thrift compact protocol), because parquet-wasm 0.8 does
@@ -140,6 +141,38 @@ export function readParquetFooter(path: string): ParquetFooter {
     cache.set(key, footer);
     return footer;
   } finally { closeSync(fd); }
+}
+
+/** Bytes fetched from the end of an `s3://` object for its footer: most footers fit, so one ranged GET usually does. */
+const REMOTE_TAIL = 64 * 1024;
+
+/**
+ * {@link readParquetFooter} for a local file or an `s3://` object, whose footer is fetched with
+ * ranged GETs of its tail (cached per URI, size and LastModified, like local footers); `fresh`
+ * for a task's read, which must see the object as it is now.
+ */
+export async function parquetFooter(path: string, options: StatOptions = {}): Promise<ParquetFooter> {
+  if (!isRemoteInput(path)) return readParquetFooter(path);
+  const st = await statInput(path, options);
+  if (!st) throw new Error(`input not found: ${path}`);
+  const { size } = st;
+  const key = `${path}\u0000${size}\u0000${st.lastModified.getTime()}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  if (size < 12) throw new Error(`${path}: not a Parquet file (${size} bytes)`);
+  const tailStart = Math.max(0, size - REMOTE_TAIL);
+  let tail = await readInputBytes(path, tailStart, size);
+  const end = Buffer.from(tail.buffer, tail.byteOffset + tail.length - 8, 8);
+  if (end.toString('latin1', 4, 8) !== 'PAR1') throw new Error(`${path}: not a Parquet file (no PAR1 footer magic)`);
+  const len = end.readUInt32LE(0);
+  if (len + 12 > size) throw new Error(`${path}: corrupt Parquet footer length ${len}`);
+  const metaStart = size - 8 - len;
+  if (metaStart < tailStart) tail = Buffer.concat([await readInputBytes(path, metaStart, tailStart), tail]);
+  const from = metaStart - Math.min(metaStart, tailStart);
+  const footer = parseFooter(tail.subarray(from, from + len));
+  if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+  cache.set(key, footer);
+  return footer;
 }
 
 function parseFooter(meta: Uint8Array): ParquetFooter {

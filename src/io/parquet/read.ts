@@ -8,7 +8,8 @@ import type { PartitionSpec } from '../../plan/physical-plan.ts';
 import { columnsOf, makeBatch, takeData } from '../../arrow/batch.ts';
 import { fieldSpecs } from '../../arrow/schema.ts';
 import { validityBytes } from '../../arrow/utf8.ts';
-import { readParquetFooter } from './footer.ts';
+import { parquetFooter } from './footer.ts';
+import { inputSize, isRemoteInput, readInputBytes, statInput } from '../location/input-file.ts';
 import { canSkipRowGroup } from './row-group-pruning.ts';
 import { addSystemColumns, checkColumns, rowPositions } from '../system-columns.ts';
 import type { ReadItem, SourceReader } from '../source.ts';
@@ -47,9 +48,29 @@ class FileBlob {
   close(): void { closeSync(this.fd); }
 }
 
-/** Opens a Parquet file for parquet-wasm over one descriptor; `close()` frees both. */
-export async function openParquet(path: string): Promise<{ pf: pw.ParquetFile; close(): void }> {
-  const blob = FileBlob.open(path);
+/**
+ * The same view of an `s3://` object: each slice parquet-wasm asks for (the footer, then the
+ * column chunks of the row groups a task reads) is one ranged GET, so a task fetches its row
+ * groups' projected columns, not the object.
+ */
+class RemoteBlob {
+  constructor(private readonly uri: string, readonly size: number) {}
+
+  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> } {
+    return {
+      arrayBuffer: async () => {
+        const bytes = await readInputBytes(this.uri, start, Math.max(start, Math.min(end, this.size)));
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+      },
+    };
+  }
+
+  close(): void {}
+}
+
+/** Opens a Parquet file (local, or an `s3://` object of `size` bytes) for parquet-wasm over one descriptor; `close()` frees both. */
+export async function openParquet(path: string, size?: number): Promise<{ pf: pw.ParquetFile; close(): void }> {
+  const blob = isRemoteInput(path) ? new RemoteBlob(path, size ?? (await inputSize(path))) : FileBlob.open(path);
   try {
     const pf = await (await parquetWasm()).ParquetFile.fromFile(blob as unknown as Blob);
     return { pf, close: () => { pf.free(); blob.close(); } };
@@ -69,12 +90,12 @@ interface SharedFile { pf: pw.ParquetFile; close(): void; schema: Schema; users:
 const shared = new Map<string, Promise<SharedFile>>();
 const MAX_OPEN_FILES = 4;
 
-async function acquire(path: string): Promise<{ file: SharedFile; release(): void }> {
-  const { size, mtimeMs } = statSync(path);
+async function acquire(path: string, fresh = false): Promise<{ file: SharedFile; release(): void }> {
+  const { size, mtimeMs } = await fileVersion(path, fresh);
   const key = `${path}\u0000${size}\u0000${mtimeMs}`;
   let entry = shared.get(key);
   if (!entry) {
-    entry = openParquet(path).then((h) => ({ ...h, schema: tableFromIPC(h.pf.schema().intoIPCStream()).schema, users: 0, evicted: false }));
+    entry = openParquet(path, size).then((h) => ({ ...h, schema: tableFromIPC(h.pf.schema().intoIPCStream()).schema, users: 0, evicted: false }));
     shared.set(key, entry);
     entry.catch(() => shared.delete(key));
     while (shared.size > MAX_OPEN_FILES) {
@@ -90,6 +111,14 @@ async function acquire(path: string): Promise<{ file: SharedFile; release(): voi
   const file = await entry;
   file.users++;
   return { file, release: () => { file.users--; if (file.evicted && file.users === 0) file.close(); } };
+}
+
+/** Size and modification time of a local file or `s3://` object (HeadObject), which key the shared open files. */
+async function fileVersion(path: string, fresh: boolean): Promise<{ size: number; mtimeMs: number }> {
+  if (!isRemoteInput(path)) return statSync(path);
+  const st = await statInput(path, { fresh });
+  if (!st) throw new Error(`input not found: ${path}`);
+  return { size: st.size, mtimeMs: st.lastModified.getTime() };
 }
 
 /** Arrow schema of a Parquet file, read from its metadata only. */
@@ -136,7 +165,7 @@ export const parquetReader: SourceReader = {
   async partitions(spec, targetBytes) {
     const out: PartitionSpec[] = [];
     for (const [fileIndex, file] of spec.paths.entries()) {
-      const footer = readParquetFooter(file);
+      const footer = await parquetFooter(file);
       let group: number[] = [];
       let bytes = 0;
       const flush = () => {
@@ -158,9 +187,9 @@ export const parquetReader: SourceReader = {
     const file = partition.file ?? spec.paths[partition.fileIndex ?? 0];
     const fileIndex = partition.fileIndex ?? spec.paths.indexOf(file ?? '');
     if (!file || fileIndex < 0) throw new Error(`parquet partition ${partition.index} names no input file`);
-    const footer = readParquetFooter(file);
+    const footer = await parquetFooter(file, { fresh: true });
     const groups = partition.rowGroups ?? footer.rowGroups.map((_, i) => i);
-    const { file: handle, release } = await acquire(file);
+    const { file: handle, release } = await acquire(file, true);
     const { pf } = handle;
     try {
       const available = handle.schema.fields.map((f) => f.name);

@@ -33,21 +33,28 @@ const TEXT_COLUMNS = new Set<string>(['id', 'url', 'date', 'html', 'content_type
 /**
  * Appends UTF-8 values and builds an Arrow Utf8 vector from offsets + bytes directly: HTML that
  * already is valid UTF-8 is copied once, never turned into a JS string (Arrow's builder would).
+ * The copy is made when the value is pushed: a record's bytes may be a view into the reader's file
+ * window (an uncompressed `.warc`), valid only until the window moves on to later records.
  */
 class Utf8Column {
-  private parts: Buffer[] = [];
+  private data = Buffer.alloc(0);
   private offsets: number[] = [0];
   bytes = 0;
 
   push(value: Buffer | string): void {
     const b = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-    this.parts.push(b);
+    if (this.bytes + b.length > this.data.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.bytes + b.length, this.data.length * 2, 1 << 12));
+      this.data.copy(grown, 0, 0, this.bytes);
+      this.data = grown;
+    }
+    b.copy(this.data, this.bytes);
     this.bytes += b.length;
     this.offsets.push(this.bytes);
   }
 
   finish(): Data<Utf8> {
-    const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.bytes);
+    const data = this.data.subarray(0, this.bytes);
     const length = this.offsets.length - 1;
     return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: Int32Array.from(this.offsets), data });
   }

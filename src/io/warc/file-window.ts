@@ -55,7 +55,7 @@ export class FileWindow {
       this.buf = grown;
     }
     while (this.len < this.buf.length && this.end < this.size) {
-      const got = readSync(this.fd, this.buf, this.len, this.buf.length - this.len, this.end);
+      const got = this.readAt(this.buf, this.len, this.buf.length - this.len, this.end);
       if (got === 0) break;
       this.len += got;
     }
@@ -75,11 +75,16 @@ export class FileWindow {
     const out = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {
-      const r = readSync(this.fd, out, got, want - got, pos + got);
+      const r = this.readAt(out, got, want - got, pos + got);
       if (r === 0) break;
       got += r;
     }
     return out.subarray(0, got);
+  }
+
+  /** Fills `buf[off, off + len)` from file offset `pos`; returns the bytes read (0 at end of data). The one place bytes come from. */
+  protected readAt(buf: Buffer, off: number, len: number, pos: number): number {
+    return readSync(this.fd, buf, off, len, pos);
   }
 
   /** Reads a single buffered byte (after {@link ensure}). */

@@ -4,6 +4,8 @@ import { FileWindow } from './file-window.ts';
 import { nextPlainRecord } from './framing.ts';
 import { nextWarcMember } from './gzip-member.ts';
 import { isGzipFile } from './read-range.ts';
+import { remoteSplitPoints } from './remote-window.ts';
+import { isRemoteInput } from '../location/input-file.ts';
 
 /**
  * Record-aligned split points of one file at about every `targetBytes`: gzip member starts that
@@ -31,15 +33,15 @@ export function splitPoints(path: string, targetBytes: number): { size: number; 
   }
 }
 
-/** Partitions of all files, numbered in file order then offset order. */
-export function warcPartitions(paths: readonly string[], targetBytes: number): PartitionSpec[] {
+/** Partitions of all files (local, or `s3://` objects searched with ranged GETs), numbered in file order then offset order. */
+export async function warcPartitions(paths: readonly string[], targetBytes: number): Promise<PartitionSpec[]> {
   const out: PartitionSpec[] = [];
-  paths.forEach((file, fileIndex) => {
-    const { size, points } = splitPoints(file, targetBytes);
+  for (const [fileIndex, file] of paths.entries()) {
+    const { size, points } = isRemoteInput(file) ? await remoteSplitPoints(file, targetBytes) : splitPoints(file, targetBytes);
     points.forEach((start, i) => {
       const end = points[i + 1] ?? size;
       out.push({ index: out.length, file, fileIndex, start, end, bytes: end - start });
     });
-  });
+  }
   return out;
 }

@@ -3,8 +3,9 @@ import type { ReadItem } from '../source.ts';
 import { WarcBatchBuilder } from './columns.ts';
 import { convertRecord } from './convert.ts';
 import { FileWindow } from './file-window.ts';
-import { frameGzip, framePlain } from './framing.ts';
+import { frameGzip, framePlain, type FramedItem } from './framing.ts';
 import type { WarcOptions } from './options.ts';
+import { frameRemoteWarc } from './remote-window.ts';
 
 /** What to read: one file's byte range `[start, end)` (record or member starts inside it). */
 export interface WarcRange {
@@ -32,36 +33,58 @@ export function* readWarcRange(range: WarcRange, options: WarcOptions, columns: 
   const fd = openSync(range.path, 'r');
   try {
     const win = new FileWindow(fd, fstatSync(fd).size);
-    const builder = new WarcBatchBuilder(columns, range.fileIndex);
-    const decode = builder.wantsHtml || !columns || columns.includes('charset');
-    const skipped = new Map<string, number>();
-    const flush = function* (): Generator<ReadItem> {
-      for (const reason of [...skipped.keys()].sort()) yield { skipped: { reason, count: skipped.get(reason)! } };
-      skipped.clear();
-      if (builder.rows > 0) yield { batch: builder.flush() };
-    };
+    const rows = new WarcRows(range, options, columns, batchSize);
     const limits = { maxMemberBytes: options.maxMemberBytes, maxRecordBytes: options.maxRecordBytes };
     const end = Math.min(range.end, win.size);
     const framed = isGzipFile(win) ? frameGzip(win, range.start, end, limits) : framePlain(win, range.start, end, limits);
-    for (const item of framed) {
-      if ('bad' in item) {
-        yield* flush();
-        yield { bad: { file: range.path, ...item.bad } };
-        continue;
-      }
-      const c = convertRecord(item.record, options, decode);
-      if ('row' in c) {
-        builder.push(c.row);
-        if (builder.rows >= batchSize || builder.bytes >= MAX_BATCH_TEXT_BYTES) yield* flush();
-      } else if ('skip' in c) {
-        skipped.set(c.skip, (skipped.get(c.skip) ?? 0) + 1);
-      } else {
-        yield* flush();
-        yield { bad: { file: range.path, pos: item.record.pos, reason: c.bad, sample: item.record.block.toString('latin1', 0, 256) } };
-      }
-    }
-    yield* flush();
+    for (const item of framed) yield* rows.push(item);
+    yield* rows.flush();
   } finally {
     closeSync(fd);
+  }
+}
+
+/** {@link readWarcRange} for an object on S3: the same framing and rows, its bytes fetched with ranged GETs. */
+export async function* readRemoteWarcRange(range: WarcRange, options: WarcOptions, columns: readonly string[] | undefined, batchSize: number): AsyncGenerator<ReadItem> {
+  const rows = new WarcRows(range, options, columns, batchSize);
+  const limits = { maxMemberBytes: options.maxMemberBytes, maxRecordBytes: options.maxRecordBytes };
+  for await (const item of frameRemoteWarc(range.path, range.start, range.end, limits)) yield* rows.push(item);
+  yield* rows.flush();
+}
+
+/** Turns framed records into row batches, skip counts and bad records, whatever the bytes came from. */
+class WarcRows {
+  private readonly builder: WarcBatchBuilder;
+  private readonly decode: boolean;
+  private readonly skipped = new Map<string, number>();
+
+  constructor(private readonly range: WarcRange, private readonly options: WarcOptions, columns: readonly string[] | undefined, private readonly batchSize: number) {
+    this.builder = new WarcBatchBuilder(columns, range.fileIndex);
+    this.decode = this.builder.wantsHtml || !columns || columns.includes('charset');
+  }
+
+  *push(item: FramedItem): Generator<ReadItem> {
+    if ('bad' in item) {
+      yield* this.flush();
+      yield { bad: { file: this.range.path, ...item.bad } };
+      return;
+    }
+    const c = convertRecord(item.record, this.options, this.decode);
+    if ('row' in c) {
+      this.builder.push(c.row);
+      if (this.builder.rows >= this.batchSize || this.builder.bytes >= MAX_BATCH_TEXT_BYTES) yield* this.flush();
+    } else if ('skip' in c) {
+      this.skipped.set(c.skip, (this.skipped.get(c.skip) ?? 0) + 1);
+    } else {
+      yield* this.flush();
+      yield { bad: { file: this.range.path, pos: item.record.pos, reason: c.bad, sample: item.record.block.toString('latin1', 0, 256) } };
+    }
+  }
+
+  /** Reports the skip counts, then the pending batch. */
+  *flush(): Generator<ReadItem> {
+    for (const reason of [...this.skipped.keys()].sort()) yield { skipped: { reason, count: this.skipped.get(reason)! } };
+    this.skipped.clear();
+    if (this.builder.rows > 0) yield { batch: this.builder.flush() };
   }
 }

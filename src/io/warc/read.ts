@@ -1,7 +1,8 @@
 import { WARC_FIELDS } from './columns.ts';
 import { parseWarcOptions } from './options.ts';
 import { warcPartitions } from './partitions.ts';
-import { readWarcRange } from './read-range.ts';
+import { readRemoteWarcRange, readWarcRange } from './read-range.ts';
+import { isRemoteInput } from '../location/input-file.ts';
 import type { ReadItem, SourceReader } from '../source.ts';
 
 export { warcOptionsSchema, type WarcOptions } from './options.ts';
@@ -34,7 +35,7 @@ export const warcReader: SourceReader = {
     const fileIndex = partition.fileIndex ?? 0;
     const path = partition.file ?? spec.paths[fileIndex];
     if (path === undefined) throw new Error(`warc source: partition ${partition.index} names no file`);
-    yield* readWarcRange(
+    yield* (isRemoteInput(path) ? readRemoteWarcRange : readWarcRange)(
       { path, fileIndex, start: partition.start ?? 0, end: partition.end ?? Infinity },
       options,
       request.columns,

@@ -129,6 +129,19 @@ describe('warc reader on real crawls', () => {
     expect(gunzipSync(readFileSync(FIXTURES + file)).toString('latin1', b.rows[0]!.__pos as number, (b.rows[0]!.__pos as number) + 9)).toBe('WARC/1.0\r');
   });
 
+  it('reads an uncompressed .warc bigger than its file window to the same rows (values are copied before the window moves on)', async () => {
+    const gz = Buffer.concat(Array.from({ length: 6 }, () => ['wget-2024.dolma-sample-0000.warc.gz', 'wget-2024.dolma-sample-0001.warc.gz', 'cc-main-2020-34.resiliparse-warcfile.warc.gz']
+      .map((f) => readFileSync(FIXTURES + f))).flat());
+    const plain = gunzipSync(gz);
+    // Several 4 MiB windows, so the window compacts while a batch still holds earlier records.
+    expect(plain.length).toBeGreaterThan(3 * (4 << 20));
+    const a = await readAll([tempFile('big.warc.gz', gz)], undefined, { columns: ['url', 'html'] });
+    const b = await readAll([tempFile('big.warc', plain)], undefined, { columns: ['url', 'html'] });
+    expect(b.rows.length).toBe(a.rows.length);
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ __pos: _p, ...rest }) => rest);
+    expect(strip(b.rows)).toEqual(strip(a.rows));
+  });
+
   it('decodes the Common Crawl pages with their declared charsets', async () => {
     const r = await readAll([FIXTURES + 'cc-main-2020-34.resiliparse-warcfile.warc.gz']);
     const charsets = new Set(r.rows.map((x) => x.charset));
