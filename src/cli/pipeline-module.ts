@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DataFrame } from '../dataframe/dataframe.ts';
 import { matchFiles, noFilesMessage, warnNearMisses } from '../dataframe/match-files.ts';
 import { importModule } from '../exec/pool/module-loader.ts';
+import { resolveSinkPath } from '../io/sinks.ts';
 import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 
 /**
@@ -96,7 +97,7 @@ export async function loadPipeline(path: string, ctx: PipelineContext): Promise<
   let plan = frame.plan;
   if (plan.kind !== 'sink') {
     const chosen = sink ?? { format: 'parquet', path: 'documents' };
-    plan = { kind: 'sink', input: plan, sink: { ...chosen, path: isAbsolute(chosen.path) ? chosen.path : resolve(ctx.output, chosen.path) } };
+    plan = { kind: 'sink', input: plan, sink: { ...chosen, path: resolveSinkPath(chosen.path, ctx.output) } };
   }
   return { plan, module };
 }
