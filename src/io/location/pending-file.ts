@@ -49,8 +49,8 @@ export function openPendingFile(location: Location, path: string): PendingFile {
 
   return {
     async write(bytes) {
-      rethrow();
       if (ended || aborted) throw new Error(`write to ${location.uriOf(path)} after ${aborted ? 'abort' : 'commit'}`);
+      rethrow();
       await new Promise<void>((r) => { pieceDone = r; piece = bytes; wake(); });
       rethrow();
     },
