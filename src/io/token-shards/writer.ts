@@ -36,7 +36,10 @@ export interface TokenShardWriterOptions {
   dtype?: TokenDtype;
   /** Shuffle documents globally with this seed (two passes, see {@link createTokenShardWriter}). */
   shuffleSeed?: number;
-  /** Where the shuffle's first pass stages shards (a local directory: it is read back with positioned reads); default a hidden directory inside a local output, else in the OS temp directory. */
+  /**
+   * Where the shuffle's first pass stages shards: a local directory, since it is read back with
+   * positioned reads. Default a hidden directory inside a local output, else in the OS temp directory.
+   */
   stagingDir?: string;
   /** Column holding `List<Uint32>` ids (default `tokens`). */
   tokensColumn?: string;
@@ -57,9 +60,10 @@ export interface TokenShardWriter {
  *
  * Atomicity: every shard and index file is written to a temp name, fsynced and renamed (on S3:
  * streamed into one upload, visible only once complete); the manifest is written the same way,
- * last, after which shard files of an earlier run that the new manifest does not list are removed. A crash leaves no partial file under a final name and no
- * manifest listing a missing shard. (Rewriting a directory replaces shard files one by one before
- * the new manifest lands; the manifest's checksums make a reader notice if it raced a rewrite.)
+ * last, after which shard files of an earlier run that the new manifest does not list are
+ * removed. A crash leaves no partial file under a final name and no manifest listing a missing
+ * shard. (Rewriting a directory replaces shard files one by one before the new manifest lands;
+ * the manifest's checksums make a reader notice if it raced a rewrite.)
  *
  * Shuffle (`shuffleSeed`): a global, deterministic document shuffle in two passes that keeps memory
  * bounded. Pass one streams documents in input order into one staging shard on local disk; pass two
