@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DataFrame } from '../dataframe/dataframe.ts';
 import { matchFiles, noFilesMessage, warnNearMisses } from '../dataframe/match-files.ts';
 import { importModule } from '../exec/pool/module-loader.ts';
 import { globToRegExp, listInputs, readInputList } from '../io/location/index.ts';
 import { noObjectsMessage } from '../io/remote-inputs.ts';
 import { isS3Uri, localPath } from '../storage/index.ts';
+import { resolveSinkPath } from '../io/sinks.ts';
 import type { LogicalPlan, SinkSpec } from '../plan/logical-plan.ts';
 
 /**
@@ -156,7 +157,7 @@ export async function loadPipeline(path: string, ctx: PipelineContext): Promise<
   let plan = frame.plan;
   if (plan.kind !== 'sink') {
     const chosen = sink ?? { format: 'parquet', path: 'documents' };
-    plan = { kind: 'sink', input: plan, sink: { ...chosen, path: isAbsolute(chosen.path) ? chosen.path : resolve(ctx.output, chosen.path) } };
+    plan = { kind: 'sink', input: plan, sink: { ...chosen, path: resolveSinkPath(chosen.path, ctx.output) } };
   }
   return { plan, module };
 }

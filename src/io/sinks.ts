@@ -1,19 +1,24 @@
-import { join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import type { SinkSpec } from '../plan/logical-plan.ts';
+import { isS3Uri, joinUri, localPath } from '../storage/uri.ts';
 import { writeJsonl } from './jsonl/write.ts';
 import { writeParquet } from './parquet/write.ts';
 
 /**
- * Writes one task's rows as one part file of a sink directory. Part files are named by stage and
- * partition (never by worker) and written atomically, so a part either exists whole or not at all
- * and rewriting it on resume gives the same bytes. Writers drop the system columns.
+ * Writes one task's rows as one part file of a sink directory. `path` is the part's URI (a local
+ * path or `s3://…`). Part files are named by stage and partition (never by worker) and written
+ * atomically through a `Location` (temp file + rename locally, a PUT or multipart upload on S3),
+ * so a part either exists whole or not at all and rewriting it on resume gives the same bytes.
+ * Writers drop the system columns.
  */
 export type SinkPartWriter = (sink: SinkSpec, path: string, batches: RecordBatch[]) => Promise<void>;
 
 /**
  * Runs once every task of the run is committed, for sinks whose output spans all parts (token
- * shards + manifest). Must be idempotent: a rerun after a crash during finalize (before stats.json) calls it again.
+ * shards + manifest). Must be idempotent: a rerun after a crash during finalize (before stats.json)
+ * calls it again, and two copies racing (a requeued finalize task) must both succeed with the same
+ * output. `outDir` is the run's output location (a path or URI).
  */
 export type SinkFinalizer = (sink: SinkSpec, ctx: { fingerprint: string; outDir: string }) => Promise<void>;
 
@@ -32,15 +37,26 @@ export async function finalizeSink(sink: SinkSpec, ctx: { fingerprint: string; o
   await writers.get(sink.format)?.finalize?.(sink, ctx);
 }
 
+/**
+ * Where a sink writes: an `s3://` URI or an absolute path as given, a `file://` URL as its path,
+ * a relative path under the run's output (`output` a directory or an `s3://` prefix, whose
+ * relative sink paths become `joinUri(output, path)`).
+ */
+export function resolveSinkPath(path: string, output: string): string {
+  if (isS3Uri(path)) return path;
+  if (path.startsWith('file://')) return localPath(path);
+  return isAbsolute(path) ? path : joinUri(output, path);
+}
+
 /** Kept documents as Parquet parts under `path` (relative paths are under the run's `--output`). */
 export const parquetSink = (path: string): SinkSpec => ({ format: 'parquet', path });
 
 /** Kept documents as JSON-lines parts under `path` (relative paths are under the run's `--output`). */
 export const jsonlSink = (path: string): SinkSpec => ({ format: 'jsonl', path });
 
-/** A task's file in a sink directory: `part-<stage>-<partition>.<ext>`. */
+/** A task's file in a sink directory (a path or `s3://` URI): `part-<stage>-<partition>.<ext>`. */
 export const partPath = (dir: string, stage: string, partition: number, ext: string): string =>
-  join(dir, `part-${stage}-${String(partition).padStart(5, '0')}.${ext}`);
+  joinUri(dir, `part-${stage}-${String(partition).padStart(5, '0')}.${ext}`);
 
 /**
  * Writes a task's part of a sink; returns its path. A task that kept no rows writes no part (so a
@@ -56,7 +72,7 @@ export async function writeSinkPart(sink: SinkSpec, stage: string, partition: nu
   return path;
 }
 
-/** Writes a whole sink as one file (what `collect()`-side actions such as `writeParquet` do). */
+/** Writes a whole sink as one file, local or `s3://` (what `collect()`-side actions such as `writeParquet` do). */
 export async function writeSinkFile(sink: SinkSpec, batches: RecordBatch[]): Promise<void> {
   switch (sink.format) {
     case 'parquet': await writeParquet(sink.path, batches); return;

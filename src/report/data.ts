@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isS3Uri } from '../storage/uri.ts';
 import { analyzePlan } from '../planner/analyze.ts';
 import { col } from '../plan/expr.ts';
 import { readParquet } from '../dataframe/read.ts';
 import { readTokenShardManifest, type TokenShardManifest } from '../io/token-shards/writer.ts';
 import type { SinkSpec } from '../plan/logical-plan.ts';
+import { isS3Uri } from '../storage/uri.ts';
 import type { DropLog } from '../exec/accounting/drop-log.ts';
 import { files } from '../exec/state/layout.ts';
 import type { RunStats } from '../exec/accounting/counters.ts';
@@ -57,10 +57,9 @@ export async function outputDirs(outDir: string): Promise<{ tokenDirs: string[];
   return { tokenDirs, docDirs };
 }
 
-/** Sink paths in plan.json are absolute; an output directory that was moved still finds its parts. */
+/** Sink paths in plan.json are absolute (or `s3://` URIs); an output directory that was moved still finds its parts. */
 function relocate(outDir: string, path: string): string {
-  if (isS3Uri(path)) return path;
-  return existsSync(path) ? path : join(outDir, basename(path));
+  return isS3Uri(path) || existsSync(path) ? path : join(outDir, basename(path));
 }
 
 async function readKept(dirs: string[]): Promise<ReportData['kept']> {

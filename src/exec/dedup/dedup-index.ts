@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { decodeRecords, encodeRecords } from '../../ops/dedup/codec.ts';
 import { allocRecords, bandPartition, type BandRecords } from '../../ops/dedup/lsh.ts';
 import type { DedupSpec } from '../../plan/logical-plan.ts';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { openLocation } from '../../io/location/index.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { dedupKeys } from './layout.ts';
 import { dedupRuntime } from './strategy.ts';
@@ -14,8 +12,8 @@ import { utf8Vector } from '../../arrow/utf8.ts';
 
 /**
  * Dedup indexes: what a run's dedup read, kept so later runs (the next crawl dump) can drop what
- * an earlier run already has. An index directory holds, per band partition of the writing run,
- * `part-<k>-of-<K>.rec` — the distinct (band, hash) records of every document (doc fields zero),
+ * an earlier run already has. An index directory (a local path or an `s3://` prefix) holds, per
+ * band partition of the writing run, `part-<k>-of-<K>.rec` — the distinct (band, hash) records of every document (doc fields zero),
  * the band-record codec — and last `index.json` (written by the merge, so an index without it is
  * incomplete and refused). `index.json` names the strategy, the parameters that shape the hashes
  * (column names, cluster columns, index options and which copy is kept excluded) and `probe`: a digest of the records
@@ -47,12 +45,12 @@ export function indexIdentity(spec: DedupSpec): IndexIdentity {
 
 /** Writes band partition `k` (of `parts`) of this run's records into the index directory. */
 export async function writeIndexPart(dir: string, k: number, parts: number, records: readonly BandRecords[]): Promise<void> {
-  await writeFileAtomic(join(dir, `part-${k}-of-${parts}.rec`), encodeRecords(distinctKeys(records)));
+  await (await openLocation(dir)).writeFile(`part-${k}-of-${parts}.rec`, encodeRecords(distinctKeys(records)));
 }
 
 /** Commits an index: `index.json`, after every part. */
 export async function writeIndexManifest(dir: string, identity: IndexIdentity, documents: number): Promise<void> {
-  await writeFileAtomic(join(dir, 'index.json'), JSON.stringify({ ...identity, documents }, null, 2) + '\n');
+  await (await openLocation(dir)).writeFile('index.json', JSON.stringify({ ...identity, documents }, null, 2) + '\n');
 }
 
 /**
@@ -63,18 +61,18 @@ export async function writeIndexManifest(dir: string, identity: IndexIdentity, d
 export async function loadIndexKeys(dirs: readonly string[], identity: IndexIdentity, k: number, parts: number): Promise<Set<string>> {
   const keys = new Set<string>();
   for (const dir of dirs) {
-    const file = join(dir, 'index.json');
-    const text = await readFile(file, 'utf8').catch(() => {
-      throw new Error(`dedup index ${resolve(dir)} is incomplete or missing (no index.json): the run writing it did not finish`);
+    const location = await openLocation(dir);
+    const text = await location.readBytes('index.json').then((b) => new TextDecoder().decode(b), () => {
+      throw new Error(`dedup index ${location.uri} is incomplete or missing (no index.json): the run writing it did not finish`);
     });
     const theirs = JSON.parse(text) as IndexIdentity & { documents: number };
     for (const field of ['format', 'strategy', 'params', 'probe'] as const) {
       if (JSON.stringify(theirs[field]) !== JSON.stringify(identity[field])) {
-        throw new Error(`dedup index ${resolve(dir)} is incompatible: its ${field} is ${JSON.stringify(theirs[field])}, this run's is ${JSON.stringify(identity[field])}`);
+        throw new Error(`dedup index ${location.uri} is incompatible: its ${field} is ${JSON.stringify(theirs[field])}, this run's is ${JSON.stringify(identity[field])}`);
       }
     }
-    for (const name of (await readdir(dir)).filter((n) => /^part-\d+-of-\d+\.rec$/.test(n)).sort()) {
-      const r = decodeRecords(await readFile(join(dir, name)));
+    for (const name of (await location.list()).map((e) => e.path).filter((n) => /^part-\d+-of-\d+\.rec$/.test(n)).sort()) {
+      const r = decodeRecords(await location.readBytes(name));
       for (let i = 0; i < r.length; i++) if (bandPartition(r.hi[i]!, parts) === k) keys.add(`${r.band[i]}:${r.hi[i]}:${r.lo[i]}`);
     }
   }

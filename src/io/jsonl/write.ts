@@ -1,8 +1,7 @@
-import { open } from 'node:fs/promises';
 import { makeVector, Type } from 'apache-arrow';
 import type { Data, RecordBatch } from 'apache-arrow';
 import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
-import { writeAtomically } from '../../storage/atomic-write.ts';
+import { openFile, type S3LocationOptions } from '../location/index.ts';
 import { userColumns } from '../user-columns.ts';
 
 const FLUSH_BYTES = 4 << 20;
@@ -23,35 +22,43 @@ function columnValues(data: Data): unknown[] {
 }
 
 /**
- * Writes one JSON object per row (keys in column order, `\n`-terminated), atomically via temp file
- * + rename; system columns are not written. Non-finite numbers become null. Same batches → same bytes.
+ * Writes one JSON object per row (keys in column order, `\n`-terminated) to `path` (a local path
+ * or an `s3://` URI), atomically (temp file + rename locally; a PUT or multipart upload on S3),
+ * streaming 4 MiB pieces; system columns are not written. Non-finite numbers become null. Same
+ * batches → same bytes.
  */
-export async function writeJsonl(path: string, batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>): Promise<{ rows: number }> {
-  let rows = 0;
-  await writeAtomically(path, async (tmp) => {
-    const fh = await open(tmp, 'w');
-    try {
-      let chunk: string[] = [];
-      let size = 0;
-      for await (const batch of userColumns(batches)) {
-        const names = batch.schema.fields.map((f) => JSON.stringify(f.name));
-        const cols = batch.data.children.map(columnValues);
-        for (let r = 0; r < batch.numRows; r++) {
-          let line = '{';
-          for (let c = 0; c < cols.length; c++) {
-            const v = cols[c]![r];
-            line += (c ? ',' : '') + names[c] + ':' + (v === undefined ? 'null' : JSON.stringify(v));
-          }
-          line += '}\n';
-          chunk.push(line);
-          size += line.length;
-          if (size > FLUSH_BYTES) { await fh.write(chunk.join('')); chunk = []; size = 0; }
-        }
-        rows += batch.numRows;
-      }
-      if (chunk.length) await fh.write(chunk.join(''));
-      await fh.sync();
-    } finally { await fh.close(); }
-  });
-  return { rows };
+export async function writeJsonl(
+  path: string, batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: { s3?: S3LocationOptions } = {},
+): Promise<{ rows: number }> {
+  const { location, path: name } = await openFile(path, { s3: options.s3 });
+  const out = { rows: 0 };
+  await location.writeFile(name, jsonlBytes(batches, out));
+  return out;
 }
+
+async function* jsonlBytes(batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, out: { rows: number }): AsyncGenerator<Uint8Array> {
+  let chunk: string[] = [];
+  let size = 0;
+  for await (const batch of userColumns(batches)) {
+    const names = batch.schema.fields.map((f) => JSON.stringify(f.name));
+    const cols = batch.data.children.map(columnValues);
+    for (let r = 0; r < batch.numRows; r++) {
+      let line = '{';
+      for (let c = 0; c < cols.length; c++) {
+        const v = cols[c]![r];
+        line += (c ? ',' : '') + names[c] + ':' + (v === undefined ? 'null' : JSON.stringify(v));
+      }
+      line += '}\n';
+      chunk.push(line);
+      size += line.length;
+      if (size > FLUSH_BYTES) { yield encode(chunk); chunk = []; size = 0; }
+    }
+    out.rows += batch.numRows;
+  }
+  if (chunk.length) yield encode(chunk);
+}
+
+const encode = (lines: string[]): Uint8Array => {
+  const buf = Buffer.from(lines.join(''), 'utf8');
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+};

@@ -2,6 +2,8 @@ export { compareUtf8, checkRelativePath, type Location, type LocationEntry, type
 export { LocalLocation } from './local-location.ts';
 export type { S3LocationOptions } from './s3-location.ts';
 export { openLocation, openFile } from './open-location.ts';
+export { openPendingFile, type PendingFile } from './pending-file.ts';
+export { removeTree } from './remove-tree.ts';
 export { readInputList, type InputListOptions } from './input-list.ts';
 export { writeFileAt, readBytesAt, readTextAt, statAt, deleteAt, listUnder, deleteTree } from './file-uri.ts';
 export { forgetInputStats, isRemoteInput, inputSize, listInputs, readInputBytes, readInputRange, statInput, type InputReadOptions, type StatOptions } from './input-file.ts';

@@ -3,13 +3,10 @@ import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
+import { isS3Uri, localPath } from '../../storage/uri.ts';
+import { openLocation, openPendingFile, type Location, type PendingFile } from '../location/index.ts';
 
-/** A file being written; nothing is visible under its name until `commit`. */
-export interface PendingFile {
-  write(bytes: Uint8Array): Promise<void>;
-  commit(): Promise<void>;
-  abort(): Promise<void>;
-}
+export type { PendingFile } from '../location/index.ts';
 
 /**
  * Where shards go. Each file commits atomically on its own; the writer commits `manifest.json`
@@ -62,6 +59,42 @@ export class LocalDirOutput implements ShardOutput {
     const d = await open(this.dir, 'r');
     try { await d.sync(); } finally { await d.close(); }
   }
+}
+
+/**
+ * Files under a {@link Location}, for `s3://` outputs: each file streams into one upload (a
+ * multipart upload beyond 8 MiB, so a shard is never held whole: memory is the parts in flight,
+ * 4 × 8 MiB by default) that S3 makes visible only when it completes, so an object under a final
+ * name is always whole. Works on a local location too, without the fsyncs of {@link LocalDirOutput}.
+ */
+export class LocationOutput implements ShardOutput {
+  private readonly location: Promise<Location>;
+
+  /** `location` may be a promise, so a synchronous caller can hand over an `openLocation` still opening. */
+  constructor(location: Location | Promise<Location>) {
+    this.location = Promise.resolve(location);
+    // Failing to open is reported by the first use, not as an unhandled rejection.
+    this.location.catch(() => undefined);
+  }
+
+  async create(name: string): Promise<PendingFile> {
+    return openPendingFile(await this.location, name);
+  }
+
+  async list(): Promise<string[]> {
+    // Only the files directly under the location, as a directory listing gives.
+    return (await (await this.location).list()).map((e) => e.path).filter((p) => !p.includes('/'));
+  }
+
+  async remove(name: string): Promise<void> { await (await this.location).delete(name); }
+
+  /** An upload is durable once it completes: nothing to do. */
+  async sync(): Promise<void> {}
+}
+
+/** The output for shards under a URI: plain fsynced files for a local directory, a {@link LocationOutput} for `s3://`. */
+export function shardOutputFor(uri: string): ShardOutput {
+  return isS3Uri(uri) ? new LocationOutput(openLocation(uri)) : new LocalDirOutput(localPath(uri));
 }
 
 /**

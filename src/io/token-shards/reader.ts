@@ -1,19 +1,23 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { hasher } from '../../storage/hash.ts';
+import { openLocation, type Location } from '../location/index.ts';
 import { FORMAT, FORMAT_VERSION, MANIFEST_FILE, type TokenShardManifest } from './format.ts';
 
-/** Reads and checks `manifest.json`; the error says what is wrong, since a partial copy is the usual cause. */
-export async function readTokenShardManifest(dir: string): Promise<TokenShardManifest> {
+/**
+ * Reads and checks `manifest.json` of a shard directory (a path, an `s3://` URI or an open
+ * location); the error says what is wrong, since a partial copy is the usual cause.
+ */
+export async function readTokenShardManifest(dir: string | Location): Promise<TokenShardManifest> {
+  const location = typeof dir === 'string' ? await openLocation(dir) : dir;
+  const where = typeof dir === 'string' ? dir : dir.uri;
   let text: string;
   try {
-    text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
+    text = new TextDecoder().decode(await location.readBytes(MANIFEST_FILE));
   } catch (e) {
-    throw new Error(`token shards: no ${MANIFEST_FILE} in ${dir} (the writer commits it last; was the run finished?): ${(e as Error).message}`);
+    throw new Error(`token shards: no ${MANIFEST_FILE} in ${where} (the writer commits it last; was the run finished?): ${(e as Error).message}`);
   }
   const m = JSON.parse(text) as TokenShardManifest;
   if (m.format !== FORMAT || m.version !== FORMAT_VERSION) {
-    throw new Error(`token shards: ${dir}/${MANIFEST_FILE} is ${m.format} v${m.version}, expected ${FORMAT} v${FORMAT_VERSION}`);
+    throw new Error(`token shards: ${location.uriOf(MANIFEST_FILE)} is ${m.format} v${m.version}, expected ${FORMAT} v${FORMAT_VERSION}`);
   }
   return m;
 }
@@ -31,15 +35,16 @@ export interface ShardDocument {
  * the manifest and the index against the token counts. Loads one shard at a time (for tests and
  * tools; training jobs memory-map the files, see docs/token-format.md).
  */
-export async function* readTokenShards(dir: string): AsyncGenerator<ShardDocument> {
-  const m = await readTokenShardManifest(dir);
+export async function* readTokenShards(dir: string | Location): AsyncGenerator<ShardDocument> {
+  const location = typeof dir === 'string' ? await openLocation(dir) : dir;
+  const m = await readTokenShardManifest(location);
   if (m.layout === 'megatron') {
-    throw new Error(`token shards: ${dir} holds Megatron .bin/.idx shards; read them with Megatron's IndexedDataset (docs/token-format.md)`);
+    throw new Error(`token shards: ${location.uri} holds Megatron .bin/.idx shards; read them with Megatron's IndexedDataset (docs/token-format.md)`);
   }
   const h = await hasher();
   for (const [k, s] of m.shards.entries()) {
-    const bytes = await readFile(join(dir, s.file));
-    const indexBytes = await readFile(join(dir, s.index));
+    const bytes = await location.readBytes(s.file);
+    const indexBytes = await location.readBytes(s.index);
     const width = m.dtype === 'uint16' ? 2 : 4;
     const check = (what: string, ok: boolean) => { if (!ok) throw new Error(`token shards: ${s.file}: ${what}`); };
     check(`size ${bytes.length} bytes, manifest says ${s.tokens} tokens of ${width} bytes`, bytes.length === s.tokens * width);

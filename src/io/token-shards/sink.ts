@@ -1,11 +1,10 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { dropColumns, selectColumns } from '../../arrow/batch.ts';
 import { writeParquet } from '../parquet/write.ts';
 import { createTokenShardWriter, readTokenShardManifest } from './writer.ts';
 import { loadTokenizer, resolveEos } from '../../ops/tokenize/backend.ts';
 import { fromIpc, toIpc } from '../../arrow/ipc.ts';
-import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { joinUri } from '../../storage/uri.ts';
+import { openFile, openLocation, removeTree, type Location } from '../location/index.ts';
 import { registerSinkWriter } from '../sinks.ts';
 import { resolvedSinkOptions } from './sink-options.ts';
 
@@ -20,32 +19,35 @@ export const PARTS_DIR = '_parts';
  * shard boundaries, the shuffle and the manifest span the whole run. So once every task is
  * committed, `finalize` streams the parts in partition order (partitioning depends on input sizes,
  * never on the worker count) into one shard writer, commits the manifest and removes the parts.
- * Cost: token ids are written to disk twice; the assembly is one sequential pass in the driver.
+ * Cost: token ids are written twice; the assembly is one sequential pass in the driver. The sink
+ * may be a local directory or an `s3://` prefix: parts, shards and manifest go through a
+ * `Location` (shards stream into multipart uploads; a part is read whole, bounded by task size).
  */
 registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
   const o = resolvedSinkOptions(sink);
   const tokens = batches.map((b) => selectColumns(b, [o.tokensColumn]));
-  await writeFileAtomic(join(dirname(path), PARTS_DIR, basename(path)), toIpc(tokens));
+  const { location, path: name } = await openFile(path);
+  await location.writeFile(`${PARTS_DIR}/${name}`, toIpc(tokens));
   if (o.documents) {
     const docs = batches.map((b) => dropColumns(b, [o.tokensColumn]));
-    await mkdir(o.documents, { recursive: true });
-    await writeParquet(join(o.documents, basename(path).replace(/\.arrow$/, '.parquet')), docs);
+    await writeParquet(joinUri(o.documents, name.replace(/\.arrow$/, '.parquet')), docs);
   }
 }, async (sink, ctx) => {
   const o = resolvedSinkOptions(sink);
-  const partsDir = join(sink.path, PARTS_DIR);
+  const location = await openLocation(sink.path);
+  const finished = async (): Promise<boolean> =>
+    (await readTokenShardManifest(location).catch(() => undefined))?.fingerprint === ctx.fingerprint;
   // The manifest is committed before the parts are removed: if this run's manifest exists, the
   // shards are complete, and any parts left (a crash during the removal) are only garbage. Never
   // rebuild shards from such leftovers: they may be a subset.
-  const done = await readTokenShardManifest(sink.path).catch(() => undefined);
-  if (done?.fingerprint === ctx.fingerprint) {
-    await rm(partsDir, { recursive: true, force: true });
+  if (await finished()) {
+    await removeTree(joinUri(sink.path, PARTS_DIR));
     return;
   }
-  // Partition order, numerically: names are zero-padded, but a run may exceed the padding.
-  const parts = (await readdir(partsDir).catch(() => [] as string[]))
-    .filter((n) => n.endsWith('.arrow'))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const parts = await listParts(location);
+  // A copy of this task that finished between the check above and the listing may have removed
+  // some parts already; it committed its manifest first, so looking again after listing tells.
+  if (await finished()) return;
   // No parts: every document was dropped (or the input was empty); the manifest says 0 shards.
   const backend = await loadTokenizer(o.tokenizer);
   const writer = createTokenShardWriter(sink.path, {
@@ -59,16 +61,24 @@ registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
     ...(o.shuffleSeed !== undefined ? { shuffleSeed: o.shuffleSeed } : {}),
   });
   try {
-    for (const name of parts) {
-      for (const b of fromIpc(new Uint8Array(await readFile(join(partsDir, name))))) await writer.write(b);
+    for (const part of parts) {
+      for (const b of fromIpc(await location.readBytes(part))) await writer.write(b);
     }
   } catch (e) {
     await writer.abort();
     // Another copy of the finalize task (a requeue racing a slow node) committed the same shards
     // and removed the parts under this one: its result is this one's.
-    if ((await readTokenShardManifest(sink.path).catch(() => undefined))?.fingerprint === ctx.fingerprint) return;
+    if (await finished()) return;
     throw e;
   }
   await writer.close();
-  await rm(partsDir, { recursive: true, force: true });
+  await removeTree(joinUri(sink.path, PARTS_DIR));
 });
+
+/** The parts' paths under the sink, in partition order (numerically: names are zero-padded, but a run may exceed the padding). */
+async function listParts(location: Location): Promise<string[]> {
+  return (await location.list(`${PARTS_DIR}/`))
+    .map((e) => e.path)
+    .filter((p) => p.endsWith('.arrow') && !p.slice(PARTS_DIR.length + 1).includes('/'))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}

@@ -8,12 +8,12 @@ import {
   assertLittleEndianHost, FORMAT, FORMAT_VERSION, MANIFEST_FILE, type ShardLayoutName, type TokenDtype, type TokenShardManifest,
 } from './format.ts';
 import { datatroveLayout, SHARD_LAYOUTS } from './layout.ts';
-import { LocalDirOutput, type ShardOutput } from './output.ts';
+import { LocalDirOutput, shardOutputFor, type ShardOutput } from './output.ts';
 import { ShardBuilder } from './shard-builder.ts';
 import { writeShuffled } from './shuffle.ts';
 
 export { readTokenShardManifest, readTokenShards, type ShardDocument } from './reader.ts';
-export { BlobStoreOutput, LocalDirOutput, type ShardOutput } from './output.ts';
+export { BlobStoreOutput, LocalDirOutput, LocationOutput, shardOutputFor, type ShardOutput } from './output.ts';
 export type { ShardEntry, ShardLayoutName, TokenDtype, TokenShardManifest } from './format.ts';
 
 /** Default shard size: 2^30 tokens (2 GiB as uint16), a size training loaders memory-map comfortably. */
@@ -36,7 +36,10 @@ export interface TokenShardWriterOptions {
   dtype?: TokenDtype;
   /** Shuffle documents globally with this seed (two passes, see {@link createTokenShardWriter}). */
   shuffleSeed?: number;
-  /** Where the shuffle's first pass stages shards; default a hidden directory inside a local output. */
+  /**
+   * Where the shuffle's first pass stages shards: a local directory, since it is read back with
+   * positioned reads. Default a hidden directory inside a local output, else in the OS temp directory.
+   */
   stagingDir?: string;
   /** Column holding `List<Uint32>` ids (default `tokens`). */
   tokensColumn?: string;
@@ -52,13 +55,15 @@ export interface TokenShardWriter {
 }
 
 /**
- * Writes token shards (format: docs/token-format.md) to a directory or another {@link ShardOutput}.
+ * Writes token shards (format: docs/token-format.md) to a directory, an `s3://` prefix or another
+ * {@link ShardOutput}.
  *
- * Atomicity: every shard and index file is written to a temp name, fsynced and renamed; the
- * manifest is written the same way, last, after which shard files of an earlier run that the new
- * manifest does not list are removed. A crash leaves no partial file under a final name and no
- * manifest listing a missing shard. (Rewriting a directory replaces shard files one by one before
- * the new manifest lands; the manifest's checksums make a reader notice if it raced a rewrite.)
+ * Atomicity: every shard and index file is written to a temp name, fsynced and renamed (on S3:
+ * streamed into one upload, visible only once complete); the manifest is written the same way,
+ * last, after which shard files of an earlier run that the new manifest does not list are
+ * removed. A crash leaves no partial file under a final name and no manifest listing a missing
+ * shard. (Rewriting a directory replaces shard files one by one before the new manifest lands;
+ * the manifest's checksums make a reader notice if it raced a rewrite.)
  *
  * Shuffle (`shuffleSeed`): a global, deterministic document shuffle in two passes that keeps memory
  * bounded. Pass one streams documents in input order into one staging shard on local disk; pass two
@@ -79,13 +84,13 @@ export function createTokenShardWriter(dir: string | ShardOutput, options: Token
   const seed = options.shuffleSeed;
   if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)) throw new Error(`token shards: shuffleSeed must be an integer in [0, 2^32), got ${seed}`);
 
-  const output = typeof dir === 'string' ? new LocalDirOutput(dir) : dir;
+  const output = typeof dir === 'string' ? shardOutputFor(dir) : dir;
   const column = options.tokensColumn ?? 'tokens';
   const final = new ShardBuilder(output, layout, dtype, options.vocabSize, maxTokensPerShard);
   // Staging is private to the shuffle, so it always uses the layout writeShuffled reads back.
   const stagingDtype = datatroveLayout.dtypeFor(options.vocabSize);
   const stagingDir = seed === undefined ? undefined
-    : options.stagingDir ?? join(typeof dir === 'string' ? dir : tmpdir(), `.shuffle-staging-${randomBytes(6).toString('hex')}`);
+    : options.stagingDir ?? join(output instanceof LocalDirOutput ? output.dir : tmpdir(), `.shuffle-staging-${randomBytes(6).toString('hex')}`);
   const staging = stagingDir ? new ShardBuilder(new LocalDirOutput(stagingDir), datatroveLayout, stagingDtype, options.vocabSize, Number.MAX_SAFE_INTEGER) : undefined;
   const first = staging ?? final;
   let state: 'open' | 'closed' | 'aborted' = 'open';

@@ -14,8 +14,8 @@ const ClusterColumns = {
   /** Add `cluster_id` (input ordinal of the kept document) and `cluster_size` to kept rows. */
   clusterColumns: z.boolean().default(false),
   /**
-   * Directory to write this run's dedup index into (the band hashes or keys of every document the
-   * dedup reads, plus `index.json` naming the strategy, its parameters and a probe of its hash
+   * Directory (a local path or an `s3://` prefix) to write this run's dedup index into (the band
+   * hashes or keys of every document the dedup reads, plus `index.json` naming the strategy, its parameters and a probe of its hash
    * family), for later runs' `againstIndexes`. Default: none.
    */
   writeIndex: z.string().min(1).optional(),
