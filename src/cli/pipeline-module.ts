@@ -32,7 +32,7 @@ export interface PipelineContext {
    * With `--input-list`, the `--input-prefix` URI, else the list's own URI.
    */
   input: string;
-  /** Absolute path of `--output`. */
+  /** `--output`: an absolute path, or an `s3://bucket/prefix` URI without a trailing slash. */
   output: string;
   /**
    * Input files matching a fast-glob pattern (default: `--pattern`, else every file). Under a
@@ -74,7 +74,7 @@ export function definePipeline(pipeline: Pipeline): Pipeline {
 export async function openPipelineContext(input: PipelineInput, output: string, options: Record<string, string>, pattern?: string): Promise<PipelineContext> {
   if (typeof input === 'string' && !isS3Uri(input)) return pipelineContext(input, output, options, pattern);
   const from = typeof input === 'string' ? await prefixContext(input, pattern) : await listContext(input, pattern);
-  return { ...from, output: resolve(output), options };
+  return { ...from, output: outputLocation(output), options };
 }
 
 /** Builds the context a pipeline receives for a local `--input` directory. */
@@ -85,7 +85,7 @@ export function pipelineContext(input: string, output: string, options: Record<s
   }
   return {
     input: inputDir,
-    output: resolve(output),
+    output: outputLocation(output),
     options,
     files(p?: string): string[] {
       const glob = p ?? pattern ?? '**/*';
@@ -179,4 +179,9 @@ function describe(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (typeof v === 'object') return `an object with keys [${Object.keys(v).join(', ')}]`;
   return `a ${typeof v}`;
+}
+
+/** The output as pipelines see it: an `s3://` URI as given (no trailing slash, so `${ctx.output}/x` joins), else an absolute path. */
+function outputLocation(output: string): string {
+  return isS3Uri(output) ? output.replace(/\/+$/, '') : resolve(output);
 }
