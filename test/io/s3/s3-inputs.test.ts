@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readJsonl, readParquet, readWarc } from '../../../src/dataframe/read.ts';
 import { executePlan } from '../../../src/exec/driver/collect.ts';
 import { statInputs } from '../../../src/exec/graph/input-files.ts';
@@ -155,6 +155,21 @@ describe.runIf(server)('pipeline context on s3:// inputs and input lists', () =>
     expect(ctx.files('wget-*.warc.gz')).toEqual(names.filter((n) => n.startsWith('wget-')).map((n) => `${s3}/in/warc/${n}`));
     expect(() => ctx.files('**/*.parquet')).toThrow(`no files under ${s3}/in/warc/ match "**/*.parquet"`);
     await expect(openPipelineContext(`${s3}/nothing/`, 'out', {})).rejects.toThrow(`--input ${s3}/nothing/: no objects under ${s3}/nothing/`);
+  });
+
+  it('ctx.files() under an s3:// prefix warns about objects skipped for a near-miss extension, as it does locally', async () => {
+    const gz = await readFile(join(JSONL, 'dolma-40.jsonl.gz'));
+    await putObjectBytes(bucket.connection, bucket.name, 'mixed/a.jsonl.gz', gz);
+    await putObjectBytes(bucket.connection, bucket.name, 'mixed/b.json.gz', gz);
+    const ctx = await openPipelineContext(`${s3}/mixed/`, 'out', {});
+    const warnings: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { warnings.push(String(chunk)); return true; });
+    try {
+      expect(ctx.files('**/*.jsonl.gz')).toEqual([`${s3}/mixed/a.jsonl.gz`]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings.join('')).toContain(`pattern "**/*.jsonl.gz" under ${s3}/mixed/ matched 1 files but skipped 1 with a similar extension: b.json.gz`);
   });
 
   it('a gzipped input list of keys relative to --input-prefix gives its URIs in list order, and reading them gives the directory\'s rows', async () => {
