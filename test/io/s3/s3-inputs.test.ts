@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readJsonl, readParquet, readWarc } from '../../../src/dataframe/read.ts';
+import { tableToIPC } from 'apache-arrow';
+import { readArrow, readJsonl, readParquet, readWarc } from '../../../src/dataframe/read.ts';
 import { executePlan } from '../../../src/exec/driver/collect.ts';
 import { statInputs } from '../../../src/exec/graph/input-files.ts';
 import { openPipelineContext } from '../../../src/cli/pipeline-module.ts';
@@ -118,6 +119,16 @@ describe.runIf(server)('readers on s3:// inputs', () => {
     expect(table.numRows).toBe(here.rows.length);
     expect(conn.requestCounts().ListObjectsV2 ?? 0).toBe(0);
   }, 60_000);
+
+  it('read.arrow fetches an Arrow IPC object and gives the local rows', async () => {
+    const { table } = await executePlan(readParquet(PARQUET).plan);
+    await mkdir(join(local, 'arrow'), { recursive: true });
+    await writeFile(join(local, 'arrow/docs.arrow'), tableToIPC(table, 'file'));
+    await uploadDirectory(bucket.connection, bucket.name, join(local, 'arrow'), 'in/arrow/');
+    const there = await collectRows(readArrow(`${s3}/in/arrow/`).plan);
+    expect(there.rows.length).toBe(table.numRows);
+    expect(there.rows).toEqual((await collectRows(readArrow(join(local, 'arrow')).plan)).rows);
+  });
 
   it('a missing object, an empty prefix and a pattern matching nothing are plan-time errors naming them', async () => {
     await expect(planQuery(readWarc(`${s3}/in/warc/nope.warc.gz`).plan)).rejects.toThrow(`input not found: ${s3}/in/warc/nope.warc.gz`);
