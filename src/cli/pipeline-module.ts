@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataFrame } from '../dataframe/dataframe.ts';
-import { matchFiles, noFilesMessage, warnNearMisses } from '../dataframe/match-files.ts';
+import { matchFiles, nearMissesAmong, noFilesMessage, siblingPatterns, warnNearMisses } from '../dataframe/match-files.ts';
 import { importModule } from '../exec/pool/module-loader.ts';
 import { globToRegExp, listInputs, readInputList } from '../io/location/index.ts';
 import { noObjectsMessage } from '../io/remote-inputs.ts';
@@ -41,8 +41,8 @@ export interface PipelineContext {
    * against keys relative to the prefix. With `--input-list`: the list's entries in list order
    * (a pattern matches paths relative to `--input-prefix`, or whole URIs outside it). The order is
    * input order, which defines document identity and output order. Matching nothing is an error
-   * naming the pattern and the input; locally, skipping files whose extension is spelled
-   * differently (`.json.gz` for `.jsonl.gz`) prints a warning naming them.
+   * naming the pattern and the input; under a directory or prefix, skipping files whose extension
+   * is spelled differently (`.json.gz` for `.jsonl.gz`) prints a warning naming them.
    */
   files(pattern?: string): string[];
   /** `--option key=value` pairs, for pipeline-specific settings (thresholds, languages, ...). */
@@ -109,6 +109,9 @@ async function prefixContext(uri: string, pattern: string | undefined): Promise<
       const re = globToRegExp(glob);
       const hits = entries.filter((e) => re.test(e.path)).map((e) => e.uri);
       if (hits.length === 0) throw new Error(noObjectsMessage('files', glob, prefix, entries.map((e) => e.path)));
+      const tree = siblingPatterns(glob).map(globToRegExp);
+      const nearMisses = nearMissesAmong(hits, entries.filter((e) => tree.some((t) => t.test(e.path))).map((e) => e.uri));
+      warnNearMisses(glob, prefix, { files: hits, nearMisses });
       return hits;
     },
   };

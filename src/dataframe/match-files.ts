@@ -42,22 +42,32 @@ export function matchFiles(patterns: string | readonly string[], dir: string): F
   const cwd = resolve(dir);
   const files = fg.sync(typeof patterns === 'string' ? patterns : [...patterns], { cwd, absolute: true, onlyFiles: true }).sort();
   if (files.length === 0) return { files, nearMisses: [] };
-  const matched = new Set(files);
-  const exact = new Set(files.map(extension));
-  const wanted = new Set([...exact].map(canonical));
-  // The same tree: each pattern's directory part with any file name.
-  const siblings = (typeof patterns === 'string' ? [patterns] : patterns).map((p) => (p.includes('/') ? `${p.slice(0, p.lastIndexOf('/'))}/*` : '*'));
-  const nearMisses = fg.sync(siblings, { cwd, absolute: true, onlyFiles: true })
-    .filter((f) => !matched.has(f) && !exact.has(extension(f)) && wanted.has(canonical(extension(f))))
-    .sort();
+  const nearMisses = nearMissesAmong(files, fg.sync(siblingPatterns(patterns), { cwd, absolute: true, onlyFiles: true })).sort();
   return { files, nearMisses };
 }
 
-/** Warns on stderr about near misses, naming up to 5 of them (relative to `dir`) and how many in all. */
+/** The patterns of the same tree as `patterns`: each one's directory part with any file name. */
+export function siblingPatterns(patterns: string | readonly string[]): string[] {
+  return (typeof patterns === 'string' ? [patterns] : patterns).map((p) => (p.includes('/') ? `${p.slice(0, p.lastIndexOf('/'))}/*` : '*'));
+}
+
+/**
+ * The `candidates` (files of the patterns' tree) that were not matched but whose extension differs
+ * from a matched file's only in case, spelling or compression; for local files and object keys alike.
+ */
+export function nearMissesAmong(files: readonly string[], candidates: readonly string[]): string[] {
+  const matched = new Set(files);
+  const exact = new Set(files.map(extension));
+  const wanted = new Set([...exact].map(canonical));
+  return candidates.filter((f) => !matched.has(f) && !exact.has(extension(f)) && wanted.has(canonical(extension(f))));
+}
+
+/** Warns on stderr about near misses, naming up to 5 of them (relative to `dir`, a directory or an `s3://` prefix) and how many in all. */
 export function warnNearMisses(pattern: string, dir: string, match: FileMatch): void {
   const n = match.nearMisses.length;
   if (n === 0) return;
-  const shown = match.nearMisses.slice(0, 5).map((f) => relative(dir, f)).join(', ');
+  const under = dir.endsWith('/') ? dir : `${dir}/`;
+  const shown = match.nearMisses.slice(0, 5).map((f) => (f.startsWith(under) ? f.slice(under.length) : relative(dir, f))).join(', ');
   process.stderr.write(`sluice: warning: pattern ${JSON.stringify(pattern)} under ${dir} matched ${match.files.length} files ` +
     `but skipped ${n} with a similar extension: ${shown}${n > 5 ? `, ... (${n} in all)` : ''}; widen the pattern if they are input\n`);
 }

@@ -9,14 +9,18 @@ import { addSystemColumns, checkColumns, rowPositions } from '../system-columns.
 import type { ReadItem, SourceReader } from '../source.ts';
 
 /**
- * The batches of an Arrow IPC file. An `s3://` object is fetched whole with ranged GETs first: the
- * IPC file format keeps its index at the end, and a file is one task anyway.
+ * A reader over an `s3://` Arrow IPC object, fetched whole with ranged GETs first: the IPC file
+ * format keeps its index at the end, and a file is one task anyway. `fresh` for a task's read.
  */
+async function remoteReader(path: string, fresh: boolean): Promise<RecordBatchReader> {
+  const reader = await RecordBatchReader.from(await readInputBytes(path, 0, await inputSize(path, { fresh })));
+  await reader.open();
+  return reader;
+}
+
 async function* batchesOf(path: string): AsyncGenerator<RecordBatch, void, undefined> {
   if (isRemoteInput(path)) {
-    const reader = await RecordBatchReader.from(await readInputBytes(path, 0, await inputSize(path, { fresh: true })));
-    await reader.open();
-    for await (const b of reader) yield b;
+    for await (const b of await remoteReader(path, true)) yield b;
     return;
   }
   const fh = await open(path, 'r');
@@ -33,11 +37,7 @@ export const arrowReader: SourceReader = {
 
   async inspect(spec) {
     if (!spec.paths.length) return undefined;
-    if (isRemoteInput(spec.paths[0]!)) {
-      const reader = await RecordBatchReader.from(await readInputBytes(spec.paths[0]!, 0, await inputSize(spec.paths[0]!)));
-      await reader.open();
-      return fieldSpecs(reader.schema);
-    }
+    if (isRemoteInput(spec.paths[0]!)) return fieldSpecs((await remoteReader(spec.paths[0]!, false)).schema);
     const fh = await open(spec.paths[0]!, 'r');
     try {
       const reader = await RecordBatchReader.from(fh);

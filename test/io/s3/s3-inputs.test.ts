@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJsonl, readParquet, readWarc } from '../../../src/dataframe/read.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tableToIPC } from 'apache-arrow';
+import { readArrow, readJsonl, readParquet, readWarc } from '../../../src/dataframe/read.ts';
 import { executePlan } from '../../../src/exec/driver/collect.ts';
 import { statInputs } from '../../../src/exec/graph/input-files.ts';
 import { openPipelineContext } from '../../../src/cli/pipeline-module.ts';
@@ -119,6 +120,16 @@ describe.runIf(server)('readers on s3:// inputs', () => {
     expect(conn.requestCounts().ListObjectsV2 ?? 0).toBe(0);
   }, 60_000);
 
+  it('read.arrow fetches an Arrow IPC object and gives the local rows', async () => {
+    const { table } = await executePlan(readParquet(PARQUET).plan);
+    await mkdir(join(local, 'arrow'), { recursive: true });
+    await writeFile(join(local, 'arrow/docs.arrow'), tableToIPC(table, 'file'));
+    await uploadDirectory(bucket.connection, bucket.name, join(local, 'arrow'), 'in/arrow/');
+    const there = await collectRows(readArrow(`${s3}/in/arrow/`).plan);
+    expect(there.rows.length).toBe(table.numRows);
+    expect(there.rows).toEqual((await collectRows(readArrow(join(local, 'arrow')).plan)).rows);
+  });
+
   it('a missing object, an empty prefix and a pattern matching nothing are plan-time errors naming them', async () => {
     await expect(planQuery(readWarc(`${s3}/in/warc/nope.warc.gz`).plan)).rejects.toThrow(`input not found: ${s3}/in/warc/nope.warc.gz`);
     await expect(planQuery(readWarc(`${s3}/empty/`).plan)).rejects.toThrow(`no warc objects under ${s3}/empty/ match "**/*.warc, **/*.warc.gz" (the prefix holds no objects)`);
@@ -155,6 +166,21 @@ describe.runIf(server)('pipeline context on s3:// inputs and input lists', () =>
     expect(ctx.files('wget-*.warc.gz')).toEqual(names.filter((n) => n.startsWith('wget-')).map((n) => `${s3}/in/warc/${n}`));
     expect(() => ctx.files('**/*.parquet')).toThrow(`no files under ${s3}/in/warc/ match "**/*.parquet"`);
     await expect(openPipelineContext(`${s3}/nothing/`, 'out', {})).rejects.toThrow(`--input ${s3}/nothing/: no objects under ${s3}/nothing/`);
+  });
+
+  it('ctx.files() under an s3:// prefix warns about objects skipped for a near-miss extension, as it does locally', async () => {
+    const gz = await readFile(join(JSONL, 'dolma-40.jsonl.gz'));
+    await putObjectBytes(bucket.connection, bucket.name, 'mixed/a.jsonl.gz', gz);
+    await putObjectBytes(bucket.connection, bucket.name, 'mixed/b.json.gz', gz);
+    const ctx = await openPipelineContext(`${s3}/mixed/`, 'out', {});
+    const warnings: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => { warnings.push(String(chunk)); return true; });
+    try {
+      expect(ctx.files('**/*.jsonl.gz')).toEqual([`${s3}/mixed/a.jsonl.gz`]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings.join('')).toContain(`pattern "**/*.jsonl.gz" under ${s3}/mixed/ matched 1 files but skipped 1 with a similar extension: b.json.gz`);
   });
 
   it('a gzipped input list of keys relative to --input-prefix gives its URIs in list order, and reading them gives the directory\'s rows', async () => {
