@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import { EMPTY_FILE_REASON } from '../limits.ts';
 import type { ReadItem } from '../source.ts';
 import { WarcBatchBuilder } from './columns.ts';
 import { convertRecord } from './convert.ts';
@@ -32,6 +33,10 @@ export function* readWarcRange(range: WarcRange, options: WarcOptions, columns: 
   const fd = openSync(range.path, 'r');
   try {
     const win = new FileWindow(fd, fstatSync(fd).size);
+    if (win.size === 0) {
+      yield { bad: { file: range.path, pos: 0, reason: EMPTY_FILE_REASON } };
+      return;
+    }
     const builder = new WarcBatchBuilder(columns, range.fileIndex);
     const decode = builder.wantsHtml || !columns || columns.includes('charset');
     const skipped = new Map<string, number>();
@@ -42,11 +47,13 @@ export function* readWarcRange(range: WarcRange, options: WarcOptions, columns: 
     };
     const limits = { maxMemberBytes: options.maxMemberBytes, maxRecordBytes: options.maxRecordBytes };
     const end = Math.min(range.end, win.size);
-    const framed = isGzipFile(win) ? frameGzip(win, range.start, end, limits) : framePlain(win, range.start, end, limits);
+    const gz = isGzipFile(win);
+    const misnamed = !gz && /\.gz$/i.test(range.path) ? ' (the file is named .gz but is not gzip; read as uncompressed WARC)' : '';
+    const framed = gz ? frameGzip(win, range.start, end, limits) : framePlain(win, range.start, end, limits);
     for (const item of framed) {
       if ('bad' in item) {
         yield* flush();
-        yield { bad: { file: range.path, ...item.bad } };
+        yield { bad: { file: range.path, ...item.bad, reason: item.bad.reason + misnamed } };
         continue;
       }
       const c = convertRecord(item.record, options, decode);
