@@ -64,7 +64,7 @@ export async function writeHostile(path: string, content: RepeatedContent, opts:
 }
 
 /** A gzip bomb: `head` then `zeros` zero bytes, compressed ~1000×. */
-export function bomb(zeros: number, head = Buffer.alloc(0)): RepeatedContent {
+export function bomb(zeros: number, head: Buffer = Buffer.alloc(0)): RepeatedContent {
   const seg = Math.min(zeros, 64 << 20);
   return { head, segment: Buffer.alloc(seg), times: Math.floor(zeros / seg), tail: Buffer.alloc(zeros % seg) };
 }
