@@ -91,12 +91,11 @@ export class LineSplitter {
   /** Bytes fed so far. */
   get bytesSeen(): number { return this.offset - this.startOffset; }
 
-  /** The first bytes of the current line, followed by `tail` (the line's next bytes). */
+  /** The first {@link TOO_LONG_HEAD_BYTES} of the current line, which goes on with `tail`. */
   private headOf(tail: Buffer): Buffer {
-    if (this.head) return this.head;
-    const parts = [...this.pieces, tail];
-    const n = Math.min(TOO_LONG_HEAD_BYTES, this.pieceBytes + tail.length);
-    return Buffer.from(Buffer.concat(parts, n));
+    const have = this.head ? this.head.length : this.pieceBytes;
+    if (have >= TOO_LONG_HEAD_BYTES) return this.head ?? Buffer.concat(this.pieces, TOO_LONG_HEAD_BYTES);
+    return Buffer.concat(this.head ? [this.head, tail] : [...this.pieces, tail], Math.min(TOO_LONG_HEAD_BYTES, have + tail.length));
   }
 
   private reset(): void {
