@@ -86,7 +86,7 @@ describe('hostile JSONL inputs', () => {
     const scan = r.stats.steps[0]!;
     expect(scan).toMatchObject({ name: 'scan', documentsOut: 10 + 3 + 2, quarantined: r.quarantined.length });
     expect(r.maxRss).toBeLessThan(MAX_RSS_BYTES);
-  });
+  }, 300_000);
 });
 
 describe('hostile WARC inputs', () => {
@@ -117,7 +117,7 @@ describe('hostile WARC inputs', () => {
     // 3 good pages, the 2 around the bomb, and the 2 around each liar.
     expect(r.stats.steps[0]).toMatchObject({ name: 'scan', documentsOut: 3 + 2 + 2 + 2, quarantined: 6 });
     expect(r.maxRss).toBeLessThan(MAX_RSS_BYTES);
-  });
+  }, 300_000);
 });
 
 describe('hostile Parquet inputs', () => {
