@@ -14,8 +14,8 @@ const MAX_JOINED_BATCH_BYTES = 64 << 20;
  * in input order, and joins the small batches that split ends leave (a file of 60 records is one
  * short batch) into batches of up to `batchSize` rows when their columns agree: a task's commits,
  * output pieces and dedup band files then follow rows, not input files. Bad and skipped records
- * pass through as they come, their reasons prefixed with the reader's name (`jsonl: …`). The joining depends only on the splits and the batch size, so a
- * resumed task sees the same batches.
+ * pass through as they come, a bad record's reason prefixed with the reader's name (`jsonl: …`).
+ * The joining depends only on the splits and the batch size, so a resumed task sees the same batches.
  */
 export async function* readPartition(source: SourceSpec, partition: PartitionSpec, request: ReadRequest): AsyncGenerator<ReadItem> {
   for await (const item of readSplits(source, partition, request)) {

@@ -135,7 +135,7 @@ describe('hostile Parquet inputs', () => {
     expectStatsAddUp(r.stats);
     expect(reasonsOf(r, f('b-corrupt-footer.parquet'))).toEqual([expect.stringMatching(/^parquet: unreadable Parquet file: /)]);
     expect(reasonsOf(r, f('c-int64-text.parquet'))).toEqual([
-      'parquet: column "text" is Int64 in this file but Utf8 in the source schema (from the first file); the split\'s 3 rows (row groups 0) are not read',
+      'parquet: column "text" is Int64 in this file but Utf8 in the source schema (from the first readable file); the split\'s 3 rows (row groups 0) are not read',
     ]);
     expect(reasonsOf(r, f('d-empty.parquet'))).toEqual([expect.stringMatching(/^parquet: unreadable Parquet file: .*not a Parquet file \(0 bytes\)$/)]);
     expect(r.stats.steps[0]).toMatchObject({ name: 'scan', documentsOut: 40, quarantined: 3 });

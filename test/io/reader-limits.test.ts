@@ -3,15 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { Dictionary, Int32, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import fc from 'fast-check';
+import * as pw from 'parquet-wasm/node';
 import { describe, expect, it } from 'vitest';
 import { boundedGunzip } from '../../src/io/bounded-gunzip.ts';
 import { LineSplitter, TOO_LONG_HEAD_BYTES } from '../../src/io/jsonl/line-splitter.ts';
 import { jsonlReader } from '../../src/io/jsonl/read.ts';
+import { parquetReader } from '../../src/io/parquet/read.ts';
 import { InputLimitError } from '../../src/io/limits.ts';
 import { readPartition } from '../../src/io/read-partition.ts';
 import type { BadRecord } from '../../src/io/source.ts';
 import type { SourceSpec } from '../../src/plan/logical-plan.ts';
+import { writeCorruptFooter, writeParquetColumns } from '../helpers/hostile-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-limits-'));
 const DOLMA_GZ = 'fixtures/jsonl/dolma-40.jsonl.gz';
@@ -140,5 +144,53 @@ describe('jsonl reader limits', () => {
     writeFileSync(path, [long(0, 5000), good(1), good(2)].join('\n') + '\n');
     const fields = await jsonlReader.inspect({ format: 'jsonl', paths: [path], options: { maxLineBytes: 1000 } });
     expect(fields).toEqual([{ name: 'id', type: 'Utf8' }, { name: 'text', type: 'Utf8' }]);
+  });
+});
+
+describe('parquet reader on broken files', () => {
+  async function readParts(spec: SourceSpec): Promise<{ rows: number; bad: BadRecord[] }> {
+    let rows = 0;
+    const bad: BadRecord[] = [];
+    for (const p of await parquetReader.partitions(spec, 1 << 30)) {
+      for await (const item of readPartition(spec, p, { batchSize: 100 })) {
+        if ('batch' in item) rows += item.batch.numRows;
+        if ('bad' in item) bad.push(item.bad);
+      }
+    }
+    return { rows, bad };
+  }
+
+  it('takes the schema from the first readable file and quarantines a corrupt footer whole', async () => {
+    const corrupt = join(dir, 'a-corrupt.parquet');
+    writeCorruptFooter(corrupt, readFileSync('fixtures/parquet/dolma-sample.parquet'));
+    const spec: SourceSpec = { format: 'parquet', paths: [corrupt, 'fixtures/parquet/dolma-sample.parquet'] };
+    spec.schema = await parquetReader.inspect(spec);
+    expect(spec.schema?.map((f) => f.name)).toEqual(['id', 'source', 'metadata', 'text', 'chars']);
+    const r = await readParts(spec);
+    expect(r.rows).toBe(40);
+    expect(r.bad).toEqual([expect.objectContaining({ file: corrupt, pos: 0, reason: expect.stringMatching(/^parquet: unreadable Parquet file: /) })]);
+  });
+
+  it('reads a dictionary-encoded text column next to a plain one: only the value type must agree', async () => {
+    const plain = 'fixtures/parquet/dolma-sample.parquet';
+    const dictionary = join(dir, 'dictionary.parquet');
+    const table = new Table({ id: vectorFromArray(['c', 'd']), text: vectorFromArray(['same', 'same'], new Dictionary(new Utf8(), new Int32())) });
+    writeFileSync(dictionary, pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(table, 'stream'))));
+    const typeOfText = async (path: string) => (await parquetReader.inspect({ format: 'parquet', paths: [path] }))?.find((f) => f.name === 'text')?.type;
+    expect(await typeOfText(plain)).toBe('Utf8');
+    expect(await typeOfText(dictionary)).toBe('Dictionary<Int32, Utf8>');
+    for (const paths of [[plain, dictionary], [dictionary, plain]]) {
+      const spec: SourceSpec = { format: 'parquet', paths };
+      spec.schema = await parquetReader.inspect(spec);
+      expect(await readParts(spec)).toEqual({ rows: 42, bad: [] });
+    }
+    // The check itself: an Int64 `text` is refused either way round.
+    const int64 = join(dir, 'int64.parquet');
+    await writeParquetColumns(int64, ['e'], [5n]);
+    const spec: SourceSpec = { format: 'parquet', paths: [dictionary, int64] };
+    spec.schema = await parquetReader.inspect(spec);
+    expect((await readParts(spec)).bad.map((b) => b.reason)).toEqual([
+      'parquet: column "text" is Int64 in this file but Dictionary<Int32, Utf8> in the source schema (from the first readable file); the split\'s 1 rows (row groups 0) are not read',
+    ]);
   });
 });

@@ -22,7 +22,7 @@ export function columnTypeMismatch(fileSchema: Schema, planned: readonly FieldSp
     if (!want || !field) continue;
     const got = valueTypeName(field.type);
     const expected = /^Dictionary<[^,]+, (.+)>$/.exec(want.type)?.[1] ?? want.type;
-    if (got !== expected) return `column "${name}" is ${got} in this file but ${want.type} in the source schema (from the first file)`;
+    if (got !== expected) return `column "${name}" is ${got} in this file but ${want.type} in the source schema (from the first readable file)`;
   }
   return undefined;
 }
