@@ -7,7 +7,7 @@
  *   .filter(col('text').length().gt(200)).collect();
  */
 export { DataFrame, type CollectOptions, type SelectArg } from './dataframe/dataframe.ts';
-export { readJsonl, readParquet, readArrow, readWarc, fromRecords, type PathsArg, type WarcReadOptions } from './dataframe/read.ts';
+export { readJsonl, readParquet, readArrow, readWarc, fromRecords, type PathsArg, type JsonlReadOptions, type WarcReadOptions } from './dataframe/read.ts';
 export { col, lit, and, or, not, Expr, type ExprLike, type ExprNode, type Scalar } from './plan/expr.ts';
 export type { RunOptions } from './dataframe/actions.ts';
 export {

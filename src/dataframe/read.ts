@@ -78,9 +78,17 @@ function scan(format: SourceSpec['format'], paths: string[], options?: Record<st
   return new DataFrame({ kind: 'scan', source });
 }
 
+/** Limits of {@link readJsonl} (validated by the reader; see README "Hostile inputs"). */
+export interface JsonlReadOptions {
+  /** Longest line kept, in decompressed bytes; longer lines are quarantined unbuffered. Default 64 MiB. */
+  maxLineBytes?: number;
+  /** Largest inflated/compressed ratio of a `.gz` file past 16 MiB inflated; past it the rest of the file is quarantined. Default 100. */
+  maxInflationRatio?: number;
+}
+
 /** Reads JSON lines files (`.jsonl`, `.ndjson`, gzip-compressed `.jsonl.gz`/`.json.gz`). */
-export function readJsonl(paths: PathsArg): DataFrame {
-  return scan('jsonl', resolvePaths(paths, 'jsonl'));
+export function readJsonl(paths: PathsArg, options?: JsonlReadOptions): DataFrame {
+  return scan('jsonl', resolvePaths(paths, 'jsonl'), options && Object.keys(options).length ? { ...options } : undefined);
 }
 
 /** Reads Parquet files; only the columns the plan needs are decoded, row groups are skipped by statistics. */
@@ -97,6 +105,10 @@ export function readArrow(paths: PathsArg): DataFrame {
 export interface WarcReadOptions {
   /** Content types kept (prefix match on the HTTP Content-Type); default HTML only. */
   contentTypes?: string[];
+  /** Largest inflated gzip member and decoded HTTP body; bigger ones are quarantined. Default 256 MiB. */
+  maxMemberBytes?: number;
+  /** Largest record of an uncompressed `.warc` (header + Content-Length); bigger ones are quarantined. Default 256 MiB. */
+  maxRecordBytes?: number;
 }
 
 /** Reads WARC files (`.warc`, multi-member `.warc.gz`): one row per HTML `response` record. */

@@ -3,6 +3,7 @@ import { batchByteSize, concatBatches } from '../arrow/batch.ts';
 import type { SourceSpec } from '../plan/logical-plan.ts';
 import type { PartitionSpec } from '../plan/physical-plan.ts';
 import type { ReadItem, ReadRequest } from './source.ts';
+import { readerReason } from './limits.ts';
 import { getReader } from './sources.ts';
 
 /** A joined batch stops growing at this many bytes, so many small files never make one huge batch. */
@@ -13,10 +14,16 @@ const MAX_JOINED_BATCH_BYTES = 64 << 20;
  * in input order, and joins the small batches that split ends leave (a file of 60 records is one
  * short batch) into batches of up to `batchSize` rows when their columns agree: a task's commits,
  * output pieces and dedup band files then follow rows, not input files. Bad and skipped records
- * pass through as they come. The joining depends only on the splits and the batch size, so a
- * resumed task sees the same batches.
+ * pass through as they come, a bad record's reason prefixed with the reader's name (`jsonl: …`).
+ * The joining depends only on the splits and the batch size, so a resumed task sees the same batches.
  */
 export async function* readPartition(source: SourceSpec, partition: PartitionSpec, request: ReadRequest): AsyncGenerator<ReadItem> {
+  for await (const item of readSplits(source, partition, request)) {
+    yield 'bad' in item ? { bad: { ...item.bad, reason: readerReason(source.format, item.bad.reason) } } : item;
+  }
+}
+
+async function* readSplits(source: SourceSpec, partition: PartitionSpec, request: ReadRequest): AsyncGenerator<ReadItem> {
   const reader = getReader(source.format);
   if (!partition.inputs) {
     yield* reader.read(source, partition, request);

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import type { FieldSpec, SourceSpec } from '../../plan/logical-plan.ts';
 import type { PartitionSpec } from '../../plan/physical-plan.ts';
@@ -8,6 +7,9 @@ import { inferFields, rowFits, rowsToBatch } from '../../arrow/from-rows.ts';
 import type { Row } from '../../arrow/from-rows.ts';
 import { LineSplitter } from './line-splitter.ts';
 import { inputSize, isRemoteInput, readInputBytes, readInputRange, type InputReadOptions } from '../location/input-file.ts';
+import { parseJsonlOptions } from './options.ts';
+import { boundedGunzip } from '../bounded-gunzip.ts';
+import { EMPTY_FILE_REASON, InputLimitError } from '../limits.ts';
 import { addSystemColumns, checkColumns } from '../system-columns.ts';
 import type { BadRecord, ReadItem, SourceReader } from '../source.ts';
 
@@ -56,26 +58,25 @@ function parseLine(line: Buffer): LineResult {
 function sample(line: Buffer): string { return line.toString('utf8', 0, Math.min(line.length, 200)); }
 
 /**
- * The bytes of a file from `start`, gunzipped when `gz`. An `s3://` object is read with ranged GETs
- * up to `end` (a split's end; undefined reads to the end), in windows of `remote`; a local stream
- * simply stops when the reader does.
+ * The bytes of a file from `start`, gunzipped when `gz` under the inflation limit. An `s3://`
+ * object is read with ranged GETs up to `end` (a split's end; undefined reads to the end), in
+ * windows of `remote`; a local stream simply stops when the reader does.
  */
-function openLines(path: string, gz: boolean, start: number, end?: number, remote?: InputReadOptions): Readable {
+function openLines(path: string, gz: boolean, start: number, maxInflationRatio: number, end?: number, remote?: InputReadOptions): Readable {
   const raw: Readable = isRemoteInput(path)
     ? Readable.from(readInputRange(path, start, end !== undefined && Number.isFinite(end) ? end : undefined, remote), { objectMode: false })
     : createReadStream(path, { start, highWaterMark: CHUNK });
-  if (!gz) return raw;
-  const gunzip = createGunzip({ chunkSize: CHUNK });
-  raw.on('error', (e) => gunzip.destroy(e));
-  return raw.pipe(gunzip);
+  return gz ? boundedGunzip(raw, { maxInflationRatio, chunkSize: CHUNK }) : raw;
 }
 
 async function sampleRows(spec: SourceSpec): Promise<Row[]> {
   const rows: Row[] = [];
+  const limits = parseJsonlOptions(spec.options);
   for (const path of spec.paths) {
-    const stream = openLines(path, await isGzip(path), 0, undefined, SAMPLE_READ);
-    const splitter = new LineSplitter(0);
-    const onLine = (line: Buffer) => {
+    const stream = openLines(path, await isGzip(path), 0, limits.maxInflationRatio, undefined, SAMPLE_READ);
+    const splitter = new LineSplitter(0, limits.maxLineBytes);
+    const onLine = (line: Buffer, _pos: number, tooLong?: number) => {
+      if (tooLong !== undefined) return true;
       const r = parseLine(line);
       if (r && 'row' in r) rows.push(r.row);
       return rows.length < JSONL_SAMPLE_LINES;
@@ -118,6 +119,9 @@ async function nextLineStart(path: string, at: number, size: number): Promise<nu
  * a range holds the lines that start inside it. `__pos` is the byte offset of the line in the
  * (decompressed) file. Nested objects/arrays are kept as JSON text in Utf8 columns. A line that is
  * not valid UTF-8, not JSON, not an object, or whose values do not fit the schema is a bad record.
+ * Hostile input is bounded by the options (`options.ts`): a line past `maxLineBytes` is a bad
+ * record and is never buffered; a gzip stream inflating past `maxInflationRatio` (a bomb) ends as
+ * one bad record for the rest of the file; a 0-byte `.gz` file is a bad record.
  */
 export const jsonlReader: SourceReader = {
   format: 'jsonl',
@@ -128,6 +132,7 @@ export const jsonlReader: SourceReader = {
   },
 
   async partitions(spec, targetBytes) {
+    parseJsonlOptions(spec.options);
     const out: PartitionSpec[] = [];
     for (const [fileIndex, file] of spec.paths.entries()) {
       const size = isRemoteInput(file) ? await inputSize(file) : (await stat(file)).size;
@@ -149,6 +154,7 @@ export const jsonlReader: SourceReader = {
     const file = partition.file ?? spec.paths[partition.fileIndex ?? 0];
     const fileIndex = partition.fileIndex ?? spec.paths.indexOf(file ?? '');
     if (!file || fileIndex < 0) throw new Error(`jsonl partition ${partition.index} names no input file`);
+    const limits = parseJsonlOptions(spec.options);
     const fields: FieldSpec[] = spec.schema ?? (await jsonlReader.inspect(spec)) ?? [];
     const wanted = checkColumns(request.columns, fields.map((f) => f.name), `jsonl ${file}`);
     const outFields = fields.filter((f) => wanted.includes(f.name));
@@ -158,18 +164,23 @@ export const jsonlReader: SourceReader = {
     // Starting one byte early makes the first "line" the remainder of a line that began before
     // `start` (just the newline itself when `start` is a line start); it is skipped.
     const skipFirst = start > 0;
-    const stream = openLines(file, gz, skipFirst ? start - 1 : start, end);
-    const splitter = new LineSplitter(skipFirst ? start - 1 : start);
+    const misnamed = !gz && /\.gz$/i.test(file) ? ' (the file is named .gz but is not gzip; read as plain text)' : '';
+    const stream = openLines(file, gz, skipFirst ? start - 1 : start, limits.maxInflationRatio, end);
+    const splitter = new LineSplitter(skipFirst ? start - 1 : start, limits.maxLineBytes);
 
     let rows: Row[] = [], positions: number[] = [], bytes = 0;
     let bad: BadRecord[] = [];
     let first = skipFirst, past = false;
-    const onLine = (line: Buffer, pos: number): boolean => {
+    const onLine = (line: Buffer, pos: number, tooLong?: number): boolean => {
       if (first) { first = false; return true; }
       if (pos >= end) { past = true; return false; }
+      if (tooLong !== undefined) {
+        bad.push({ file, pos, reason: `line of ${tooLong} bytes exceeds maxLineBytes (${limits.maxLineBytes})`, sample: sample(line) });
+        return true;
+      }
       const r = parseLine(line);
       if (!r) return true;
-      if ('bad' in r) { bad.push({ file, pos, reason: r.bad, sample: sample(line) }); return true; }
+      if ('bad' in r) { bad.push({ file, pos, reason: r.bad + misnamed, sample: sample(line) }); return true; }
       const misfit = rowFits(r.row, fields);
       if (misfit) { bad.push({ file, pos, reason: misfit, sample: sample(line) }); return true; }
       rows.push(r.row); positions.push(pos); bytes += line.length;
@@ -190,15 +201,19 @@ export const jsonlReader: SourceReader = {
       try {
         for await (const chunk of stream) {
           const more = splitter.push(chunk as Buffer, onLine);
-          if (rows.length >= request.batchSize || bytes >= MAX_BATCH_BYTES) yield* flush();
+          // Bad lines count too: a binary file read as lines is millions of them.
+          if (rows.length >= request.batchSize || bytes >= MAX_BATCH_BYTES || bad.length >= request.batchSize) yield* flush();
           if (!more) break;
         }
         if (!past) splitter.end(onLine);
+        // An empty `.jsonl` is a valid file of no lines; an empty `.gz` lacks even the gzip header.
+        if (start === 0 && splitter.bytesSeen === 0 && /\.gz$/i.test(file)) bad.push({ file, pos: 0, reason: EMPTY_FILE_REASON });
       } catch (e) {
         // A request that failed after its retries fails the task (which the driver retries); only
         // bytes that do not decompress are a bad record of the object.
-        if (isRemoteInput(file) && !String((e as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw e;
-        bad.push({ file, pos: splitter.position, reason: `unreadable ${gz ? 'gzip stream' : 'file'}: ${(e as Error).message}` });
+        if (isRemoteInput(file) && !(e instanceof InputLimitError) && !String((e as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw e;
+        const message = e instanceof InputLimitError ? e.message : `unreadable ${gz ? 'gzip stream' : 'file'}: ${(e as Error).message}`;
+        bad.push({ file, pos: splitter.position, reason: message });
       }
       yield* flush();
     } finally {

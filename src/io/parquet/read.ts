@@ -11,6 +11,7 @@ import { validityBytes } from '../../arrow/utf8.ts';
 import { parquetFooter } from './footer.ts';
 import { inputSize, isRemoteInput, readInputBytes, statInput } from '../location/input-file.ts';
 import { canSkipRowGroup } from './row-group-pruning.ts';
+import { columnTypeMismatch } from './schema-check.ts';
 import { addSystemColumns, checkColumns, rowPositions } from '../system-columns.ts';
 import type { ReadItem, SourceReader } from '../source.ts';
 
@@ -158,14 +159,26 @@ export const parquetReader: SourceReader = {
   format: 'parquet',
 
   async inspect(spec) {
-    if (!spec.paths.length) return undefined;
-    return fieldSpecs(await fileSchema(spec.paths[0]!));
+    // The first file that opens gives the schema; one that does not is quarantined when read.
+    for (const path of spec.paths) {
+      try { return fieldSpecs(await fileSchema(path)); } catch { /* next file */ }
+    }
+    return undefined;
   },
 
   async partitions(spec, targetBytes) {
     const out: PartitionSpec[] = [];
     for (const [fileIndex, file] of spec.paths.entries()) {
-      const footer = await parquetFooter(file);
+      let footer: Awaited<ReturnType<typeof parquetFooter>>;
+      try {
+        footer = await parquetFooter(file);
+      } catch (e) {
+        // A request that failed after its retries is not a corrupt file.
+        if ((e as Error).name === 'S3RequestError') throw e;
+        // A file whose footer cannot be read is one partition, quarantined whole by `read`.
+        out.push({ index: out.length, file, fileIndex, bytes: 0 });
+        continue;
+      }
       let group: number[] = [];
       let bytes = 0;
       const flush = () => {
@@ -187,13 +200,29 @@ export const parquetReader: SourceReader = {
     const file = partition.file ?? spec.paths[partition.fileIndex ?? 0];
     const fileIndex = partition.fileIndex ?? spec.paths.indexOf(file ?? '');
     if (!file || fileIndex < 0) throw new Error(`parquet partition ${partition.index} names no input file`);
-    const footer = await parquetFooter(file, { fresh: true });
+    let footer: Awaited<ReturnType<typeof parquetFooter>>;
+    let acquired: Awaited<ReturnType<typeof acquire>>;
+    try {
+      footer = await parquetFooter(file, { fresh: true });
+      acquired = await acquire(file, true);
+    } catch (e) {
+      if ((e as Error).name === 'S3RequestError') throw e;
+      yield { bad: { file, pos: 0, reason: `unreadable Parquet file: ${(e as Error).message}` } };
+      return;
+    }
     const groups = partition.rowGroups ?? footer.rowGroups.map((_, i) => i);
-    const { file: handle, release } = await acquire(file, true);
+    const { file: handle, release } = acquired;
     const { pf } = handle;
     try {
       const available = handle.schema.fields.map((f) => f.name);
       const columns = checkColumns(request.columns, available, `parquet ${file}`);
+      const mismatch = columnTypeMismatch(handle.schema, spec.schema, columns);
+      if (mismatch) {
+        const rows = groups.reduce((n, g) => n + (footer.rowGroups[g]?.numRows ?? 0), 0);
+        const first = footer.rowGroups[groups[0] ?? 0]?.firstRow ?? 0;
+        yield { bad: { file, pos: first, reason: `${mismatch}; the split's ${rows} rows (row groups ${groups.join(', ')}) are not read` } };
+        return;
+      }
       // Row groups that survive statistics are read in runs of consecutive groups, one stream per
       // run: their row numbers are contiguous, so positions need no per-group bookkeeping.
       const runs: number[][] = [];

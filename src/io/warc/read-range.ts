@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
+import { EMPTY_FILE_REASON } from '../limits.ts';
 import type { ReadItem } from '../source.ts';
 import { WarcBatchBuilder } from './columns.ts';
 import { convertRecord } from './convert.ts';
@@ -33,10 +34,16 @@ export function* readWarcRange(range: WarcRange, options: WarcOptions, columns: 
   const fd = openSync(range.path, 'r');
   try {
     const win = new FileWindow(fd, fstatSync(fd).size);
-    const rows = new WarcRows(range, options, columns, batchSize);
+    if (win.size === 0) {
+      yield { bad: { file: range.path, pos: 0, reason: EMPTY_FILE_REASON } };
+      return;
+    }
+    const gz = isGzipFile(win);
+    const misnamed = !gz && /\.gz$/i.test(range.path) ? ' (the file is named .gz but is not gzip; read as uncompressed WARC)' : '';
+    const rows = new WarcRows(range, options, columns, batchSize, misnamed);
     const limits = { maxMemberBytes: options.maxMemberBytes, maxRecordBytes: options.maxRecordBytes };
     const end = Math.min(range.end, win.size);
-    const framed = isGzipFile(win) ? frameGzip(win, range.start, end, limits) : framePlain(win, range.start, end, limits);
+    const framed = gz ? frameGzip(win, range.start, end, limits) : framePlain(win, range.start, end, limits);
     for (const item of framed) yield* rows.push(item);
     yield* rows.flush();
   } finally {
@@ -58,7 +65,8 @@ class WarcRows {
   private readonly decode: boolean;
   private readonly skipped = new Map<string, number>();
 
-  constructor(private readonly range: WarcRange, private readonly options: WarcOptions, columns: readonly string[] | undefined, private readonly batchSize: number) {
+  /** `misnamed`: appended to the reason of bad records of a `.gz` file that is not gzip. */
+  constructor(private readonly range: WarcRange, private readonly options: WarcOptions, columns: readonly string[] | undefined, private readonly batchSize: number, private readonly misnamed = '') {
     this.builder = new WarcBatchBuilder(columns, range.fileIndex);
     this.decode = this.builder.wantsHtml || !columns || columns.includes('charset');
   }
@@ -66,7 +74,7 @@ class WarcRows {
   *push(item: FramedItem): Generator<ReadItem> {
     if ('bad' in item) {
       yield* this.flush();
-      yield { bad: { file: this.range.path, ...item.bad } };
+      yield { bad: { file: this.range.path, ...item.bad, reason: item.bad.reason + this.misnamed } };
       return;
     }
     const c = convertRecord(item.record, this.options, this.decode);

@@ -85,10 +85,10 @@ describe('HTTP payloads and filtering', () => {
 });
 
 describe('bad input', () => {
-  it('reads empty .warc and .warc.gz files as nothing', async () => {
+  it('quarantines empty .warc and .warc.gz files as one bad record each (a 0-byte input is a failed download)', async () => {
     for (const name of ['empty.warc', 'empty.warc.gz']) {
       const r = await readAll([tempFile(name, Buffer.alloc(0))]);
-      expect(r).toMatchObject({ rows: [], bad: [], skipped: {} });
+      expect(r).toMatchObject({ rows: [], bad: [{ pos: 0, reason: 'empty file (0 bytes)' }], skipped: {} });
     }
   });
 
