@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
+import { digestOf, type FileDigest } from '../../storage/file-digest.ts';
 import { isEmptyDropLog, mergeDropLogs, type DropLog } from '../accounting/drop-log.ts';
 import { keys, pad } from '../state/layout.ts';
 
@@ -14,13 +15,17 @@ export async function putUnitDropLog(store: BlobStore, stage: string, partition:
   if (log && !isEmptyDropLog(log)) await store.put(dropLogKey(stage, partition, seq), new TextEncoder().encode(JSON.stringify(log)));
 }
 
-/** Merges a committed task's unit logs into its drop-log file (nothing when nothing was dropped). */
-export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: string, partition: number, units: number): Promise<void> {
+/** Merges a committed task's unit logs into its drop-log file (nothing when nothing was dropped); returns what it wrote. */
+export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: string, partition: number, units: number): Promise<(FileDigest & { path: string }) | undefined> {
   const logs: DropLog[] = [];
   for (let seq = 0; seq < units; seq++) {
     const key = dropLogKey(stage, partition, seq);
     if (await store.has(key)) logs.push(JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as DropLog);
   }
   const merged = mergeDropLogs(logs);
-  if (!isEmptyDropLog(merged)) await writeFileAtomic(dropLogFile(outDir, stage, partition), JSON.stringify(merged) + '\n');
+  if (isEmptyDropLog(merged)) return undefined;
+  const path = dropLogFile(outDir, stage, partition);
+  const text = JSON.stringify(merged) + '\n';
+  await writeFileAtomic(path, text);
+  return { path, ...(await digestOf(text)) };
 }

@@ -3,6 +3,7 @@ import { makeVector, Type } from 'apache-arrow';
 import type { Data, RecordBatch } from 'apache-arrow';
 import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
 import { writeAtomically } from '../../storage/atomic-write.ts';
+import { StreamDigest, type FileDigest } from '../../storage/file-digest.ts';
 import { userColumns } from '../user-columns.ts';
 
 const FLUSH_BYTES = 4 << 20;
@@ -25,11 +26,19 @@ function columnValues(data: Data): unknown[] {
 /**
  * Writes one JSON object per row (keys in column order, `\n`-terminated), atomically via temp file
  * + rename; system columns are not written. Non-finite numbers become null. Same batches → same bytes.
+ * Returns the rows and the digest of the bytes written.
  */
-export async function writeJsonl(path: string, batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>): Promise<{ rows: number }> {
+export async function writeJsonl(path: string, batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>): Promise<{ rows: number; file: FileDigest }> {
   let rows = 0;
+  const digest = await StreamDigest.create();
+  const encoder = new TextEncoder();
   await writeAtomically(path, async (tmp) => {
     const fh = await open(tmp, 'w');
+    const write = async (text: string) => {
+      const bytes = encoder.encode(text);
+      digest.update(bytes);
+      await fh.write(bytes);
+    };
     try {
       let chunk: string[] = [];
       let size = 0;
@@ -45,13 +54,13 @@ export async function writeJsonl(path: string, batches: AsyncIterable<RecordBatc
           line += '}\n';
           chunk.push(line);
           size += line.length;
-          if (size > FLUSH_BYTES) { await fh.write(chunk.join('')); chunk = []; size = 0; }
+          if (size > FLUSH_BYTES) { await write(chunk.join('')); chunk = []; size = 0; }
         }
         rows += batch.numRows;
       }
-      if (chunk.length) await fh.write(chunk.join(''));
+      if (chunk.length) await write(chunk.join(''));
       await fh.sync();
     } finally { await fh.close(); }
   });
-  return { rows };
+  return { rows, file: digest.digest() };
 }

@@ -8,6 +8,7 @@ import { parquetWasm } from './wasm.ts';
 import { SYSTEM_COLUMNS } from '../../plan/logical-plan.ts';
 import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
 import { writeAtomically } from '../../storage/atomic-write.ts';
+import { digestOf, StreamDigest, type FileDigest } from '../../storage/file-digest.ts';
 import { userColumns } from '../user-columns.ts';
 
 export interface ParquetWriteOptions {
@@ -48,20 +49,24 @@ function toWasm(pw: typeof PW, batch: RecordBatch): PW.RecordBatch {
  * Streams batches into a Parquet file, atomically (temp file + rename); system columns are not
  * written. All columns are written nullable, in the first batch's column order; later batches are
  * conformed to it (a missing column is null, a type conflict is an error). Same batches → same bytes.
+ * Returns the rows and the digest of the bytes written (hashed as they stream to the file).
  */
 export async function writeParquet(
   path: string,
   batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
   opts: ParquetWriteOptions = {},
-): Promise<{ rows: number }> {
+): Promise<{ rows: number; file: FileDigest }> {
   let rows = 0;
+  let file: FileDigest | undefined;
   const pw = await parquetWasm();
   await writeAtomically(path, async (tmp) => {
     const it = userColumns(batches)[Symbol.asyncIterator]();
     const first = await it.next();
     if (first.done) {
       const empty = pw.Table.fromIPCStream(tableToIPC(new Table(nullableSchema(opts.schema ?? new Schema([]))), 'stream'));
-      await writeFile(tmp, pw.writeParquet(empty, properties(pw, opts)));
+      const bytes = pw.writeParquet(empty, properties(pw, opts));
+      await writeFile(tmp, bytes);
+      file = await digestOf(bytes);
       return;
     }
     const schema = nullableSchema(unifySchemas([first.value.schema]));
@@ -84,8 +89,11 @@ export async function writeParquet(
       },
     });
     const bytes = await pw.transformParquetStream(source, properties(pw, opts));
-    await bytes.pipeTo(Writable.toWeb(createWriteStream(tmp)));
+    const digest = await StreamDigest.create();
+    const hashed = new TransformStream<Uint8Array, Uint8Array>({ transform(chunk, c) { digest.update(chunk); c.enqueue(chunk); } });
+    await bytes.pipeThrough(hashed).pipeTo(Writable.toWeb(createWriteStream(tmp)));
     if (failure) throw failure.error;
+    file = digest.digest();
   });
-  return { rows };
+  return { rows, file: file! };
 }

@@ -1,12 +1,14 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { dropColumns, selectColumns } from '../../arrow/batch.ts';
 import { writeParquet } from '../parquet/write.ts';
-import { createTokenShardWriter, readTokenShardManifest } from './writer.ts';
+import { createTokenShardWriter, readTokenShardManifest, type TokenShardManifest } from './writer.ts';
+import { MANIFEST_FILE } from './format.ts';
+import { digestOf } from '../../storage/file-digest.ts';
 import { loadTokenizer, resolveEos } from '../../ops/tokenize/backend.ts';
 import { fromIpc, toIpc } from '../../arrow/ipc.ts';
 import { writeFileAtomic } from '../../storage/atomic-write.ts';
-import { registerSinkWriter } from '../sinks.ts';
+import { registerSinkWriter, type WrittenFile } from '../sinks.ts';
 import { resolvedSinkOptions } from './sink-options.ts';
 
 export { tokensSink, type TokensSinkOptions } from './sink-options.ts';
@@ -24,13 +26,17 @@ export const PARTS_DIR = '_parts';
  */
 registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
   const o = resolvedSinkOptions(sink);
-  const tokens = batches.map((b) => selectColumns(b, [o.tokensColumn]));
-  await writeFileAtomic(join(dirname(path), PARTS_DIR, basename(path)), toIpc(tokens));
+  const tokens = toIpc(batches.map((b) => selectColumns(b, [o.tokensColumn])));
+  const partFile = join(dirname(path), PARTS_DIR, basename(path));
+  await writeFileAtomic(partFile, tokens);
+  const written: WrittenFile[] = [{ path: partFile, ...(await digestOf(tokens)), transient: true }];
   if (o.documents) {
     const docs = batches.map((b) => dropColumns(b, [o.tokensColumn]));
     await mkdir(o.documents, { recursive: true });
-    await writeParquet(join(o.documents, basename(path).replace(/\.arrow$/, '.parquet')), docs);
+    const docsFile = join(o.documents, basename(path).replace(/\.arrow$/, '.parquet'));
+    written.push({ path: docsFile, ...(await writeParquet(docsFile, docs)).file });
   }
+  return written;
 }, async (sink, ctx) => {
   const o = resolvedSinkOptions(sink);
   const partsDir = join(sink.path, PARTS_DIR);
@@ -40,7 +46,7 @@ registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
   const done = await readTokenShardManifest(sink.path).catch(() => undefined);
   if (done?.fingerprint === ctx.fingerprint) {
     await rm(partsDir, { recursive: true, force: true });
-    return;
+    return shardFiles(sink.path, done);
   }
   // Partition order, numerically: names are zero-padded, but a run may exceed the padding.
   const parts = (await readdir(partsDir).catch(() => [] as string[]))
@@ -66,9 +72,29 @@ registerSinkWriter('tokens', 'arrow', async (sink, path, batches) => {
     await writer.abort();
     // Another copy of the finalize task (a requeue racing a slow node) committed the same shards
     // and removed the parts under this one: its result is this one's.
-    if ((await readTokenShardManifest(sink.path).catch(() => undefined))?.fingerprint === ctx.fingerprint) return;
+    const other = await readTokenShardManifest(sink.path).catch(() => undefined);
+    if (other?.fingerprint === ctx.fingerprint) return shardFiles(sink.path, other);
     throw e;
   }
-  await writer.close();
+  const manifest = await writer.close();
   await rm(partsDir, { recursive: true, force: true });
+  return shardFiles(sink.path, manifest);
 });
+
+/**
+ * The sink's files with their digests: the shard writer hashed every shard and index as it wrote
+ * them (the manifest records those), so only sizes are asked of the file system and only the small
+ * manifest is read back.
+ */
+async function shardFiles(dir: string, manifest: TokenShardManifest): Promise<WrittenFile[]> {
+  const out: WrittenFile[] = [];
+  for (const s of manifest.shards) {
+    for (const [name, xxh64] of [[s.file, s.xxhash64], [s.index, s.indexXxhash64]] as const) {
+      const path = join(dir, name);
+      out.push({ path, size: (await stat(path)).size, xxh64 });
+    }
+  }
+  const path = join(dir, MANIFEST_FILE);
+  out.push({ path, ...(await digestOf(new Uint8Array(await readFile(path)))) });
+  return out;
+}
