@@ -15,7 +15,8 @@ import { claimOutput, type ClaimOptions } from './claim-output.ts';
 import { RunInterruptedError, StopRequested, type StageProgress } from './interrupted.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { resultBatches, resultTable } from './results.ts';
-import { scheduleGraph } from './schedule.ts';
+import { scheduleRedoing } from './schedule-redoing.ts';
+import { takeRedo } from '../graph/redo.ts';
 import { cpuSnapshot } from '../accounting/process-cpu.ts';
 
 export interface StageRunOptions {
@@ -44,6 +45,8 @@ export interface StageRunOptions {
    * {@link RunInterruptedError} saying what is committed. Rerunning the same plan resumes.
    */
   stop?: AbortSignal;
+  /** Told about tasks redone because their state was damaged (default: stderr). */
+  warn?: (line: string) => void;
   /** Where tasks run (default: a new thread pool of `workers` threads, closed at the end). A given
    *  executor is left open, so one pool can serve many runs; `workers` is then the executor's. */
   executor?: TaskExecutor;
@@ -77,6 +80,8 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const cpuAtStart = cpuSnapshot();
   const workers = options.workers ?? availableParallelism();
   const { fingerprint, store, graph, settings } = await claimRun(plan, options);
+  const warn = options.warn ?? ((line: string) => { process.stderr.write(line + '\n'); });
+  for (const r of await takeRedo(store, graph)) warn(`sluice: redoing task ${r.task}: ${r.reason}`);
   // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
   const done = await completedStats(options.outDir, fingerprint);
   if (await store.has(keys.finalized)) {
@@ -86,14 +91,14 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   }
   const progress = options.progress ?? silentProgress;
   const executor = options.executor ?? threadPoolExecutor({ workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
-  let result: Awaited<ReturnType<typeof scheduleGraph>>;
+  let result: Awaited<ReturnType<typeof scheduleRedoing>>;
   try {
     try {
-      result = await scheduleGraph({
+      result = await scheduleRedoing({
         plan, fingerprint, store, executor, progress, batchSize: settings.batchSize, outDir: options.outDir,
         docTimeoutMs: settings.docTimeoutMs, retries: settings.retries, startedAt: started, cpuAtStart,
         ...(options.stop ? { stop: options.stop } : {}),
-      }, graph);
+      }, graph, warn);
     } finally {
       if (!options.executor) await executor.close();
     }
