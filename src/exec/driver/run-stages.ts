@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
@@ -17,6 +18,7 @@ import { silentProgress, type ProgressReporter } from './progress.ts';
 import { resultBatches, resultTable } from './results.ts';
 import { scheduleRedoing } from './schedule-redoing.ts';
 import { takeRedo } from '../graph/redo.ts';
+import { openFile, openLocation } from '../../io/location/open-location.ts';
 import { cpuSnapshot } from '../accounting/process-cpu.ts';
 
 export interface StageRunOptions {
@@ -81,7 +83,13 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const workers = options.workers ?? availableParallelism();
   const { fingerprint, store, graph, settings } = await claimRun(plan, options);
   const warn = options.warn ?? ((line: string) => { process.stderr.write(line + '\n'); });
-  for (const r of await takeRedo(store, graph)) warn(`sluice: redoing task ${r.task}: ${r.reason}`);
+  for (const r of await takeRedo(store, graph)) {
+    for (const path of r.remove ?? []) {
+      const file = isAbsolute(path) ? await openFile(path) : { location: await openLocation(options.outDir), path };
+      await file.location.delete(file.path);
+    }
+    warn(`sluice: redoing task ${r.task}: ${r.reason}`);
+  }
   // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
   const done = await completedStats(options.outDir, fingerprint);
   if (await store.has(keys.finalized)) {

@@ -10,6 +10,8 @@ import { keys } from '../state/layout.ts';
 import { readFinalized, type OutputRecord } from '../state/output-files.ts';
 import { blobOwner } from '../graph/blob-owner.ts';
 import { recordRedo, type RedoRequest } from '../graph/redo.ts';
+import { MANIFEST_FILE } from '../../io/token-shards/format.ts';
+import { PARTS_DIR } from '../../io/token-shards/sink.ts';
 
 /** One thing `sluice verify` found wrong. */
 export interface VerifyProblem {
@@ -58,12 +60,20 @@ export async function verifyRun(outUri: string): Promise<VerifyReport> {
   }
   const finalized = damagedBlobs.has(keys.finalized) ? undefined : await readFinalized(store);
   const recorded: { task: string; file: OutputRecord }[] = [];
+  /** Per sink directory, the tasks whose parts its finalizer assembled (token shards). */
+  const assembledFrom = new Map<string, string[]>();
   for (const key of blobs) {
     if (!/^stages\/.+\/committed$/.test(key) || damagedBlobs.has(key)) continue;
     const ck = JSON.parse(new TextDecoder().decode(await store.getBytes(key))) as Checkpoint;
     const task = `${ck.stage}.${ck.partition}`;
-    // Token parts are consumed and removed by finalize: output only until then.
-    for (const f of ck.outputs ?? []) if (!(f.transient && finalized)) recorded.push({ task, file: f });
+    for (const f of ck.outputs ?? []) {
+      if (f.transient) {
+        const dir = sinkDirOfPart(f.path);
+        assembledFrom.set(dir, [...(assembledFrom.get(dir) ?? []), task]);
+      }
+      // Token parts are consumed and removed by finalize: output only until then.
+      if (!(f.transient && finalized)) recorded.push({ task, file: f });
+    }
   }
   for (const f of finalized?.outputs ?? []) recorded.push({ task: 'finalize', file: f });
   for (const { task, file } of recorded) {
@@ -72,7 +82,17 @@ export async function verifyRun(outUri: string): Promise<VerifyReport> {
   }
   const redo = new Map<string, RedoRequest>();
   for (const p of report.problems) {
-    if (p.task !== undefined && !redo.has(p.task)) redo.set(p.task, { task: p.task, reason: `sluice verify found ${p.kind} ${p.name} ${p.problem}` });
+    if (p.task === undefined) continue;
+    const reason = `sluice verify found ${p.kind} ${p.name} ${p.problem}`;
+    const parts = p.kind === 'file' && p.task === 'finalize' ? assembledFrom.get(dirOf(p.name)) : undefined;
+    if (parts) {
+      // Shards are assembled from every task's part, and finalize removed the parts: rebuilding
+      // one means writing the parts again and letting finalize assemble anew (without a manifest).
+      for (const t of parts) if (!redo.has(t)) redo.set(t, { task: t, reason: `${reason}; its parts are needed to rebuild the shards` });
+      redo.set('finalize', { task: 'finalize', reason, remove: [joinPath(dirOf(p.name), MANIFEST_FILE)] });
+    } else if (!redo.has(p.task)) {
+      redo.set(p.task, { task: p.task, reason });
+    }
   }
   await recordRedo(store, [...redo.values()]);
   report.redo = [...redo.keys()];
@@ -84,8 +104,10 @@ async function checkBlob(store: BlobStore, key: string, report: VerifyReport): P
   const owner = blobOwner(key);
   const base = { kind: 'blob' as const, name: key, ...(owner.task !== undefined ? { task: owner.task } : {}) };
   try {
-    for await (const chunk of store.get(key)) report.blobs.bytes += chunk.length;
+    let bytes = 0;
+    for await (const chunk of store.get(key)) bytes += chunk.length;
     report.blobs.checked++;
+    report.blobs.bytes += bytes;
     return undefined;
   } catch (e) {
     const message = (e as Error).message;
@@ -101,11 +123,26 @@ async function checkFile(out: Location, file: OutputRecord, report: VerifyReport
     if (!st) return { problem: 'missing', detail: `recorded with ${file.size} bytes, xxhash64 ${file.xxh64}; the file is gone` };
     if (st.size !== file.size) return { problem: 'corrupt', detail: `size is ${st.size} bytes, recorded ${file.size}` };
     const d = await digestStream(location.readRange(path));
+    if (d.xxh64 !== file.xxh64) return { problem: 'corrupt', detail: `xxhash64 is ${d.xxh64}, recorded ${file.xxh64}` };
     report.files.checked++;
     report.files.bytes += d.size;
-    if (d.xxh64 !== file.xxh64) return { problem: 'corrupt', detail: `xxhash64 is ${d.xxh64}, recorded ${file.xxh64}` };
     return undefined;
   } catch (e) {
     return { problem: 'unreadable', detail: (e as Error).message };
   }
+}
+
+/** `tokens/_parts/part-s3-00001.arrow` → `tokens`: the sink directory a token part belongs to. */
+function sinkDirOfPart(path: string): string {
+  const i = path.lastIndexOf(`/${PARTS_DIR}/`);
+  return i < 0 ? dirOf(path) : path.slice(0, i);
+}
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+function joinPath(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
 }

@@ -7,6 +7,9 @@ import type { GraphTask, TaskGraph } from './task-graph.ts';
 export interface RedoRequest {
   task: string;
   reason: string;
+  /** Output files (relative to the output) to remove before the redo, so it rebuilds them rather
+   *  than trusting them (a token sink's manifest, whose presence means "shards complete"). */
+  remove?: string[];
 }
 
 /** Where `sluice verify` leaves the tasks the next `sluice run` must redo. */
