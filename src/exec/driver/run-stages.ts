@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import { LocalBlobStore, DEFAULT_CHUNK_SIZE } from '../../storage/local-blob-store.ts';
@@ -16,9 +15,7 @@ import { claimOutput, type ClaimOptions } from './claim-output.ts';
 import { RunInterruptedError, StopRequested, type StageProgress } from './interrupted.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { resultBatches, resultTable } from './results.ts';
-import { scheduleRedoing } from './schedule-redoing.ts';
-import { takeRedo } from '../graph/redo.ts';
-import { openFile, openLocation } from '../../io/location/open-location.ts';
+import { applyRedoRequests, scheduleRedoing } from './schedule-redoing.ts';
 import { cpuSnapshot } from '../accounting/process-cpu.ts';
 
 export interface StageRunOptions {
@@ -47,7 +44,7 @@ export interface StageRunOptions {
    * {@link RunInterruptedError} saying what is committed. Rerunning the same plan resumes.
    */
   stop?: AbortSignal;
-  /** Told about tasks redone because their state was damaged (default: stderr). */
+  /** Told about tasks redone because their state or outputs were damaged (default: stderr). */
   warn?: (line: string) => void;
   /** Where tasks run (default: a new thread pool of `workers` threads, closed at the end). A given
    *  executor is left open, so one pool can serve many runs; `workers` is then the executor's. */
@@ -82,14 +79,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const cpuAtStart = cpuSnapshot();
   const workers = options.workers ?? availableParallelism();
   const { fingerprint, store, graph, settings } = await claimRun(plan, options);
-  const warn = options.warn ?? ((line: string) => { process.stderr.write(line + '\n'); });
-  for (const r of await takeRedo(store, graph)) {
-    for (const path of r.remove ?? []) {
-      const file = isAbsolute(path) ? await openFile(path) : { location: await openLocation(options.outDir), path };
-      await file.location.delete(file.path);
-    }
-    warn(`sluice: redoing task ${r.task}: ${r.reason}`);
-  }
+  const warn = options.warn ?? toStderr;
   // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
   const done = await completedStats(options.outDir, fingerprint);
   if (await store.has(keys.finalized)) {
@@ -127,7 +117,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
  * `plan.json` with the task graph), or checks that the run already there is this one.
  * `--plan-only` stops here, so tasks later run one by one (`sluice task`) find the run claimed.
  */
-export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<StageRunOptions, 'batchSize' | 'chunkSize' | 'docTimeoutMs' | 'retries' | 'maxOldGenerationSizeMb'>): Promise<ClaimedRun> {
+export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<StageRunOptions, 'batchSize' | 'chunkSize' | 'docTimeoutMs' | 'retries' | 'maxOldGenerationSizeMb' | 'warn'>): Promise<ClaimedRun> {
   const settings: RunSettings = {
     batchSize: options.batchSize ?? 8192,
     chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
@@ -139,8 +129,12 @@ export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<
   const store = new LocalBlobStore(files.store(options.outDir), { chunkSize: settings.chunkSize });
   const graph = buildTaskGraph(plan, { finalize: true });
   await claimOutput(store, options, fingerprint, plan, settings, graph);
+  // Whatever executes the run next (this driver, Slurm, `sluice task`) finds those tasks not committed.
+  await applyRedoRequests(store, graph, options.outDir, options.warn ?? toStderr);
   return { fingerprint, store, graph, settings };
 }
+
+const toStderr = (line: string): void => { process.stderr.write(line + '\n'); };
 
 /** The `stats.json` a finished run of this fingerprint left in `outDir`, if any. */
 async function completedStats(outDir: string, fingerprint: string): Promise<RunStats | undefined> {

@@ -1,5 +1,8 @@
 import { blobOwner, brokenBlobKey } from '../graph/blob-owner.ts';
-import { discardTask } from '../graph/redo.ts';
+import { isAbsolute } from 'node:path';
+import type { BlobStore } from '../../storage/blob-store.ts';
+import { openFile, openLocation } from '../../io/location/open-location.ts';
+import { discardTask, readRedo, recordRedo } from '../graph/redo.ts';
 import { taskById, type TaskGraph } from '../graph/task-graph.ts';
 import type { GraphTaskContext } from './run-graph-task.ts';
 import { scheduleGraph, type ScheduleResult } from './schedule.ts';
@@ -34,4 +37,25 @@ export async function scheduleRedoing(ctx: GraphTaskContext, graph: TaskGraph, w
       redone.add(key);
     }
   }
+}
+
+/**
+ * Discards the tasks `sluice verify` asked to redo (`run/redo`) and removes the output files it
+ * named for rebuilding, so the next scheduling of the run, whoever does it, runs them again. The
+ * request is cleared last: a crash part way applies it again. A task the graph does not have is
+ * skipped (the request named an earlier plan's task).
+ */
+export async function applyRedoRequests(store: BlobStore, graph: TaskGraph, outUri: string, warn: (line: string) => void): Promise<void> {
+  const requests = await readRedo(store);
+  for (const r of requests) {
+    const task = graph.tasks.find((t) => t.id === r.task);
+    if (!task) continue;
+    for (const path of r.remove ?? []) {
+      const file = isAbsolute(path) ? await openFile(path) : { location: await openLocation(outUri), path };
+      await file.location.delete(file.path);
+    }
+    await discardTask(store, task);
+    warn(`sluice: redoing task ${r.task}: ${r.reason}`);
+  }
+  if (requests.length) await recordRedo(store, []);
 }

@@ -1,7 +1,7 @@
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { dedupKeys } from '../dedup/layout.ts';
 import { keys } from '../state/layout.ts';
-import type { GraphTask, TaskGraph } from './task-graph.ts';
+import type { GraphTask } from './task-graph.ts';
 
 /** A task to run again and why (`sluice verify` found what it wrote damaged). */
 export interface RedoRequest {
@@ -40,26 +40,14 @@ export async function discardTask(store: BlobStore, task: GraphTask): Promise<vo
   await store.delete(keys.finalized);
 }
 
-/** Records tasks for the next `sluice run` to redo (replacing an earlier list). */
+/** Records tasks for the next `sluice run` to redo (replacing an earlier list; none clears it). */
 export async function recordRedo(store: BlobStore, requests: readonly RedoRequest[]): Promise<void> {
   if (requests.length) await store.put(REDO_KEY, new TextEncoder().encode(JSON.stringify(requests)));
   else await store.delete(REDO_KEY);
 }
 
-/**
- * Discards the tasks `sluice verify` asked to redo and clears the request; returns them. A request
- * for a task the graph does not have is ignored (it named the plan of an earlier run).
- */
-export async function takeRedo(store: BlobStore, graph: TaskGraph): Promise<RedoRequest[]> {
+/** The tasks `sluice verify` asked to redo, if any. */
+export async function readRedo(store: BlobStore): Promise<RedoRequest[]> {
   if (!(await store.has(REDO_KEY))) return [];
-  const requests = JSON.parse(new TextDecoder().decode(await store.getBytes(REDO_KEY))) as RedoRequest[];
-  const done: RedoRequest[] = [];
-  for (const r of requests) {
-    const task = graph.tasks.find((t) => t.id === r.task);
-    if (!task) continue;
-    await discardTask(store, task);
-    done.push(r);
-  }
-  await store.delete(REDO_KEY);
-  return done;
+  return JSON.parse(new TextDecoder().decode(await store.getBytes(REDO_KEY))) as RedoRequest[];
 }
