@@ -166,6 +166,29 @@ describe('sluice verify and redoing damaged tasks', () => {
   }, 120_000);
 });
 
+describe('sluice task on a damaged blob', () => {
+  it('discards the task that wrote it and says which to run again', async () => {
+    const out = join(tmp, 'one-by-one');
+    const pipeline = join(ROOT, 'test/exec/pipelines/two-stages.ts');
+    const plan = sluice(['run', pipeline, '--input', join(ROOT, 'fixtures/corpus'), '--output', out, '--batch-size', '4', '--task-bytes', '65536', '--plan-only']);
+    expect(plan.status, plan.stderr).toBe(0);
+    const task = (id: string) => sluice(['task', out, id]);
+    for (const id of ['s0.0', 's0.1', 's0.2']) expect(task(id).status).toBe(0);
+    // s1.0 reads bucket 0 of every s0 task's pieces (a repartition).
+    await flipChunk(out, 'stages/s0/tasks/00001/out/b00000-00000.arrow');
+    const failed = task('s1.0');
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/task s0\.1 was discarded; run task s0\.1 again, then this one/);
+    expect(await exists(out, 'stages/s0/tasks/00001/committed')).toBe(false);
+    expect(task('s1.0').status).toBe(2); // waits for s0.1 again
+    for (const id of ['s0.1', 's1.0', 's1.1', 's1.2', 'finalize']) {
+      const r = task(id);
+      expect(r.status, `${id}: ${r.stderr}`).toBe(0);
+    }
+    expect(verify(out).code).toBe(0);
+  }, 120_000);
+});
+
 /** The chunk file path (under `_store/chunks`) of a single-chunk blob. */
 async function chunkPath(out: string, key: string): Promise<string[]> {
   const c = (await manifest(out, key)).chunks[0]!;

@@ -1,4 +1,4 @@
-import { blobOwner, brokenBlobKey } from '../graph/blob-owner.ts';
+import { blobOwner, brokenBlobKey, type BlobOwner } from '../graph/blob-owner.ts';
 import { isAbsolute } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { openFile, openLocation } from '../../io/location/open-location.ts';
@@ -23,20 +23,27 @@ export async function scheduleRedoing(ctx: GraphTaskContext, graph: TaskGraph, w
     } catch (e) {
       const key = brokenBlobKey(e);
       if (key === undefined || redone.has(key)) throw e;
-      const owner = blobOwner(key);
-      if (owner.task === undefined) {
-        if (!key.startsWith('graph/')) throw e;
-        // A status record: nothing depends on it, drop it and go on.
-        await ctx.store.delete(key);
-        warn(`sluice: ${owner.what} was damaged (blob ${key}); removed it`);
-      } else {
-        await discardTask(ctx.store, taskById(graph, owner.task));
-        await ctx.store.delete(key);
-        warn(`sluice: redoing task ${owner.task}: ${owner.what} is damaged (${(e as Error).message.split('\n')[0]})`);
-      }
+      const damage = await discardDamaged(ctx.store, graph, key);
+      if (!damage) throw e;
+      warn(damage.task === undefined
+        ? `sluice: ${damage.what} was damaged (blob ${key}); removed it`
+        : `sluice: redoing task ${damage.task}: ${damage.what} is damaged (${(e as Error).message.split('\n')[0]})`);
       redone.add(key);
     }
   }
+}
+
+/**
+ * Discards the task that wrote a damaged blob, and the blob, so scheduling the graph again redoes
+ * that task; a damaged status record (nothing depends on it) is only removed. Returns undefined
+ * when no task can rewrite the blob (the run manifest): the damage is then the run's error.
+ */
+export async function discardDamaged(store: BlobStore, graph: TaskGraph, key: string): Promise<BlobOwner | undefined> {
+  const owner = blobOwner(key);
+  if (owner.task === undefined && !key.startsWith('graph/')) return undefined;
+  if (owner.task !== undefined) await discardTask(store, taskById(graph, owner.task));
+  await store.delete(key);
+  return owner;
 }
 
 /**
