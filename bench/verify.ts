@@ -52,7 +52,7 @@ export default async function run(): Promise<void> {
 
     const part = (await readdir(join(out, 'documents'))).sort()[0]!;
     const batches: RecordBatch[] = [];
-    const spec = { format: 'parquet', paths: [join(out, 'documents', part)] };
+    const spec = { format: 'parquet' as const, paths: [join(out, 'documents', part)] };
     const reader = getReader('parquet');
     for (const p of await reader.partitions(spec, 1 << 30)) {
       for await (const it of reader.read(spec, p, { batchSize: 8192 })) if ('batch' in it) batches.push(it.batch);
