@@ -166,6 +166,31 @@ describe('sluice verify and redoing damaged tasks', () => {
   }, 120_000);
 });
 
+describe('a damaged progress checkpoint', () => {
+  it('makes the resumed run redo that task from its start, with the same output', async () => {
+    const pipeline = join(ROOT, 'test/exec/pipelines/two-stages.ts');
+    const args = (out: string) => ['run', pipeline, '--input', join(ROOT, 'fixtures/corpus'), '--output', out, '--batch-size', '4', '--task-bytes', '65536', '--workers', '1'];
+    const whole = join(tmp, 'progress-clean');
+    expect(sluice(args(whole)).status).toBe(0);
+    const out = join(tmp, 'progress');
+    // Four-row batches: each task commits many pieces, so the kill leaves a task part way.
+    expect(sluice(args(out), { SLUICE_TEST_KILL_AFTER: '5' }).signal).toBe('SIGKILL');
+    const partWay: number[] = [];
+    for (let t = 0; t < 3; t++) {
+      const task = `stages/s0/tasks/${String(t).padStart(5, '0')}`;
+      if (await exists(out, `${task}/checkpoint`) && !(await exists(out, `${task}/committed`))) partWay.push(t);
+    }
+    expect(partWay.length).toBeGreaterThan(0);
+    await flipChunk(out, `stages/s0/tasks/${String(partWay[0]).padStart(5, '0')}/checkpoint`);
+    const resumed = sluice(args(out));
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect([...resumed.stderr.matchAll(/redoing task (\S+):/g)].map((m) => m[1])).toEqual([`s0.${partWay[0]}`]);
+    const parts = async (o: string) => Promise.all((await readdir(join(o, 'out'))).sort().map(async (n) => [n, await readFile(join(o, 'out', n))]));
+    expect(await parts(out)).toEqual(await parts(whole));
+    expect(verify(out).code).toBe(0);
+  }, 120_000);
+});
+
 describe('sluice task on a damaged blob', () => {
   it('discards the task that wrote it and says which to run again', async () => {
     const out = join(tmp, 'one-by-one');
