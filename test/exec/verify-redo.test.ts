@@ -92,7 +92,7 @@ describe('sluice verify and redoing damaged tasks', () => {
     // 16 commits: every scan task committed, some dedup bucket tasks committed, the merge not yet.
     const killed = run(out, { SLUICE_TEST_KILL_AFTER: '16' });
     expect(killed.signal).toBe('SIGKILL');
-    const merged = await exists(out, 'stages/s1/dedup/assign/done');
+    const merged = await exists(out, 'stages/s1/dedup/assign/done.json');
     expect(merged).toBe(false);
     let bucket = -1;
     for (let k = 0; k < 14 && bucket < 0; k++) {
@@ -118,6 +118,27 @@ describe('sluice verify and redoing damaged tasks', () => {
     expect(resumed.status, resumed.stderr).toBe(0);
     const redone = [...resumed.stderr.matchAll(/redoing task (\S+):/g)].map((m) => m[1]).sort();
     expect(redone).toEqual([`s0.${checkpointTask}`, `s0.${pieceTask}`, `s1.bucket.${bucket}`].sort());
+    expect(await outputs(out)).toEqual(cleanFiles);
+    expect(verify(out).code).toBe(0);
+  }, 180_000);
+
+  it('damaged dedup verdicts make the resumed run redo the merge, and only it', async () => {
+    const out = join(tmp, 'verdicts');
+    // 45 commits: scan tasks, the 14 buckets and the merge's 14 verdict blobs, a few dedup-stage tasks.
+    expect(run(out, { SLUICE_TEST_KILL_AFTER: '45' }).signal).toBe('SIGKILL');
+    expect(await exists(out, 'stages/s1/dedup/assign/done.json')).toBe(true);
+    let victim: { p: number; size: number } | undefined;
+    for (let p = 0; p < 14; p++) {
+      const n = String(p).padStart(5, '0');
+      if (await exists(out, `stages/s1/tasks/${n}/committed`)) continue;
+      const size = (await manifest(out, `stages/s1/dedup/assign/${n}.u32`)).size;
+      if (size > (victim?.size ?? 0)) victim = { p, size };
+    }
+    expect(victim).toBeDefined();
+    await flipChunk(out, `stages/s1/dedup/assign/${String(victim!.p).padStart(5, '0')}.u32`);
+    const resumed = run(out);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect([...resumed.stderr.matchAll(/redoing task (\S+):/g)].map((m) => m[1])).toEqual(['s1.merge']);
     expect(await outputs(out)).toEqual(cleanFiles);
     expect(verify(out).code).toBe(0);
   }, 180_000);
