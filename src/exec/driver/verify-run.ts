@@ -2,6 +2,7 @@ import { isAbsolute } from 'node:path';
 import { BlobCorruptError, type BlobStore } from '../../storage/blob-store.ts';
 import { openBlobStore } from '../../storage/open-blob-store.ts';
 import { joinUri } from '../../storage/uri.ts';
+import type { S3Connection } from '../../storage/s3/s3-connection.ts';
 import { digestStream } from '../../storage/file-digest.ts';
 import { openFile, openLocation } from '../../io/location/open-location.ts';
 import type { Location } from '../../io/location/location.ts';
@@ -25,6 +26,11 @@ export interface VerifyProblem {
   detail: string;
 }
 
+export interface VerifyOptions {
+  /** The S3 connection for an `s3://` output (default: the process-wide one, from the environment). */
+  s3Connection?: S3Connection;
+}
+
 /** What `sluice verify` checked and found (its `--json` output). */
 export interface VerifyReport {
   output: string;
@@ -44,10 +50,11 @@ export interface VerifyReport {
  * the next `sluice run` of the output to redo (`graph/redo.ts`). Files and blobs are streamed:
  * memory stays at a chunk whatever the output's size.
  */
-export async function verifyRun(outUri: string): Promise<VerifyReport> {
-  const store = await openBlobStore(joinUri(outUri, '_store'));
+export async function verifyRun(outUri: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const s3 = options.s3Connection ? { connection: options.s3Connection } : undefined;
+  const store = await openBlobStore(joinUri(outUri, '_store'), s3 ? { s3 } : {});
   if (!(await store.has(keys.run))) throw new Error(`${outUri} holds no sluice run (no ${keys.run} in its _store)`);
-  const out = await openLocation(outUri);
+  const out = await openLocation(outUri, s3 ? { s3 } : {});
   const report: VerifyReport = { output: outUri, blobs: { checked: 0, bytes: 0 }, files: { checked: 0, bytes: 0 }, problems: [], redo: [], ok: true };
   const damagedBlobs = new Set<string>();
   const blobs = await store.list('');
@@ -77,7 +84,7 @@ export async function verifyRun(outUri: string): Promise<VerifyReport> {
   }
   for (const f of finalized?.outputs ?? []) recorded.push({ task: 'finalize', file: f });
   for (const { task, file } of recorded) {
-    const problem = await checkFile(out, file, report);
+    const problem = await checkFile(out, file, report, s3);
     if (problem) report.problems.push({ kind: 'file', name: file.path, task, ...problem });
   }
   const redo = new Map<string, RedoRequest>();
@@ -116,8 +123,8 @@ async function checkBlob(store: BlobStore, key: string, report: VerifyReport): P
   }
 }
 
-async function checkFile(out: Location, file: OutputRecord, report: VerifyReport): Promise<Pick<VerifyProblem, 'problem' | 'detail'> | undefined> {
-  const { location, path } = isAbsolute(file.path) ? await openFile(file.path) : { location: out, path: file.path };
+async function checkFile(out: Location, file: OutputRecord, report: VerifyReport, s3: { connection: S3Connection } | undefined): Promise<Pick<VerifyProblem, 'problem' | 'detail'> | undefined> {
+  const { location, path } = isAbsolute(file.path) ? await openFile(file.path, s3 ? { s3 } : {}) : { location: out, path: file.path };
   try {
     const st = await location.stat(path);
     if (!st) return { problem: 'missing', detail: `recorded with ${file.size} bytes, xxhash64 ${file.xxh64}; the file is gone` };
