@@ -40,7 +40,7 @@ describe.skipIf(!server)('sluice verify on an s3:// output', () => {
     expect(clean.blobs.checked).toBeGreaterThan(20);
 
     const part = (await readdir(join(out, 'out'))).sort()[0]!;
-    const bytes = await getObjectBytes(conn, bucket.name, `run/out/${part}`);
+    const bytes = (await getObjectBytes(conn, bucket.name, `run/out/${part}`))!;
     bytes[bytes.length >> 1]! ^= 1;
     await putObjectBytes(conn, bucket.name, `run/out/${part}`, bytes);
     const damaged = await verifyRun(uri, { s3Connection: conn });
