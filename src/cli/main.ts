@@ -6,6 +6,7 @@ import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerTask } from './commands/task.ts';
+import { registerVerify } from './commands/verify.ts';
 
 /** Builds the `sluice` program. Each command lives in `commands/<name>.ts` and adds itself here. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerTask(program);
   registerStatus(program);
+  registerVerify(program);
   registerExplain(program);
   registerExtract(program);
   registerReport(program);

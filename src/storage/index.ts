@@ -7,3 +7,4 @@ export type { S3BlobStoreOptions } from './s3/s3-blob-store.ts';
 export type { S3ConnectionOptions } from './s3/s3-connection.ts';
 export { openBlobStore, type OpenBlobStoreOptions } from './open-blob-store.ts';
 export { isS3Uri, parseS3Uri, formatS3Uri, joinUri, localPath, type S3Uri } from './uri.ts';
+export { digestOf, digestStream, StreamDigest, type FileDigest } from './file-digest.ts';

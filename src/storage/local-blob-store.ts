@@ -183,13 +183,24 @@ export class LocalBlobStore implements BlobStore {
   private async writeChunk(ref: ChunkRef, bytes: Uint8Array): Promise<void> {
     const path = this.chunkPath(ref);
     const st = await statOrUndefined(path);
-    if (st && st.size === ref.size) {
+    if (st && st.size === ref.size && (await this.holds(path, ref))) {
       // Already stored: refresh its mtime so a concurrent gc's grace window covers this new reference.
       const now = new Date();
       await utimes(path, now, now).catch(() => undefined);
       return;
     }
     await this.writeAtomic(path, bytes);
+  }
+
+  /**
+   * Whether the chunk file already there has the right bytes. A chunk damaged on disk must not be
+   * taken for stored: rewriting the blob it belongs to (a task redone after `BlobCorruptError`) is
+   * what repairs it. Reading it back costs about what rewriting it would, and happens only when an
+   * equal chunk exists (a resumed or redone task), never on a fresh write.
+   */
+  private async holds(path: string, ref: ChunkRef): Promise<boolean> {
+    const buf = await readFile(path).catch(() => undefined);
+    return buf !== undefined && hex64(await hasher(), new Uint8Array(buf.buffer, buf.byteOffset, buf.length)) === ref.hash;
   }
 
   private async readChunk(h: Awaited<ReturnType<typeof hasher>>, key: string, index: number, ref: ChunkRef): Promise<Uint8Array> {

@@ -8,6 +8,7 @@ import { writeJsonl } from '../../src/io/jsonl/write.ts';
 import { writeParquet } from '../../src/io/parquet/write.ts';
 import { getReader } from '../../src/io/sources.ts';
 import { addSystemColumns, rowPositions } from '../../src/io/system-columns.ts';
+import { digestOf } from '../../src/storage/file-digest.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-sink-'));
 const fields = [{ name: 'id', type: 'Float64' }, { name: 'text', type: 'Utf8' }, { name: 'ok', type: 'Bool' }];
@@ -36,9 +37,11 @@ describe.each(['parquet', 'jsonl'] as const)('%s sink', (format) => {
 
   it('round-trips rows without system columns, with identical bytes each time', async () => {
     const a = join(dir, `a.${format}`), b = join(dir, `b.${format}`);
-    expect(await write(a, batches())).toEqual({ rows: 3 });
+    const written = await write(a, batches());
     await write(b, (async function* () { yield* batches(); })());
     expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+    // The digest is of the bytes that reached the file (hashed as they were streamed out).
+    expect(written).toEqual({ rows: 3, file: await digestOf(new Uint8Array(readFileSync(a))) });
     expect(await readBack(format, a)).toEqual(rows);
     const schema = await getReader(format).inspect({ format, paths: [a] });
     expect(schema?.map((f) => f.name)).toEqual(['id', 'text', 'ok']);

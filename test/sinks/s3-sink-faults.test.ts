@@ -55,10 +55,10 @@ describe.runIf(server)('sinks on S3 under injected faults', () => {
     ]));
     for (const [format, copies] of [['parquet', 1], ['jsonl', 90]] as const) {
       const batches = documentBatches(copies);
-      const part = await writeSinkPart({ format, path: join(local, format) }, 's1', 0, batches);
+      const [part] = await writeSinkPart({ format, path: join(local, format) }, 's1', 0, batches);
       await writeSinkPart({ format, path: s3(`retried/${format}`) }, 's1', 0, batches);
       const got = await getObjectBytes(bucket.connection, bucket.name, `retried/${format}/part-s1-00000.${format}`);
-      expect(Buffer.from(got!).equals(await readFile(part!))).toBe(true);
+      expect(Buffer.from(got!).equals(await readFile(part!.path))).toBe(true);
     }
     expect(injected()).toEqual(['PUT slowdown', 'PUT drop', 'POST internal-error', 'PUT drop', 'PUT slowdown', 'POST drop']);
     expect(await keysUnder('retried/')).toEqual(['retried/jsonl/part-s1-00000.jsonl', 'retried/parquet/part-s1-00000.parquet']);

@@ -153,6 +153,22 @@ describe.each(backends)('BlobStore contract: $name', (backend) => {
       await expect(store.getBytes('data/part-0')).rejects.toThrow(/chunk 1 .*missing/);
     });
 
+    it('putting the same bytes again repairs a damaged chunk, for every blob sharing it', async () => {
+      const store = await backend.open(100);
+      const data = bytes(300, 9);
+      const m = await store.put('task/piece', data);
+      await store.put('other/copy', data.subarray(0, 100)); // shares chunk 0
+      const victim = m.chunks[0]!;
+      const flipped = data.slice(0, 100);
+      flipped[50]! ^= 1;
+      await tamper(store, victim, flipped);
+      await expect(store.getBytes('other/copy')).rejects.toThrow(BlobCorruptError);
+      // A redone task writes its blob again: the damaged chunk (same size, same name) must not be taken as stored.
+      await store.put('task/piece', data);
+      expect(sameBytes(await store.getBytes('task/piece'), data)).toBe(true);
+      expect(sameBytes(await store.getBytes('other/copy'), data.subarray(0, 100))).toBe(true);
+    });
+
     it('gc removes only unreferenced chunks, after the grace period', async () => {
       const store = await backend.open(100);
       await store.put('keep', bytes(200, 1));

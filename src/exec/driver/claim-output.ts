@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
-import { deleteTree, listUnder, readTextAt, statAt } from '../../io/location/file-uri.ts';
+import { listUnder, readTextAt, statAt } from '../../io/location/file-uri.ts';
+import { removeTree } from '../../io/location/remove-tree.ts';
 import { isS3Uri, joinUri, localPath } from '../../storage/uri.ts';
 import type { PhysicalPlan } from '../../plan/physical-plan.ts';
 import type { SinkSpec } from '../../plan/logical-plan.ts';
@@ -62,7 +63,7 @@ export async function claimOutput(store: BlobStore, options: ClaimOptions, finge
     }
     const doomed = await ownedPaths(out);
     options.onOverwrite?.(doomed);
-    for (const p of doomed) await deleteTree(p);
+    for (const p of doomed) await removeTree(p);
     previous = undefined;
     inputs = undefined;
   }

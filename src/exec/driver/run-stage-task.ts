@@ -4,6 +4,7 @@ import type { TaskExecutor } from '../pool/executor.ts';
 import { Heartbeat } from '../pool/heartbeat.ts';
 import type { WorkerResult } from '../pool/worker.ts';
 import { describeTask } from '../task/describe.ts';
+import { brokenBlobKey } from '../graph/blob-owner.ts';
 import type { TaskRequest } from '../task/execute-task.ts';
 import { throwIfStopped } from './interrupted.ts';
 import type { ProgressReporter } from './progress.ts';
@@ -66,6 +67,8 @@ export async function runStageTask(ctx: StageTaskContext, stage: PhysicalStage, 
         if (poisoned.length > 1000) throw new Error(`${describeTask(stage, part)}: more than 1000 documents timed out`);
         continue;
       }
+      // Damaged state fails the same way on every attempt: the scheduler redoes the task that wrote it.
+      if (brokenBlobKey(e) !== undefined) throw e;
       failures++;
       if (failures > ctx.retries) {
         throw new Error(`${describeTask(stage, part)} failed after ${failures} attempts: ${(e as Error).message}`, { cause: e });

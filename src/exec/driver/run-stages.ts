@@ -17,7 +17,7 @@ import { claimOutput, type ClaimOptions } from './claim-output.ts';
 import { RunInterruptedError, StopRequested, type StageProgress } from './interrupted.ts';
 import { silentProgress, type ProgressReporter } from './progress.ts';
 import { resultBatches, resultTable } from './results.ts';
-import { scheduleGraph } from './schedule.ts';
+import { applyRedoRequests, scheduleRedoing } from './schedule-redoing.ts';
 import { cpuSnapshot } from '../accounting/process-cpu.ts';
 
 export interface StageRunOptions {
@@ -46,6 +46,8 @@ export interface StageRunOptions {
    * {@link RunInterruptedError} saying what is committed. Rerunning the same plan resumes.
    */
   stop?: AbortSignal;
+  /** Told about tasks redone because their state or outputs were damaged (default: stderr). */
+  warn?: (line: string) => void;
   /** Where tasks run (default: a new thread pool of `workers` threads, closed at the end). A given
    *  executor is left open, so one pool can serve many runs; `workers` is then the executor's. */
   executor?: TaskExecutor;
@@ -79,6 +81,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   const cpuAtStart = cpuSnapshot();
   const workers = options.workers ?? availableParallelism();
   const { fingerprint, store, graph, settings } = await claimRun(plan, options);
+  const warn = options.warn ?? toStderr;
   // Rewriting a finished run's stats would replace its wall time with the rerun's few milliseconds.
   const done = await completedStats(options.outDir, fingerprint);
   if (await store.has(keys.finalized)) {
@@ -88,14 +91,14 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
   }
   const progress = options.progress ?? silentProgress;
   const executor = options.executor ?? threadPoolExecutor({ workers, ...(options.maxOldGenerationSizeMb ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } : {}) });
-  let result: Awaited<ReturnType<typeof scheduleGraph>>;
+  let result: Awaited<ReturnType<typeof scheduleRedoing>>;
   try {
     try {
-      result = await scheduleGraph({
+      result = await scheduleRedoing({
         plan, fingerprint, store, executor, progress, batchSize: settings.batchSize, outDir: options.outDir,
         docTimeoutMs: settings.docTimeoutMs, retries: settings.retries, startedAt: started, cpuAtStart,
         ...(options.stop ? { stop: options.stop } : {}),
-      }, graph);
+      }, graph, warn);
     } finally {
       if (!options.executor) await executor.close();
     }
@@ -116,7 +119,7 @@ export async function runStages(plan: PhysicalPlan, options: StageRunOptions): P
  * `plan.json` with the task graph), or checks that the run already there is this one.
  * `--plan-only` stops here, so tasks later run one by one (`sluice task`) find the run claimed.
  */
-export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<StageRunOptions, 'batchSize' | 'chunkSize' | 'docTimeoutMs' | 'retries' | 'maxOldGenerationSizeMb'>): Promise<ClaimedRun> {
+export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<StageRunOptions, 'batchSize' | 'chunkSize' | 'docTimeoutMs' | 'retries' | 'maxOldGenerationSizeMb' | 'warn'>): Promise<ClaimedRun> {
   const settings: RunSettings = {
     batchSize: options.batchSize ?? 8192,
     chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
@@ -128,8 +131,12 @@ export async function claimRun(plan: PhysicalPlan, options: ClaimOptions & Pick<
   const store = await openRunStore(options.outDir, settings.chunkSize);
   const graph = buildTaskGraph(plan, { finalize: true });
   await claimOutput(store, options, fingerprint, plan, settings, graph);
+  // Whatever executes the run next (this driver, Slurm, `sluice task`) finds those tasks not committed.
+  await applyRedoRequests(store, graph, options.outDir, options.warn ?? toStderr);
   return { fingerprint, store, graph, settings };
 }
+
+const toStderr = (line: string): void => { process.stderr.write(line + '\n'); };
 
 /** The `stats.json` a finished run of this fingerprint left in `outDir`, if any. */
 async function completedStats(outDir: string, fingerprint: string): Promise<RunStats | undefined> {

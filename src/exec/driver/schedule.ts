@@ -27,11 +27,13 @@ export async function scheduleGraph(ctx: GraphTaskContext, graph: TaskGraph): Pr
     const progress = groupProgress(ctx, group, members[0]!);
     progress.started(members.length, members.length - pending.length);
     let next = 0;
+    let failed = false;
     const runNext = async (): Promise<void> => {
-      while (next < pending.length) {
+      while (!failed && next < pending.length) {
         throwIfStopped(ctx.stop);
         const task = pending[next++]!;
         const result = await runRecorded(ctx, task).catch((e: unknown) => {
+          failed = true;
           throwIfStopped(ctx.stop);
           throw e;
         });
@@ -40,8 +42,12 @@ export async function scheduleGraph(ctx: GraphTaskContext, graph: TaskGraph): Pr
         progress.done();
       }
     };
-    // At most `workers` tasks in flight: the pool's queue never grows, and a failure stops new tasks.
-    await Promise.all(Array.from({ length: Math.min(ctx.executor.workers, pending.length) }, runNext));
+    // At most `workers` tasks in flight: the pool's queue never grows. A failure stops new tasks
+    // and waits for those in flight, so no task of this call still runs when it rejects (a caller
+    // that schedules again after a redo must not race its own earlier tasks).
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(ctx.executor.workers, pending.length) }, runNext));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
     progress.finished();
   }
   return out;

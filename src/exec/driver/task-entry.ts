@@ -1,7 +1,9 @@
 import type { RunStats } from '../accounting/counters.ts';
 import { changedInputs, describeChanges, inputFilesOf } from '../graph/input-files.ts';
 import { physicalOf, readPlanFile, type PlanFile } from '../graph/plan-file.ts';
-import { expandAfter, taskById, type GraphTask } from '../graph/task-graph.ts';
+import { expandAfter, taskById, type GraphTask, type TaskGraph } from '../graph/task-graph.ts';
+import { brokenBlobKey } from '../graph/blob-owner.ts';
+import { discardDamaged } from './schedule-redoing.ts';
 import { isCommitted, recordAttempt, recordFailure, thisAttempt } from '../graph/task-state.ts';
 import { inThreadExecutor } from '../pool/in-thread-executor.ts';
 import { threadPoolExecutor } from '../pool/thread-pool-executor.ts';
@@ -74,11 +76,24 @@ export async function runOneTask(o: OneTaskOptions): Promise<OneTaskResult> {
     }, task);
     return { task, alreadyCommitted: false, ...(out.stats ? { stats: out.stats } : {}) };
   } catch (e) {
-    if (!o.stop?.aborted) await recordFailure(store, task.id, attempt, (e as Error).message);
-    throw e;
+    const error = await explainDamage(store, graph, task, e);
+    if (!o.stop?.aborted) await recordFailure(store, task.id, attempt, error.message);
+    throw error;
   } finally {
     await executor.close();
   }
+}
+
+/**
+ * A task that failed on a damaged blob: the task that wrote it is discarded (so whatever schedules
+ * the run runs it again, `sluice run` resubmitting what is not committed) and the error says so.
+ */
+async function explainDamage(store: BlobStore, graph: TaskGraph, task: GraphTask, e: unknown): Promise<Error> {
+  const key = brokenBlobKey(e);
+  const damage = key === undefined ? undefined : await discardDamaged(store, graph, key);
+  if (damage?.task === undefined) return e as Error;
+  const redo = damage.task === task.id ? 'rerun this task' : `run task ${damage.task} again, then this one`;
+  return new Error(`${(e as Error).message}\n${damage.what} is damaged: task ${damage.task} was discarded; ${redo} (rerunning \`sluice run\` does both)`, { cause: e });
 }
 
 /** A scan task refuses input files that changed since planning (it would mix two versions). */

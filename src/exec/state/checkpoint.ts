@@ -1,5 +1,6 @@
 import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import type { Overheads, StepCounters } from '../accounting/counters.ts';
+import type { OutputRecord } from './output-files.ts';
 
 /** One committed piece of a task's output: the outputs of one input batch. */
 export interface PieceRef {
@@ -30,6 +31,9 @@ export interface Checkpoint {
   final: boolean;
   /** Work outside the steps so far, by name (see `Overheads`). */
   overheadMs?: Overheads;
+  /** The final checkpoint's record of the files the task wrote under the output (sink part,
+   *  quarantine file, drop log), for `sluice verify`. */
+  outputs?: OutputRecord[];
 }
 
 export async function readCheckpoint(store: BlobStore, key: string): Promise<Checkpoint | undefined> {

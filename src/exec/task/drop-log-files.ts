@@ -1,6 +1,7 @@
 import { getBytesIfAny, type BlobStore } from '../../storage/blob-store.ts';
 import { writeFileAt } from '../../io/location/file-uri.ts';
 import { joinUri } from '../../storage/uri.ts';
+import { digestOf, type FileDigest } from '../../storage/file-digest.ts';
 import { isEmptyDropLog, mergeDropLogs, type DropLog } from '../accounting/drop-log.ts';
 import { files, keys, pad } from '../state/layout.ts';
 
@@ -14,8 +15,8 @@ export async function putUnitDropLog(store: BlobStore, stage: string, partition:
   if (log && !isEmptyDropLog(log)) await store.put(dropLogKey(stage, partition, seq), new TextEncoder().encode(JSON.stringify(log)));
 }
 
-/** Merges a committed task's unit logs into its drop-log file (nothing when nothing was dropped). */
-export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: string, partition: number, units: number): Promise<void> {
+/** Merges a committed task's unit logs into its drop-log file (nothing when nothing was dropped); returns what it wrote. */
+export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: string, partition: number, units: number): Promise<(FileDigest & { path: string }) | undefined> {
   const logs: DropLog[] = [];
   for (let seq = 0; seq < units; seq++) {
     const key = dropLogKey(stage, partition, seq);
@@ -23,5 +24,9 @@ export async function writeTaskDropLog(store: BlobStore, outDir: string, stage: 
     if (bytes) logs.push(JSON.parse(new TextDecoder().decode(bytes)) as DropLog);
   }
   const merged = mergeDropLogs(logs);
-  if (!isEmptyDropLog(merged)) await writeFileAt(dropLogFile(outDir, stage, partition), JSON.stringify(merged) + '\n');
+  if (isEmptyDropLog(merged)) return undefined;
+  const path = dropLogFile(outDir, stage, partition);
+  const text = JSON.stringify(merged) + '\n';
+  await writeFileAt(path, text);
+  return { path, ...(await digestOf(text)) };
 }

@@ -11,6 +11,8 @@ import { bucketingOf, splitByBucket } from '../shuffle/shuffle.ts';
 import { writeSinkPart } from '../../io/sinks.ts';
 import { writeFileAt } from '../../io/location/file-uri.ts';
 import { joinUri } from '../../storage/uri.ts';
+import { digestOf } from '../../storage/file-digest.ts';
+import { outputRecord, type OutputRecord } from '../state/output-files.ts';
 // Registers the `tokens` sink (token shards) with its finalizer.
 import '../../io/token-shards/sink.ts';
 import { stageById } from '../state/committed.ts';
@@ -171,26 +173,35 @@ export async function executeTask(req: TaskRequest, store: BlobStore, source: Un
     opts.onPiece?.(unit.counters[0]?.documentsIn ?? 0);
   }
   const finish = new Stopwatch(undefined).add('commit', checkpointMs);
-  await finishTask(req, store, ck);
-  ck = { ...ck, final: true, overheadMs: addOverheads(ck.overheadMs, finish.lap('task files').done()) };
+  const outputs = await finishTask(req, store, ck);
+  ck = { ...ck, final: true, ...(outputs ? { outputs } : {}), overheadMs: addOverheads(ck.overheadMs, finish.lap('task files').done()) };
   // A separate key, so a duplicate copy of this task still writing progress cannot un-commit it.
   await writeCheckpoint(store, keys.committed(stageId, partition), ck);
   return summarize(ck, false);
 }
 
-/** Writes the task's user-facing files (sink part, quarantine report) from its committed pieces. */
-async function finishTask(req: TaskRequest, store: BlobStore, ck: Checkpoint): Promise<void> {
-  if (req.outDir === undefined) return;
+/**
+ * Writes the task's user-facing files (sink part, quarantine report, drop log) from its committed
+ * pieces; returns their records (digests of the bytes as written) for the final checkpoint.
+ */
+async function finishTask(req: TaskRequest, store: BlobStore, ck: Checkpoint): Promise<OutputRecord[] | undefined> {
+  const outDir = req.outDir;
+  if (outDir === undefined) return undefined;
+  const written: OutputRecord[] = [];
   const stage = stageById(req.plan, req.stage);
   if (stage.output.kind === 'sink' && stage.limit === undefined) {
     const batches = await readPieces(store, req.stage, req.partition, ck);
-    if (batches.length) await writeSinkPart(stage.output.sink, req.stage, req.partition, batches);
+    if (batches.length) written.push(...(await writeSinkPart(stage.output.sink, req.stage, req.partition, batches)).map((f) => outputRecord(outDir, f)));
   }
-  await writeTaskDropLog(store, req.outDir, req.stage, req.partition, ck.pieces.length);
+  const dropLog = await writeTaskDropLog(store, outDir, req.stage, req.partition, ck.pieces.length);
+  if (dropLog) written.push(outputRecord(outDir, dropLog));
   const q = await readQuarantine(store, req.stage, req.partition, ck);
   if (q.length) {
-    await writeFileAt(joinUri(files.quarantine(req.outDir), `${req.stage}-${pad(req.partition)}.jsonl`), q);
+    const path = joinUri(files.quarantine(outDir), `${req.stage}-${pad(req.partition)}.jsonl`);
+    await writeFileAt(path, q);
+    written.push(outputRecord(outDir, { path, ...(await digestOf(q)) }));
   }
+  return written;
 }
 
 /** All output batches of a committed (unbucketed) task, in order. */

@@ -2,6 +2,7 @@ import { makeVector, Type } from 'apache-arrow';
 import type { Data, RecordBatch } from 'apache-arrow';
 import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
 import { openFile, type S3LocationOptions } from '../location/index.ts';
+import { digesting, StreamDigest, type FileDigest } from '../../storage/file-digest.ts';
 import { userColumns } from '../user-columns.ts';
 
 const FLUSH_BYTES = 4 << 20;
@@ -25,15 +26,16 @@ function columnValues(data: Data): unknown[] {
  * Writes one JSON object per row (keys in column order, `\n`-terminated) to `path` (a local path
  * or an `s3://` URI), atomically (temp file + rename locally; a PUT or multipart upload on S3),
  * streaming 4 MiB pieces; system columns are not written. Non-finite numbers become null. Same
- * batches → same bytes.
+ * batches → same bytes. Returns the rows and the digest of the bytes written (hashed as they go).
  */
 export async function writeJsonl(
   path: string, batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, options: { s3?: S3LocationOptions } = {},
-): Promise<{ rows: number }> {
+): Promise<{ rows: number; file: FileDigest }> {
   const { location, path: name } = await openFile(path, { s3: options.s3 });
   const out = { rows: 0 };
-  await location.writeFile(name, jsonlBytes(batches, out));
-  return out;
+  const digest = await StreamDigest.create();
+  await location.writeFile(name, digesting(jsonlBytes(batches, out), digest));
+  return { rows: out.rows, file: digest.digest() };
 }
 
 async function* jsonlBytes(batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, out: { rows: number }): AsyncGenerator<Uint8Array> {

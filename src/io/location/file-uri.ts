@@ -1,5 +1,4 @@
-import { rm } from 'node:fs/promises';
-import { isS3Uri, localPath, parseS3Uri, type BlobData } from '../../storage/index.ts';
+import type { BlobData } from '../../storage/index.ts';
 import { openFile, openLocation } from './open-location.ts';
 import type { LocationEntry, LocationStat } from './location.ts';
 
@@ -48,16 +47,4 @@ export async function deleteAt(uri: string): Promise<void> {
 /** Every file under the directory (or `s3://` prefix) `dirUri`, recursively, sorted by path. */
 export async function listUnder(dirUri: string): Promise<LocationEntry[]> {
   return (await openLocation(dirUri)).list();
-}
-
-/** Removes every file under `dirUri` (a whole directory or prefix) and the file `dirUri` itself. */
-export async function deleteTree(dirUri: string): Promise<void> {
-  // Locally one recursive remove, instead of a stat and an unlink per file of a big store.
-  if (!isS3Uri(dirUri)) return rm(localPath(dirUri), { recursive: true, force: true });
-  const { bucket } = parseS3Uri(dirUri);
-  const keys = (await listUnder(dirUri)).map((e) => parseS3Uri(e.uri).key);
-  const { defaultS3Connection, deleteObjects } = await import('../../storage/s3/index.ts');
-  // DeleteObjects takes up to 1,000 keys per request.
-  await deleteObjects(defaultS3Connection(), bucket, keys);
-  await deleteAt(dirUri);
 }

@@ -5,6 +5,6 @@ export { openLocation, openFile } from './open-location.ts';
 export { openPendingFile, type PendingFile } from './pending-file.ts';
 export { removeTree } from './remove-tree.ts';
 export { readInputList, type InputListOptions } from './input-list.ts';
-export { writeFileAt, readBytesAt, readTextAt, statAt, deleteAt, listUnder, deleteTree } from './file-uri.ts';
+export { writeFileAt, readBytesAt, readTextAt, statAt, deleteAt, listUnder } from './file-uri.ts';
 export { forgetInputStats, isRemoteInput, inputSize, listInputs, readInputBytes, readInputRange, statInput, type InputReadOptions, type StatOptions } from './input-file.ts';
 export { globBase, globToRegExp, isGlob } from './glob.ts';

@@ -5,6 +5,7 @@ import { parquetWasm } from './wasm.ts';
 import { SYSTEM_COLUMNS } from '../../plan/logical-plan.ts';
 import { conformBatch, unifySchemas } from '../../arrow/schema.ts';
 import { openFile, type S3LocationOptions } from '../location/index.ts';
+import { digesting, StreamDigest, type FileDigest } from '../../storage/file-digest.ts';
 import { userColumns } from '../user-columns.ts';
 
 export interface ParquetWriteOptions {
@@ -50,17 +51,19 @@ function toWasm(pw: typeof PW, batch: RecordBatch): PW.RecordBatch {
  * are encoded, never held whole. System columns are not written. All columns are written
  * nullable, in the first batch's column order; later batches are conformed to it (a missing
  * column is null, a type conflict is an error). Same batches → same bytes.
+ * Returns the rows and the digest of the bytes written (hashed as they stream out).
  */
 export async function writeParquet(
   path: string,
   batches: AsyncIterable<RecordBatch> | Iterable<RecordBatch>,
   opts: ParquetWriteOptions = {},
-): Promise<{ rows: number }> {
+): Promise<{ rows: number; file: FileDigest }> {
   const pw = await parquetWasm();
   const { location, path: name } = await openFile(path, { s3: opts.s3 });
   const out = { rows: 0 };
-  await location.writeFile(name, parquetBytes(pw, batches, opts, out));
-  return out;
+  const digest = await StreamDigest.create();
+  await location.writeFile(name, digesting(parquetBytes(pw, batches, opts, out), digest));
+  return { rows: out.rows, file: digest.digest() };
 }
 
 /** The encoded file as a stream of byte pieces; throws (so the write is not committed) if the input fails. */
