@@ -45,7 +45,9 @@ const backends: Backend[] = [
 if (server) {
   backends.push({
     name: 's3',
-    open: async (chunkSize) => new S3BlobStore(bucket.name, `contract/${opened++}`, { chunkSize, connection: bucket.connection }),
+    // Chunk objects for every blob, so chunk-level cases (tampering, sharing, gc) mean the same as
+    // locally; small blobs inline in their manifest are covered by s3-inline-blobs.test.ts.
+    open: async (chunkSize) => new S3BlobStore(bucket.name, `contract/${opened++}`, { chunkSize, inlineMax: 0, connection: bucket.connection }),
     tamper: async (store, ref, data) => {
       const s3 = store as S3BlobStore;
       if (data) await putObjectBytes(s3.connection, s3.bucket, s3.chunkKey(ref), data);
