@@ -26,7 +26,7 @@ export interface SlurmRunOptions {
   slurm: SlurmOptionsInput;
   /**
    * Where scripts, `submissions.json` and sbatch's own output go (default `<output>/slurm`), and
-   * task logs for an `s3://` output (`<scriptDir>/logs`): sbatch needs file-system paths, so an
+   * task logs for an `s3://` output (`<scriptDir>/task-logs`, beside sbatch's own `logs/`): sbatch needs file-system paths, so an
    * `s3://` output must give one.
    */
   scriptDir?: string;
@@ -58,7 +58,7 @@ export interface SlurmRunSubmission {
 export async function submitSlurmRun(o: SlurmRunOptions): Promise<SlurmRunSubmission> {
   const { graph } = o.run;
   const scriptDir = slurmDirOf(o.outDir, o.scriptDir);
-  const logDir = isS3Uri(o.outDir) ? join(scriptDir, 'logs') : files.logs(o.outDir);
+  const logDir = isS3Uri(o.outDir) ? join(scriptDir, 'task-logs') : files.logs(o.outDir);
   const client = o.env ? { env: o.env } : {};
   const done = await committedIds(o.run.store, graph.tasks);
   const open = graph.tasks.filter((t) => !done.has(t.id));

@@ -133,7 +133,7 @@ describe.skipIf(!server)('sluice run with s3:// input and output', () => {
     const done = sluice(['status', out, '--slurm-dir', dir, '--wait', '--timeout', '500', '--json'], slurm.env);
     expect(done.status, done.stdout + done.stderr).toBe(0);
     expect(await s3Digest('slurm-run/')).toEqual(await localDigest(localOut));
-    const logs = await readdir(join(dir, 'logs'));
+    const logs = await readdir(join(dir, 'task-logs'));
     expect(logs.length).toBe((JSON.parse(done.stdout) as { groups: { tasks: number }[] }).groups.reduce((n, g) => n + g.tasks, 0));
   }, 600_000);
 });
