@@ -52,10 +52,11 @@ export async function lockOutput(outDir: string, warn: (line: string) => void): 
     const holder = await readHolder(path);
     if (holder && !isStale(holder)) throw new OutputLockedError(outDir, holder);
     if (holder) warn(`sluice: taking over the lock of a driver that is gone (host ${holder.host}, pid ${holder.pid}, started ${holder.startedAt})`);
-    await writeFileAtomic(path, JSON.stringify(me));
+    // The lock is not run state: not a commit point for the chaos hooks (storage/chaos-hooks.ts).
+    await writeFileAtomic(path, JSON.stringify(me), { uncounted: true });
   }
   const beat = setInterval(() => {
-    void writeFileAtomic(path, JSON.stringify({ ...me, heartbeatAt: new Date().toISOString() })).catch(() => {});
+    void writeFileAtomic(path, JSON.stringify({ ...me, heartbeatAt: new Date().toISOString() }), { uncounted: true }).catch(() => {});
   }, HEARTBEAT_MS);
   beat.unref();
   return {

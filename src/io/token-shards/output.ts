@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
+import { removeDeadTemps, tempName } from '../../storage/atomic-write.ts';
+import { beforeCommitOp, committed } from '../../storage/chaos-hooks.ts';
 
 /** A file being written; nothing is visible under its name until `commit`. */
 export interface PendingFile {
@@ -34,16 +35,24 @@ export class LocalDirOutput implements ShardOutput {
 
   async create(name: string): Promise<PendingFile> {
     await mkdir(this.dir, { recursive: true });
-    const tmp = join(this.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    // A run killed while assembling left its temp file for this name; the resumed one clears it.
+    await removeDeadTemps(this.dir, name);
+    const tmp = join(this.dir, tempName(name));
     const fh: FileHandle = await open(tmp, 'wx');
+    const path = join(this.dir, name);
     let closed = false;
     return {
-      write: async (bytes) => { await fh.write(bytes, 0, bytes.length); },
+      write: async (bytes) => {
+        beforeCommitOp('write', path);
+        await fh.write(bytes, 0, bytes.length);
+      },
       commit: async () => {
         await fh.sync();
         await fh.close();
         closed = true;
-        await rename(tmp, join(this.dir, name));
+        beforeCommitOp('rename', path);
+        await rename(tmp, path);
+        committed(path);
       },
       abort: async () => {
         if (!closed) await fh.close();
