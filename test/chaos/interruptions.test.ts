@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_INPUTS } from '../../bench/chaos/cases.ts';
+import { gracefulStop, threadDeath, workerCommitPoints, anyCommitPoints } from '../../bench/chaos/interruptions.ts';
+import { referenceRun, type Reference } from '../../bench/chaos/reference.ts';
+import { seededRandom, type PipelineCase } from '../../bench/chaos/sluice-process.ts';
+
+/**
+ * A worker thread dying mid-task (it exits at a counted commit point, as a worker over
+ * `--max-worker-memory` does) is retried from the task's last commit; SIGTERM and SIGINT stop the
+ * run gracefully (no new task, exit 143 / 130, the resume command printed) and the resume finishes
+ * it. Every finished output equals the uninterrupted run's, byte for byte.
+ */
+const seed = process.env.SLUICE_CHAOS_SEED ? Number(process.env.SLUICE_CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31);
+const rand = seededRandom(seed);
+let work: string;
+let ref: Reference;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'sluice-chaos-stop-'));
+  console.log(`chaos seed ${seed} (replay: SLUICE_CHAOS_SEED=${seed} npx vitest run test/chaos/interruptions.test.ts)`);
+  const c: PipelineCase = {
+    name: 'dedup-tokens', pipeline: 'test/chaos/pipelines/dedup-tokens.ts', input: FIXTURE_INPUTS.jsonl,
+    flags: ['--workers', '1', '--batch-size', '16', '--task-bytes', '40000'],
+  };
+  ref = await referenceRun(c, join(work, 'out'), join(work, 'reference.log'));
+}, 120_000);
+afterAll(async () => { await rm(work, { recursive: true, force: true }); });
+
+describe(`interruptions (seed ${seed})`, () => {
+  it('retries a task whose worker thread died and ends with the uninterrupted output', async () => {
+    const [index] = workerCommitPoints(ref, 1, rand);
+    const rec = await threadDeath(ref, index!, join(work, 'thread.log'));
+    console.log(`worker died at commit ${rec.n} (${rec.phase}: ${rec.path})`);
+    expect(rec.problems).toEqual([]);
+  }, 120_000);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops on ${signal} without starting tasks, says how to resume, and resumes to the same output`, async () => {
+      const [index] = anyCommitPoints(ref, 1, rand);
+      const rec = await gracefulStop(ref, index!, signal, join(work, `${signal}.log`));
+      console.log(`${signal} at commit ${rec.n} (${rec.phase}: ${rec.path})`);
+      expect(rec.problems).toEqual([]);
+    }, 120_000);
+  }
+});
