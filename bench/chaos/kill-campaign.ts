@@ -33,23 +33,32 @@ export interface KillCampaignResult {
 
 /**
  * Kill moments drawn with `rand`: phases take turns (every phase with commits but `plan`, or only
- * those of `only`), each a random commit point of that phase not drawn before, half of them just
- * before the rename. Sorted in run order.
+ * those of `only`), each a random commit point of that phase at least `MIN_GAP` commits from those
+ * drawn before, half of them just before the rename. Sorted in run order; fewer than `count` when
+ * the phases run out of such points.
  */
 export function planKills(ref: Reference, count: number, rand: () => number, only?: ReadonlySet<Phase>): PlannedKill[] {
   const byPhase = new Map<Phase, number[]>();
   ref.phases.forEach((p, i) => { if (p !== 'plan' && (!only || only.has(p))) byPhase.set(p, [...(byPhase.get(p) ?? []), i]); });
   const phases = [...byPhase.keys()];
   const out: PlannedKill[] = [];
-  for (let i = 0; i < count && phases.length; i++) {
+  for (let i = 0; phases.length && out.length < count; i++) {
     const phase = phases[i % phases.length]!;
-    const free = byPhase.get(phase)!;
+    // Moments closer than a resume's redone commits would merge into one: keep them apart.
+    const free = byPhase.get(phase)!.filter((c) => out.every((k) => Math.abs(k.refIndex - c) >= MIN_GAP));
+    byPhase.set(phase, free);
+    if (!free.length) {
+      phases.splice(phases.indexOf(phase), 1);
+      continue;
+    }
     const refIndex = free.splice(Math.floor(rand() * free.length), 1)[0]!;
-    if (!free.length) phases.splice(phases.indexOf(phase), 1);
     out.push({ refIndex, phase, how: rand() < 0.5 ? 'after' : 'before' });
   }
   return out.sort((a, b) => a.refIndex - b.refIndex);
 }
+
+/** Fewest reference commits between two planned kills. */
+const MIN_GAP = 4;
 
 /** How many commits a resume makes before it reaches new work, until one has been measured. */
 const FIRST_RESUME_OVERHEAD = 3;
