@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { beforeCommitOp, committed } from './chaos-hooks.ts';
+import { withPath } from './disk-errors.ts';
 
 /** How `writeAtomically` places its temp file and makes directories. */
 export interface AtomicWriteOptions {
@@ -55,7 +56,7 @@ export async function writeAtomically(path: string, write: (tmp: string) => Prom
     }
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw withPath(e, path);
   }
   if (!opts.uncounted) committed(path);
   // So a resumed run's output directory holds no debris of a killed writer.

@@ -25,3 +25,14 @@ export function diskErrorCode(e: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * `e` naming `path` when it is a disk error that does not: a write through a file handle fails
+ * with just `ENOSPC: no space left on device, write` (the system call has no path), and the user
+ * must learn which disk filled up. Other errors are returned as they are.
+ */
+export function withPath(e: unknown, path: string): unknown {
+  const code = diskErrorCode(e);
+  if (!code || !(e instanceof Error) || e.message.includes(path)) return e;
+  return Object.assign(new Error(`${e.message} '${path}'`, { cause: e }), { code, path });
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { removeDeadTemps, tempName } from '../../storage/atomic-write.ts';
 import { beforeCommitOp, committed } from '../../storage/chaos-hooks.ts';
+import { withPath } from '../../storage/disk-errors.ts';
 
 /** A file being written; nothing is visible under its name until `commit`. */
 export interface PendingFile {
@@ -43,15 +44,23 @@ export class LocalDirOutput implements ShardOutput {
     let closed = false;
     return {
       write: async (bytes) => {
-        beforeCommitOp('write', path);
-        await fh.write(bytes, 0, bytes.length);
+        try {
+          beforeCommitOp('write', path);
+          await fh.write(bytes, 0, bytes.length);
+        } catch (e) {
+          throw withPath(e, path);
+        }
       },
       commit: async () => {
-        await fh.sync();
-        await fh.close();
-        closed = true;
-        beforeCommitOp('rename', path);
-        await rename(tmp, path);
+        try {
+          await fh.sync();
+          await fh.close();
+          closed = true;
+          beforeCommitOp('rename', path);
+          await rename(tmp, path);
+        } catch (e) {
+          throw withPath(e, path);
+        }
         committed(path);
       },
       abort: async () => {
