@@ -20,7 +20,7 @@ const events: object[] = [];
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sluice-chaos-ci-'));
   console.log(`chaos seed ${seed} (replay: SLUICE_CHAOS_SEED=${seed} npx vitest run test/chaos/chaos-kills.test.ts)`);
-  const [refinedweb] = chaosCases(FIXTURE_INPUTS.warc, FIXTURE_INPUTS.jsonl, { batchSize: 16, taskBytes: 200_000 });
+  const [refinedweb] = chaosCases(FIXTURE_INPUTS.warc, FIXTURE_INPUTS.jsonl, { batchSize: 32, taskBytes: 400_000 });
   [summary] = await runChaos([refinedweb!], { seed, kills: 6, threadDeaths: 0, signals: 0, diskFaults: false, tmpfs: false, work }, (e) => events.push(e));
   console.log(JSON.stringify({ seed, kills: summary.kills, killsByPhase: summary.killsByPhase, resumes: summary.resumes, ms: summary.ms }));
 }, 240_000);
