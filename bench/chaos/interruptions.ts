@@ -29,10 +29,11 @@ function owners(events: readonly CommitEvent[]): string[] {
   return out;
 }
 
-/** Reference commit indexes a worker thread makes, drawn with `rand`. */
-export function workerCommitPoints(ref: Reference, count: number, rand: () => number): number[] {
+/** Reference commit indexes a worker thread makes (in `phase` only, when given), drawn with `rand`. */
+export function workerCommitPoints(ref: Reference, count: number, rand: () => number, phase?: Phase): number[] {
   const own = owners(ref.events);
-  const candidates = ref.phases.map((_, i) => i).filter((i) => WORKER_PHASES.has(ref.phases[i]!) && !ATTEMPT.test(own[i]!));
+  const candidates = ref.phases.map((_, i) => i)
+    .filter((i) => WORKER_PHASES.has(ref.phases[i]!) && (!phase || ref.phases[i] === phase) && !ATTEMPT.test(own[i]!));
   return draw(candidates, count, rand);
 }
 

@@ -30,12 +30,14 @@ beforeAll(async () => {
 afterAll(async () => { await rm(work, { recursive: true, force: true }); });
 
 describe(`interruptions (seed ${seed})`, () => {
-  it('retries a task whose worker thread died and ends with the uninterrupted output', async () => {
-    const [index] = workerCommitPoints(ref, 1, rand);
-    const rec = await threadDeath(ref, index!, join(work, 'thread.log'));
-    console.log(`worker died at commit ${rec.n} (${rec.phase}: ${rec.path})`);
-    expect(rec.problems).toEqual([]);
-  }, 120_000);
+  for (const phase of ['task', 'dedup-bucket'] as const) {
+    it(`retries a ${phase === 'task' ? 'stage' : 'dedup bucket'} task whose worker thread died and ends with the uninterrupted output`, async () => {
+      const [index] = workerCommitPoints(ref, 1, rand, phase);
+      const rec = await threadDeath(ref, index!, join(work, `thread-${phase}.log`));
+      console.log(`worker died at commit ${rec.n} (${rec.phase}: ${rec.path})`);
+      expect(rec.problems).toEqual([]);
+    }, 120_000);
+  }
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`stops on ${signal} without starting tasks, says how to resume, and resumes to the same output`, async () => {
