@@ -23,6 +23,7 @@ beforeAll(async () => {
   const [refinedweb] = chaosCases(FIXTURE_INPUTS.warc, FIXTURE_INPUTS.jsonl, { batchSize: 32, taskBytes: 400_000 });
   [summary] = await runChaos([refinedweb!], { seed, kills: 6, threadDeaths: 0, signals: 0, diskFaults: false, tmpfs: false, work }, (e) => events.push(e));
   console.log(JSON.stringify({ seed, kills: summary.kills, killsByPhase: summary.killsByPhase, resumes: summary.resumes, ms: summary.ms }));
+  if (summary.problems.length) console.log(`chaos problems (seed ${seed}):\n${summary.problems.join('\n')}\nevents:\n${events.map((e) => JSON.stringify(e)).join('\n')}`);
 }, 240_000);
 afterAll(async () => { await rm(work, { recursive: true, force: true }); });
 
