@@ -1,11 +1,14 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_INPUTS } from '../../bench/chaos/cases.ts';
+import { readCommitLog } from '../../bench/chaos/commit-log.ts';
 import { gracefulStop, threadDeath, workerCommitPoints, anyCommitPoints } from '../../bench/chaos/interruptions.ts';
-import { referenceRun, type Reference } from '../../bench/chaos/reference.ts';
-import { seededRandom, type PipelineCase } from '../../bench/chaos/sluice-process.ts';
+import { strayTempFiles } from '../../bench/chaos/outputs.ts';
+import { compareToReference, referenceRun, type Reference } from '../../bench/chaos/reference.ts';
+import { runArgs, runSluice, seededRandom, type PipelineCase } from '../../bench/chaos/sluice-process.ts';
 
 /**
  * A worker thread dying mid-task (it exits at a counted commit point, as a worker over
@@ -47,4 +50,27 @@ describe(`interruptions (seed ${seed})`, () => {
       expect(rec.problems).toEqual([]);
     }, 120_000);
   }
+
+  it('writes the report a run killed just before it lacks, and leaves no temp file, when resumed', async () => {
+    const last = ref.events.findIndex((e) => e.rel === 'report.html');
+    const log = join(work, 'report.log');
+    // A run's commit count may differ by one from the reference's (attempt records started in the
+    // same millisecond share a chunk): aim at the report's rename among the last few commits.
+    let killed = false;
+    for (let n = last + 1; n >= last - 1 && !killed; n--) {
+      await rm(ref.out, { recursive: true, force: true });
+      await rm(log, { force: true });
+      const r = await runSluice(runArgs(ref.case, ref.out), { SLUICE_CHAOS_LOG: log, SLUICE_CHAOS_KILL_AT: `${n}:before` });
+      const events = await readCommitLog(log, ref.out);
+      killed = r.signal === 'SIGKILL' && events.at(-1)?.mark === 'before' && events.at(-1)?.rel === 'report.html';
+    }
+    expect(killed).toBe(true);
+    expect(existsSync(join(ref.out, 'report.html'))).toBe(false);
+    const resumed = await runSluice(runArgs(ref.case, ref.out));
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('already complete');
+    expect(existsSync(join(ref.out, 'report.html'))).toBe(true);
+    expect(await strayTempFiles(ref.out)).toEqual([]);
+    expect(await compareToReference(ref)).toEqual([]);
+  }, 180_000);
 });
