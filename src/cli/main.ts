@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { diskErrorCode } from '../storage/disk-errors.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerExtract } from './commands/extract.ts';
 import { registerInspect } from './commands/inspect.ts';
@@ -43,6 +44,9 @@ export async function main(argv: string[]): Promise<void> {
     }
     const err = e as Error;
     process.stderr.write(`sluice: ${err.message}\n`);
+    if (diskErrorCode(err)) {
+      process.stderr.write('sluice: committed work is kept; free space (or repair the disk) and rerun the same command to resume\n');
+    }
     if (process.env.SLUICE_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
     process.exitCode = 1;
   }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { beforeCommitOp, committed } from './chaos-hooks.ts';
+import { withPath } from './disk-errors.ts';
 
 /** How `writeAtomically` places its temp file and makes directories. */
 export interface AtomicWriteOptions {
@@ -12,6 +14,11 @@ export interface AtomicWriteOptions {
   ensureDir?: (dir: string) => Promise<void>;
   /** Called when a directory made earlier has vanished, before it is made again. */
   forgetDir?: (dir: string) => void;
+  /**
+   * Not a commit point for the test hooks of `chaos-hooks.ts` (default false): for files written on
+   * a timer (the driver lock's heartbeat), which would make the hooks' counts depend on the clock.
+   */
+  uncounted?: boolean;
 }
 
 const mkdirp = async (dir: string): Promise<void> => { await mkdir(dir, { recursive: true }); };
@@ -28,14 +35,16 @@ export async function writeAtomically(path: string, write: (tmp: string) => Prom
   const dir = dirname(path);
   const tmpDir = opts.tmpDir ?? dir;
   await ensureDir(tmpDir);
-  const tmp = join(tmpDir, `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(tmpDir, tempName(basename(path)));
   try {
     await write(tmp);
+    if (!opts.uncounted) beforeCommitOp('write', path);
     if (opts.fsync) {
       const fh = await open(tmp, 'r+');
       try { await fh.sync(); } finally { await fh.close(); }
     }
     if (tmpDir !== dir) await ensureDir(dir);
+    if (!opts.uncounted) beforeCommitOp('rename', path);
     try {
       await rename(tmp, path);
     } catch (e) {
@@ -47,14 +56,23 @@ export async function writeAtomically(path: string, write: (tmp: string) => Prom
     }
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw withPath(e, path);
   }
-  // A writer killed mid-write leaves its temp file beside the target; the next writer of the same
-  // file removes those of dead processes, so a resumed run's output directory holds no debris.
+  if (!opts.uncounted) committed(path);
+  // So a resumed run's output directory holds no debris of a killed writer.
   if (opts.tmpDir === undefined) await removeDeadTemps(dir, basename(path));
 }
 
-async function removeDeadTemps(dir: string, name: string): Promise<void> {
+/** The temp file name for `name` in its own directory; {@link removeDeadTemps} recognizes it. */
+export function tempName(name: string): string {
+  return `.${name}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/**
+ * Removes the temp files (named by {@link tempName}) that processes no longer alive left for
+ * `name` in `dir`: a writer killed mid-write leaves one, and the next writer of the file clears it.
+ */
+export async function removeDeadTemps(dir: string, name: string): Promise<void> {
   const prefix = `.${name}.`;
   for (const f of await readdir(dir).catch(() => [] as string[])) {
     if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;

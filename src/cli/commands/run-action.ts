@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { files } from '../../exec/state/layout.ts';
+import { statAt } from '../../io/location/file-uri.ts';
 import { defaultProgress } from '../../exec/driver/progress.ts';
 import { reportFile, writeReport } from '../../report/index.ts';
 import { RunInterruptedError } from '../../exec/driver/interrupted.ts';
@@ -95,16 +96,22 @@ async function drive(o: z.output<typeof RunOptions>, physical: PhysicalPlan, out
   if (result.alreadyComplete) {
     process.stdout.write(`already complete: ${output} holds a finished run of this pipeline; outputs, ${files.stats(output)} ` +
       `and ${reportFile(output)} are left as they are (use a new --output to run again)\n`);
+    // A run killed after committing but before its report was written: the report is all it lacks.
+    if ((await statAt(reportFile(output))) === undefined) await report(output);
     return;
   }
   const t = result.stats.totals;
   const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
   process.stdout.write(`done: ${t.documentsIn} documents in, ${t.documentsOut} out, ${dropped} dropped, ` +
     `${t.quarantined} quarantined; stats in ${files.stats(output)}\n`);
-  // The outputs are complete at this point: a report that cannot be built is a warning, not a failed run.
+  await report(output);
+}
+
+/** Writes the run report; the outputs are complete, so a report that cannot be built is a warning, not a failed run. */
+async function report(output: string): Promise<void> {
   try {
-    const report = await writeReport(output);
-    process.stdout.write(`\n${report.summary}report: ${report.path}\n`);
+    const written = await writeReport(output);
+    process.stdout.write(`\n${written.summary}report: ${written.path}\n`);
   } catch (e) {
     process.stderr.write(`sluice: report.html not written: ${(e as Error).message} (retry with \`sluice report ${output}\`)\n`);
   }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { deleteAt, readTextAt, writeFileAt } from '../../io/location/file-uri.ts';
 import { isS3Uri, joinUri } from '../../storage/uri.ts';
+import { writeFileAtomic } from '../../storage/atomic-write.ts';
 
 /** Who drives a run: what a refused second driver is told. */
 export interface LockHolder {
@@ -51,12 +52,12 @@ export async function lockOutput(outDir: string, warn: (line: string) => void): 
     const holder = await readHolder(path);
     if (holder && !isStale(holder)) throw new OutputLockedError(outDir, holder);
     if (holder) warn(`sluice: taking over the lock of a driver that is gone (host ${holder.host}, pid ${holder.pid}, started ${holder.startedAt})`);
-    await writeFileAt(path, JSON.stringify(me));
+    await writeLock(path, JSON.stringify(me));
     const after = await readHolder(path);
     if (after && !isMe(after, me)) throw new OutputLockedError(outDir, after);
   }
   const beat = setInterval(() => {
-    void writeFileAt(path, JSON.stringify({ ...me, heartbeatAt: new Date().toISOString() })).catch(() => {});
+    void writeLock(path, JSON.stringify({ ...me, heartbeatAt: new Date().toISOString() })).catch(() => {});
   }, HEARTBEAT_MS);
   beat.unref();
   return {
@@ -69,6 +70,14 @@ export async function lockOutput(outDir: string, warn: (line: string) => void): 
 }
 
 const isMe = (holder: LockHolder, me: LockHolder): boolean => holder.host === me.host && holder.pid === me.pid && holder.startedAt === me.startedAt;
+
+/**
+ * Writes the lock file. Locally it is not a commit point for the chaos hooks
+ * (`storage/chaos-hooks.ts`): the heartbeat runs on a timer, and counted commits must not depend on the clock.
+ */
+function writeLock(path: string, text: string): Promise<void> {
+  return isS3Uri(path) ? writeFileAt(path, text) : writeFileAtomic(path, text, { uncounted: true });
+}
 
 /** Creates the lock file only if there is none (a local or POSIX shared file system). */
 async function createExclusive(path: string, text: string): Promise<boolean> {

@@ -6,6 +6,8 @@ import type { GraphTask } from '../graph/task-graph.ts';
 import { stageById } from '../state/committed.ts';
 import { finalizeRun } from './finalize-run.ts';
 import { runStageTask, type StageTaskContext } from './run-stage-task.ts';
+import { throwIfStopped } from './interrupted.ts';
+import { diskErrorCode } from '../../storage/disk-errors.ts';
 import type { CpuSnapshot } from '../accounting/process-cpu.ts';
 
 /** What a task of the graph needs; `startedAt` (ms since epoch) dates the run for `stats.json`. */
@@ -36,7 +38,7 @@ export async function runGraphTask(ctx: GraphTaskContext, task: GraphTask): Prom
       return result.ipc ? { rows: fromIpc(result.ipc) } : {};
     }
     case 'bucket':
-      await ctx.executor.runBucket(ctx.store, ctx.plan, task.stage!, task.index!, ctx.stop);
+      await runBucketTask(ctx, task.stage!, task.index!);
       return {};
     case 'merge':
       await mergePhase(ctx.plan, task.stage!, ctx.store);
@@ -49,6 +51,25 @@ export async function runGraphTask(ctx: GraphTaskContext, task: GraphTask): Prom
         ...(ctx.cpuAtStart ? { cpuAtStart: ctx.cpuAtStart } : {}),
       });
       return { stats };
+    }
+  }
+}
+
+/**
+ * A bucket task whose worker died (a crash, out of memory) runs again, up to `retries` times, as a
+ * stage task does; it commits its edges last, so a rerun redoes it whole. A full or failing disk
+ * and a stop are not retried.
+ */
+async function runBucketTask(ctx: GraphTaskContext, stage: string, k: number): Promise<void> {
+  for (let failures = 1; ; failures++) {
+    try {
+      await ctx.executor.runBucket(ctx.store, ctx.plan, stage, k, ctx.stop);
+      return;
+    } catch (e) {
+      throwIfStopped(ctx.stop);
+      const what = `dedup bucket task ${stage}.bucket.${k}`;
+      if (diskErrorCode(e)) throw new Error(`${what}: ${(e as Error).message}`, { cause: e });
+      if (failures > ctx.retries) throw new Error(`${what} failed after ${failures} attempts: ${(e as Error).message}`, { cause: e });
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { PhysicalPlan, PhysicalStage } from '../../plan/physical-plan.ts';
 import type { BlobStore } from '../../storage/blob-store.ts';
+import { diskErrorCode } from '../../storage/disk-errors.ts';
 import type { TaskExecutor } from '../pool/executor.ts';
 import { Heartbeat } from '../pool/heartbeat.ts';
 import type { WorkerResult } from '../pool/worker.ts';
@@ -69,6 +70,8 @@ export async function runStageTask(ctx: StageTaskContext, stage: PhysicalStage, 
       }
       // Damaged state fails the same way on every attempt: the scheduler redoes the task that wrote it.
       if (brokenBlobKey(e) !== undefined) throw e;
+      // A full or failing disk stays so for a retry: stop the run now (its commits are atomic).
+      if (diskErrorCode(e)) throw new Error(`${describeTask(stage, part)}: ${(e as Error).message}`, { cause: e });
       failures++;
       if (failures > ctx.retries) {
         throw new Error(`${describeTask(stage, part)} failed after ${failures} attempts: ${(e as Error).message}`, { cause: e });

@@ -60,7 +60,8 @@ async function runRecorded(ctx: GraphTaskContext, task: GraphTask): ReturnType<t
   try {
     return await runGraphTask(ctx, task);
   } catch (e) {
-    if (!ctx.stop?.aborted) await recordFailure(ctx.store, task.id, attempt, (e as Error).message);
+    // A record that cannot be written (the disk is full) must not replace the failure it records.
+    if (!ctx.stop?.aborted) await recordFailure(ctx.store, task.id, attempt, (e as Error).message).catch(() => {});
     throw e;
   }
 }

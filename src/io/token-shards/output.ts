@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { isS3Uri, localPath } from '../../storage/uri.ts';
 import { openLocation, openPendingFile, type Location, type PendingFile } from '../location/index.ts';
+import { removeDeadTemps, tempName } from '../../storage/atomic-write.ts';
+import { beforeCommitOp, committed } from '../../storage/chaos-hooks.ts';
+import { withPath } from '../../storage/disk-errors.ts';
 
 export type { PendingFile } from '../location/index.ts';
 
@@ -31,16 +33,32 @@ export class LocalDirOutput implements ShardOutput {
 
   async create(name: string): Promise<PendingFile> {
     await mkdir(this.dir, { recursive: true });
-    const tmp = join(this.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    // A run killed while assembling left its temp file for this name; the resumed one clears it.
+    await removeDeadTemps(this.dir, name);
+    const tmp = join(this.dir, tempName(name));
     const fh: FileHandle = await open(tmp, 'wx');
+    const path = join(this.dir, name);
     let closed = false;
     return {
-      write: async (bytes) => { await fh.write(bytes, 0, bytes.length); },
+      write: async (bytes) => {
+        try {
+          beforeCommitOp('write', path);
+          await fh.write(bytes, 0, bytes.length);
+        } catch (e) {
+          throw withPath(e, path);
+        }
+      },
       commit: async () => {
-        await fh.sync();
-        await fh.close();
-        closed = true;
-        await rename(tmp, join(this.dir, name));
+        try {
+          await fh.sync();
+          await fh.close();
+          closed = true;
+          beforeCommitOp('rename', path);
+          await rename(tmp, path);
+        } catch (e) {
+          throw withPath(e, path);
+        }
+        committed(path);
       },
       abort: async () => {
         if (!closed) await fh.close();

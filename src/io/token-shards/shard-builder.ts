@@ -97,13 +97,22 @@ export class ShardBuilder {
   private async closeShard(): Promise<void> {
     const s = this.open!;
     this.open = undefined;
-    await this.flush(s);
     const names = this.layout.fileNames(s.n);
     const indexBytes = this.layout.encodeIndex(s.ends, this.dtype);
-    const idx = await this.output.create(names.index);
-    await idx.write(indexBytes);
-    await s.file.commit();
-    await idx.commit();
+    let idx: PendingFile | undefined;
+    try {
+      await this.flush(s);
+      idx = await this.output.create(names.index);
+      await idx.write(indexBytes);
+      await s.file.commit();
+      await idx.commit();
+    } catch (e) {
+      // A close that fails (disk full) leaves no temp file beside the shards; `abort` after a
+      // commit only removes a temp file that is already gone.
+      await s.file.abort();
+      await idx?.abort();
+      throw e;
+    }
     this.done.push({
       file: names.file,
       index: names.index,

@@ -128,8 +128,13 @@ export function createTokenShardWriter(dir: string | ShardOutput, options: Token
           shards,
         };
         const file = await output.create(MANIFEST_FILE);
-        await file.write(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
-        await file.commit();
+        try {
+          await file.write(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+          await file.commit();
+        } catch (e) {
+          await file.abort();
+          throw e;
+        }
         await output.sync();
         const keep = new Set(shards.flatMap((s) => [s.file, s.index]));
         for (const name of await output.list()) {
