@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time even on a 2-core machine: many tests spend their time waiting on child
+    // processes, Slurm and the S3 server, not on this process's CPU.
+    maxWorkers: 2,
   },
 });
