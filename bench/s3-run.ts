@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,11 +26,15 @@ function kind(r: ProxiedRequest): string {
   return r.method;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): { ms: number; cpuS: number } {
+/** Runs the CLI without blocking this process's event loop: the counting proxy lives in it. */
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuS: number }> {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-  if (r.status !== 0) throw new Error(`sluice ${args.join(' ')} failed: ${r.stderr}`);
-  const [u, s] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  const child = spawn('/usr/bin/time', ['-f', '%U %S', process.execPath, join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`sluice ${args.join(' ')} failed: ${stderr}`);
+  const [u, s] = stderr.trim().split('\n').pop()!.split(' ').map(Number);
   return { ms: performance.now() - t0, cpuS: u! + s! };
 }
 
@@ -49,9 +53,9 @@ export default async function bench(): Promise<void> {
       AWS_SECRET_ACCESS_KEY: server.secretAccessKey, SLUICE_S3_PATH_STYLE: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const recipe = (input: string, output: string) => ['run', 'pipelines/refinedweb.ts', '--input', input, '--output', output, '--workers', '2'];
-    const local = run(recipe(WARC, join(tmp, 'local')), {});
+    const local = await run(recipe(WARC, join(tmp, 'local')), {});
     proxy.log.length = 0;
-    const remote = run(recipe(`s3://${bucket}/warc/`, `s3://${bucket}/run/`), env);
+    const remote = await run(recipe(`s3://${bucket}/warc/`, `s3://${bucket}/run/`), env);
     const plan = JSON.parse(Buffer.from((await getObjectBytes(conn, bucket, 'run/plan.json'))!).toString()) as { tasks: { id: string }[] };
     const byKind: Record<string, number> = {};
     for (const r of proxy.log) byKind[kind(r)] = (byKind[kind(r)] ?? 0) + 1;
