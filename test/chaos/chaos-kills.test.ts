@@ -35,6 +35,7 @@ describe(`chaos (seed ${seed})`, () => {
 
   it('kills in every phase of the run: tasks, dedup buckets and merge, sink parts, finalize, shard assembly', () => {
     expect(Object.keys(summary.commitPoints).sort()).toEqual(['dedup-bucket', 'dedup-merge', 'finalize', 'plan', 'shard-assembly', 'sink-part', 'task']);
-    expect(Object.keys(summary.killsByPhase).sort()).toEqual(['dedup-bucket', 'dedup-merge', 'finalize', 'shard-assembly', 'sink-part', 'task']);
+    // A kill aimed at one phase may land in planning (a resume redoes a few commits): extra phases are fine.
+    expect(Object.keys(summary.killsByPhase)).toEqual(expect.arrayContaining(['dedup-bucket', 'dedup-merge', 'finalize', 'shard-assembly', 'sink-part', 'task']));
   });
 });

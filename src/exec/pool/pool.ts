@@ -12,14 +12,17 @@ export interface PoolOptions {
 }
 
 /**
- * One long-lived pool per run: `minThreads = maxThreads = workers` so threads (and the operators'
- * per-worker `init` state: models, tokenizers) live for the whole run. The queue is bounded by the
- * driver, which never has more than `workers` tasks in flight.
+ * One long-lived pool per run: up to `workers` threads, started by the first tasks and never idled
+ * out, so threads (and the operators' per-worker `init` state: models, tokenizers) live for the
+ * whole run. None is started before a task needs it: a resumed run with no task left for the pool
+ * would otherwise destroy threads still loading their modules, which Node 20 can abort on
+ * (SIGABRT in the module loader, seen in the chaos tests). The queue is bounded by the driver,
+ * which never has more than `workers` tasks in flight.
  */
 export function createPool(options: PoolOptions): Piscina<WorkerTask | BucketTask, unknown> {
   return new Piscina<WorkerTask | BucketTask, unknown>({
     filename: workerEntry('worker'),
-    minThreads: options.workers,
+    minThreads: 0,
     maxThreads: options.workers,
     idleTimeout: 2 ** 31 - 1,
     maxQueue: options.workers,
