@@ -55,7 +55,7 @@ const ATTRIBUTES: ReadonlySet<string> = new Set([
 const COMMA = /[,，、،]/g;
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
-function isHidden(a: Record<string, string>): boolean {
+function isHidden(a: Readonly<Record<string, string>>): boolean {
   if (a.hidden !== undefined) return true;
   const aria = a['aria-hidden'];
   if (aria !== undefined && aria.toLowerCase() === 'true' && !(a.class ?? '').includes('fallback-image')) return true;
@@ -72,7 +72,7 @@ function newEl(tag: string, parent: El | null, cls: string, id: string, role: st
 }
 
 /**
- * Parses HTML into the light DOM with htmlparser2's streaming callbacks (no full DOM is built):
+ * Parses HTML into the light DOM with the parser's streaming callbacks (no full DOM is built):
  * skipped and hidden subtrees never allocate, elements deeper than `maxDepth` are flattened, and
  * every tag and text node is charged to the deadline (tags by the parser's own open-element work),
  * so no input can recurse or run unbounded.
@@ -155,6 +155,6 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
     },
   // One more open element than the depth cap: the elements the parser forgets are always ones
   // this tree has already flattened, so forgetting them changes nothing in it.
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }, deadline, { maxOpen: maxDepth + 1, attributes: ATTRIBUTES });
+  }, deadline, { maxOpen: maxDepth + 1, attributes: ATTRIBUTES });
   return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
 }

@@ -1,146 +1,20 @@
-import { Parser, type Handler, type ParserOptions } from 'htmlparser2';
+import { HtmlTokenizer } from './html-tokenizer.ts';
+import { TreeBuilder, type ParseHandler, type ParseLimits } from './html-tree.ts';
 import type { Deadline } from './limits.ts';
 
-/**
- * Open elements per extra work step charged on a tag: with the stack bounded (`maxOpen`), a tag
- * costs 1 to 5 steps by default. Real pages keep under 40 elements open: their tags cost one step.
- */
-const OPEN_PER_STEP = 128;
-
-/** Up to this many open elements a closing tag is left to htmlparser2's scan. */
-const SHALLOW = 64;
+export { MAX_ATTRIBUTES, type ParseHandler, type ParseLimits } from './html-tree.ts';
 
 /**
- * Attributes kept per element. htmlparser2 stores them in one object whose insertions slow down
- * as it grows (10^6 attributes take ~5 s); real elements carry a few dozen, and what the extractor
- * reads (class, id, role, style, href) comes first in practice.
+ * Parses `html` into `handler`'s callbacks in time linear in its size: the events htmlparser2 12's
+ * `Parser` gives (HTML mode, entities decoded, names lower-cased, attributes restricted to
+ * `limits.attributes`), from a hand-written tokenizer (`html-tokenizer.ts`) and tree builder
+ * (`html-tree.ts`), measured several times faster (`npm run bench -- parse`). The open-element
+ * stack holds at most `limits.maxOpen` elements (past it the outermost are forgotten and the
+ * handler is told they closed, so its depth always equals the parser's), a closing tag that
+ * matches nothing costs O(1), and every tag and attribute is charged to `deadline` (a tag more
+ * when many elements are open). Throws `ExtractLimitError` out of the parse when the budget runs out.
  */
-export const MAX_ATTRIBUTES = 256;
-
-/** Private parts of htmlparser2's `Parser` this subclass bounds. */
-interface ParserInternals { stack: string[]; attribname: string; attribvalue: string }
-
-/** How the parser is bounded and what it keeps. */
-export interface ParseLimits {
-  /** Most elements held open; past it the outermost are forgotten (the handler is told they closed). */
-  maxOpen: number;
-  /** Attribute names (lower-cased) the handler reads; the rest are never stored. */
-  attributes: ReadonlySet<string>;
-}
-
-/**
- * htmlparser2 with a bounded open-element stack, O(1) handling of closing tags that match no open
- * element, and every tag charged to a work budget (including tags that reach no callback, such as
- * unmatched closing tags and a dropped nested `<form>`).
- */
-class BoundedParser extends Parser {
-  /** Open elements by lower-cased name, so an unmatched closing tag needs no stack scan. */
-  private readonly openByName = new Map<string, number>();
-  private attributes = 0;
-  /** Whether the attribute being read is dropped (unwanted, or past {@link MAX_ATTRIBUTES}). */
-  private dropAttribute = false;
-
-  constructor(
-    private readonly html: string,
-    private readonly handler: Partial<Handler>,
-    options: ParserOptions,
-    private readonly deadline: Deadline,
-    private readonly limits: ParseLimits,
-  ) {
-    super(null, options);
-    const self = this;
-    // The callbacks see every push and pop: htmlparser2 announces each element it opens with
-    // `onopentagname` and each it closes with `onclosetag` (a void element gets both at once).
-    Object.assign((this as unknown as { cbs: Partial<Handler> }).cbs = {}, handler, {
-      onopentagname(name: string) { self.count(name, 1); handler.onopentagname?.(name); },
-      onclosetag(name: string, implied: boolean) { self.count(name, -1); handler.onclosetag?.(name, implied); },
-    });
-  }
-
-  // Names arrive lower-cased (`lowerCaseTags`); SVG's camel-cased names (`foreignObject`) then
-  // never match a closing tag here, which leaves them to be closed by their `</svg>`.
-  private count(name: string, delta: number): void {
-    this.openByName.set(name, (this.openByName.get(name) ?? 0) + delta);
-  }
-
-  private get openStack(): string[] {
-    return (this as unknown as ParserInternals).stack;
-  }
-
-  private charge(): void {
-    this.deadline.tick(1 + Math.floor(this.openStack.length / OPEN_PER_STEP));
-  }
-
-  override onopentagname(start: number, endIndex: number): void {
-    this.charge();
-    this.attributes = 0;
-    super.onopentagname(start, endIndex);
-    const stack = this.openStack;
-    // Forget the outermost elements past the bound; the handler is told they closed, so its own
-    // depth stays equal to the parser's.
-    while (stack.length > this.limits.maxOpen) {
-      const name = stack.pop()!;
-      this.count(name, -1);
-      this.handler.onclosetag?.(name, true);
-    }
-  }
-
-  override onattribname(start: number, endIndex: number): void {
-    super.onattribname(start, endIndex);
-    this.dropAttribute = ++this.attributes > MAX_ATTRIBUTES ||
-      !this.limits.attributes.has((this as unknown as ParserInternals).attribname);
-  }
-
-  override onattribdata(start: number, endIndex: number): void {
-    if (!this.dropAttribute) super.onattribdata(start, endIndex);
-  }
-
-  override onattribentity(cp: number): void {
-    if (!this.dropAttribute) super.onattribentity(cp);
-  }
-
-  /** An attribute is work too: a tag with 10^6 of them must not come for one step. */
-  override onattribend(quote: Parameters<Parser['onattribend']>[0], endIndex: number): void {
-    this.deadline.tick();
-    if (!this.dropAttribute) {
-      super.onattribend(quote, endIndex);
-      return;
-    }
-    this.endIndex = endIndex;
-    (this as unknown as ParserInternals).attribvalue = '';
-  }
-
-  override onclosetag(start: number, endIndex: number): void {
-    // With few elements open, htmlparser2's own scan is as cheap as the name check.
-    if (this.openStack.length <= SHALLOW) {
-      this.charge();
-      super.onclosetag(start, endIndex);
-      return;
-    }
-    const name = this.html.slice(start, endIndex).toLowerCase();
-    // `</p>` and `</br>` with nothing open still make an element (HTML's implied open).
-    if ((this.openByName.get(name) ?? 0) > 0 || name === 'p' || name === 'br') {
-      this.charge();
-      super.onclosetag(start, endIndex);
-      return;
-    }
-    // Matching nothing, it is skipped without the stack scan: one step whatever the depth.
-    this.deadline.tick();
-    this.endIndex = endIndex;
-    this.startIndex = endIndex + 1;
-  }
-}
-
-/**
- * Runs htmlparser2 over `html` in time linear in its size. Its open-element stack is an array grown
- * with `unshift` and searched with `indexOf`, so unbounded each tag costs time in proportion to the
- * depth and 100k unclosed `<table>`s take ~30 s. Here the stack holds at most `maxOpen` elements:
- * past it the outermost are forgotten and the handler is told they closed, so its depth always
- * equals the parser's. Closing tags that match nothing cost O(1), attributes the handler does not
- * read or past {@link MAX_ATTRIBUTES} are never stored, and every tag and attribute is charged to `deadline` (a tag
- * more when many elements are open), so the parser's own work counts against the budget. Throws
- * `ExtractLimitError` out of the parse when the budget runs out.
- */
-export function parseMetered(html: string, handler: Partial<Handler>, options: ParserOptions, deadline: Deadline, limits: ParseLimits): void {
-  new BoundedParser(html, handler, options, deadline, limits).end(html);
+export function parseMetered(html: string, handler: ParseHandler, deadline: Deadline, limits: ParseLimits): void {
+  const tree = new TreeBuilder(handler, deadline, limits);
+  new HtmlTokenizer(html, tree, (text) => handler.ontext(text)).run();
 }

@@ -1,0 +1,297 @@
+import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
+import { TEXT_KINDS } from './html-rules.ts';
+import type { TreeBuilder } from './html-tree.ts';
+
+const TAB = 9, LF = 10, FF = 12, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, AMP = 38, SQUOTE = 39, DASH = 45,
+  SLASH = 47, LT = 60, EQ = 61, GT = 62, QUESTION = 63, LBRACKET = 91;
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === LF || c === TAB || c === FF || c === CR;
+}
+
+/** What ends a tag or attribute name: whitespace, `/` or `>`. */
+function endsName(c: number): boolean {
+  return c === SLASH || c === GT || isSpace(c);
+}
+
+function isAsciiAlpha(c: number): boolean {
+  const l = c | 0x20;
+  return l >= 97 && l <= 122;
+}
+
+function isTextTagPrefix(name: string): boolean {
+  for (const tag of TEXT_KINDS.keys()) if (tag.startsWith(name)) return true;
+  return false;
+}
+
+/**
+ * A hand-written HTML tokenizer that feeds a {@link TreeBuilder}, reproducing htmlparser2 12's
+ * tokenizer (HTML mode, entities decoded) event for event. It scans with `indexOf` and char codes
+ * instead of a per-character state switch: text runs jump to the next `<` (and `&`), raw text to
+ * the next `<`, comments to their end, and attributes the tree does not want are never sliced.
+ *
+ * htmlparser2's quirks are kept on purpose, because the extractor's output must not change: text
+ * is cut at every `<` (even one that starts no tag), an end tag in raw text is matched by
+ * `(c | 0x20)` per character, a reference right after a partial `</title` inside `<title>` is not
+ * decoded, CDATA is text only in SVG/MathML, a document ending inside `<a /` or `</a ` yields its
+ * last character as text, and one ending inside `<scr` yields `scr`.
+ */
+export class HtmlTokenizer {
+  private readonly n: number;
+  /** Start of the text not yet reported. */
+  private start = 0;
+  /** Code point and length (with the `&`) of the last decoded character reference. */
+  private refCp = 0;
+  private refLen = 0;
+  private readonly decoder = new EntityDecoder(htmlDecodeTree, (cp, consumed) => { this.refCp = cp; this.refLen = consumed; });
+
+  constructor(private readonly html: string, private readonly tree: TreeBuilder, private readonly onText: (text: string) => void) {
+    this.n = html.length;
+  }
+
+  /** Tokenizes the whole document, then ends the tree. */
+  run(): void {
+    const { html, n } = this;
+    let pos = 0;
+    /** The next `&` at or after `pos`, or -1 when there is none left. */
+    let amp = -2;
+    while (pos < n) {
+      let lt = html.indexOf('<', pos);
+      if (lt < 0) lt = n;
+      if (amp !== -1 && amp < pos) amp = html.indexOf('&', pos);
+      while (amp !== -1 && amp < lt) {
+        const len = this.reference(amp);
+        if (len > 0) this.emitReference(amp, len);
+        amp = html.indexOf('&', amp + (len > 0 ? len : 1));
+      }
+      if (lt >= n) break;
+      if (lt > this.start) this.onText(html.slice(this.start, lt));
+      this.start = lt;
+      pos = lt + 1;
+      if (pos >= n) break;
+      const c = html.charCodeAt(pos);
+      if (isAsciiAlpha(c)) pos = this.openTag(pos);
+      else if (c === SLASH) pos = this.closeTag(pos + 1);
+      else if (c === BANG) pos = this.declaration(pos + 1);
+      else if (c === QUESTION) pos = this.skipTo(pos);
+      // Anything else: no tag; the `<` is text, and the text goes on from it.
+    }
+    if (this.start < n) this.onText(html.slice(this.start, n));
+    this.tree.end();
+  }
+
+  /** Decodes the character reference at `amp` (legacy rules, as in text); its length or 0. */
+  private reference(amp: number): number {
+    this.refLen = 0;
+    this.decoder.startEntity(DecodingMode.Legacy);
+    if (this.decoder.write(this.html, amp + 1) < 0) this.decoder.end();
+    return this.refLen;
+  }
+
+  /** Reports the text before the reference at `amp`, then the reference's character. */
+  private emitReference(amp: number, len: number): void {
+    if (amp > this.start) this.onText(this.html.slice(this.start, amp));
+    this.onText(String.fromCodePoint(this.refCp));
+    this.start = amp + len;
+  }
+
+  /** End of input inside markup that reports nothing: the rest is dropped. */
+  private drop(): number {
+    this.start = this.n;
+    return this.n;
+  }
+
+  /** Skips markup up to the next `>` from `from` (bogus comments, doctypes, `</ x>`). */
+  private skipTo(from: number): number {
+    const gt = this.html.indexOf('>', from);
+    if (gt < 0) return this.drop();
+    this.start = gt + 1;
+    return gt + 1;
+  }
+
+  /** An opening tag whose name starts at `pos`: name, attributes, `>` or `/>`, then its content
+   *  when that is raw text. */
+  private openTag(pos: number): number {
+    const { html, n, tree } = this;
+    const nameStart = pos;
+    while (++pos < n && !endsName(html.charCodeAt(pos)));
+    if (pos >= n) {
+      // htmlparser2 reports a name cut short while it may still become a raw-text tag's as text.
+      if (!tree.inForeign() && isTextTagPrefix(html.slice(nameStart).toLowerCase())) { this.start = nameStart; return n; }
+      return this.drop();
+    }
+    const lower = html.slice(nameStart, pos).toLowerCase();
+    const kind = tree.inForeign() ? undefined : TEXT_KINDS.get(lower);
+    tree.openTag(lower);
+    let c = 0;
+    for (;;) {
+      while (pos < n && isSpace(html.charCodeAt(pos))) pos++;
+      if (pos >= n) return this.drop();
+      c = html.charCodeAt(pos);
+      if (c === GT) { tree.openTagEnd(false); return this.content(pos + 1, kind, lower); }
+      if (c === SLASH) {
+        while (++pos < n && isSpace(html.charCodeAt(pos)));
+        // htmlparser2 reports the last character when the input ends inside `<a /`.
+        if (pos >= n) { this.start = n - 1; return n; }
+        if (html.charCodeAt(pos) === GT) { tree.openTagEnd(true); return this.content(pos + 1, kind, lower); }
+        continue;
+      }
+      // An attribute name takes its first character whatever it is (even `=` or a quote).
+      const ns = pos;
+      while (++pos < n && (c = html.charCodeAt(pos)) !== EQ && !endsName(c));
+      const ne = pos;
+      while (pos < n && isSpace(html.charCodeAt(pos))) pos++;
+      if (pos >= n) return this.drop();
+      if (html.charCodeAt(pos) !== EQ) { tree.attribute(html, ns, ne, -1, -1); continue; }
+      while (++pos < n && isSpace(html.charCodeAt(pos)));
+      if (pos >= n) return this.drop();
+      c = html.charCodeAt(pos);
+      if (c === DQUOTE || c === SQUOTE) {
+        const q = html.indexOf(c === DQUOTE ? '"' : "'", pos + 1);
+        if (q < 0) return this.drop();
+        tree.attribute(html, ns, ne, pos + 1, q);
+        pos = q + 1;
+        continue;
+      }
+      const vs = pos;
+      while (pos < n && (c = html.charCodeAt(pos)) !== GT && !isSpace(c)) pos++;
+      if (pos >= n) return this.drop();
+      tree.attribute(html, ns, ne, vs, pos);
+    }
+  }
+
+  /** After an opening tag's `>`: markup goes on, or raw text / escapable raw text / plaintext. */
+  private content(pos: number, kind: ReturnType<typeof TEXT_KINDS.get>, name: string): number {
+    this.start = pos;
+    if (kind === undefined) return pos;
+    if (kind === 'plain') return this.n;
+    const end = kind === 'raw' ? this.rawTextEnd(pos, name) : this.escapableTextEnd(pos, name);
+    if (end < 0) return this.n;
+    if (end > this.start) this.onText(this.html.slice(this.start, end));
+    const nameEnd = end + 2 + name.length;
+    this.tree.closeTag(this.html.slice(end + 2, nameEnd).toLowerCase());
+    return this.afterCloseTagName(nameEnd);
+  }
+
+  /** Code of the `j`th character of `</name`, the end tag raw text waits for. */
+  private static endTagCode(name: string, j: number): number {
+    return j === 0 ? LT : j === 1 ? SLASH : name.charCodeAt(j - 2);
+  }
+
+  /**
+   * Where raw text from `from` ends: the `<` of the first `</name` followed by whitespace, `/` or
+   * `>`, or -1. Matched as htmlparser2 does, one character at a time against `c | 0x20`, jumping
+   * with `indexOf` to the next `<` whenever no match is under way.
+   */
+  private rawTextEnd(from: number, name: string): number {
+    const { html, n } = this;
+    const len = name.length + 2;
+    let j = 0;
+    for (let i = from; i < n;) {
+      const c = html.charCodeAt(i);
+      if (j === len) {
+        if (endsName(c)) return i - len;
+        j = 0;
+      }
+      if ((c | 0x20) === HtmlTokenizer.endTagCode(name, j)) { j++; i++; continue; }
+      if (j === 0) {
+        const lt = html.indexOf('<', i + 1);
+        if (lt < 0) return -1;
+        j = 1;
+        i = lt + 1;
+        continue;
+      }
+      j = c === LT ? 1 : 0;
+      i++;
+    }
+    return -1;
+  }
+
+  /** As {@link rawTextEnd} for `<title>` and `<textarea>`, reporting the text with its character
+   *  references decoded (only where no end-tag match is under way, as in htmlparser2). */
+  private escapableTextEnd(from: number, name: string): number {
+    const { html, n } = this;
+    const len = name.length + 2;
+    let j = 0;
+    for (let i = from; i < n;) {
+      const c = html.charCodeAt(i);
+      if (j === len) {
+        if (endsName(c)) return i - len;
+        j = 0;
+      }
+      if ((c | 0x20) === HtmlTokenizer.endTagCode(name, j)) { j++; i++; continue; }
+      if (j === 0) {
+        if (c === AMP) {
+          const refLen = this.reference(i);
+          if (refLen > 0) { this.emitReference(i, refLen); i += refLen; continue; }
+        }
+        i++;
+        continue;
+      }
+      j = c === LT ? 1 : 0;
+      i++;
+    }
+    return -1;
+  }
+
+  /** A closing tag from `pos` (after `</`). */
+  private closeTag(pos: number): number {
+    const { html, n } = this;
+    // `</` at the end stays text.
+    if (pos >= n) return n;
+    const c = html.charCodeAt(pos);
+    if (c === GT) { this.start = pos + 1; return pos + 1; }
+    if (!isAsciiAlpha(c)) return this.skipTo(pos + 1);
+    const nameStart = pos;
+    while (++pos < n && !endsName(html.charCodeAt(pos)));
+    if (pos >= n) return this.drop();
+    this.tree.closeTag(html.slice(nameStart, pos).toLowerCase());
+    return this.afterCloseTagName(pos);
+  }
+
+  /** A closing tag's name ended at `pos`; the rest of the tag up to `>` is ignored. */
+  private afterCloseTagName(pos: number): number {
+    if (this.html.charCodeAt(pos) === GT) { this.start = pos + 1; return pos + 1; }
+    const gt = this.html.indexOf('>', pos + 1);
+    // htmlparser2 reports the last character when the input ends inside `</a `.
+    if (gt < 0) { this.start = this.n - 1; return this.n; }
+    this.start = gt + 1;
+    return gt + 1;
+  }
+
+  /** After `<!`: a comment, CDATA (text only in foreign content), or a doctype / bogus comment. */
+  private declaration(pos: number): number {
+    const { html, n } = this;
+    if (pos >= n) return this.drop();
+    const c = html.charCodeAt(pos);
+    if (c === DASH && html.charCodeAt(pos + 1) === DASH) return this.comment(pos + 2);
+    if (c === LBRACKET && html.startsWith('CDATA[', pos + 1)) {
+      const from = pos + 7;
+      const end = html.indexOf(']]>', from);
+      if (end < 0) return this.drop();
+      if (this.tree.inForeign()) this.onText(html.slice(from, end));
+      this.start = end + 3;
+      return end + 3;
+    }
+    return this.skipTo(pos);
+  }
+
+  /** A comment whose content starts at `from`: it ends at `-->` or `--!>` (`<!-->` and `<!--->`
+   *  end at once). */
+  private comment(from: number): number {
+    const { html } = this;
+    let end = -1;
+    if (html.charCodeAt(from) === GT) end = from;
+    else if (html.charCodeAt(from) === DASH && html.charCodeAt(from + 1) === GT) end = from + 1;
+    else {
+      for (let d = html.indexOf('--', from); d >= 0; d = html.indexOf('--', d + 1)) {
+        const c = html.charCodeAt(d + 2);
+        if (c === GT) { end = d + 2; break; }
+        if (c === BANG && html.charCodeAt(d + 3) === GT) { end = d + 3; break; }
+      }
+    }
+    if (end < 0) return this.drop();
+    this.start = end + 1;
+    return end + 1;
+  }
+}

@@ -1,0 +1,49 @@
+import { Parser } from 'htmlparser2';
+import { Deadline } from '../../../src/ops/extract/limits.ts';
+import { parseMetered } from '../../../src/ops/extract/parser.ts';
+
+/** Attributes kept in the recorded events: the extractor's, plus a few it does not read. */
+export const KEPT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'class', 'id', 'role', 'href', 'hidden', 'aria-hidden', 'style', 'type', 'name', 'property', 'itemprop', 'content',
+  'title', 'alt', 'src', 'data-x',
+]);
+
+function openEvent(name: string, attribs: Readonly<Record<string, string>>): string {
+  const kept = Object.keys(attribs).filter((k) => KEPT_ATTRIBUTES.has(k)).sort().map((k) => [k, attribs[k]]);
+  return `open ${name} ${JSON.stringify(kept)}`;
+}
+
+/** The event stream of htmlparser2's `Parser` (the extractor's parser before it was replaced):
+ *  opening tags with the kept attributes (sorted), text pieces, closing tags with `implied`. */
+export function oracleEvents(html: string): string[] {
+  const events: string[] = [];
+  new Parser({
+    onopentag: (name, attribs) => { events.push(openEvent(name, attribs)); },
+    ontext: (text) => { events.push(`text ${JSON.stringify(text)}`); },
+    onclosetag: (name, implied) => { events.push(`close ${name} ${implied}`); },
+  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }).end(html);
+  return events;
+}
+
+/** The same stream from the extractor's parser, unbounded (`maxOpen` huge, no work budget). */
+export function parserEvents(html: string, maxOpen = 1e9): string[] {
+  const events: string[] = [];
+  parseMetered(html, {
+    onopentag: (name, attribs) => { events.push(openEvent(name, attribs)); },
+    ontext: (text) => { events.push(`text ${JSON.stringify(text)}`); },
+    onclosetag: (name, implied) => { events.push(`close ${name} ${implied}`); },
+  }, new Deadline(1e12), { maxOpen, attributes: KEPT_ATTRIBUTES });
+  return events;
+}
+
+/** The first event where two streams differ, with a little context; null when they are equal. */
+export function firstDifference(expected: readonly string[], actual: readonly string[]): string | null {
+  const n = Math.max(expected.length, actual.length);
+  for (let i = 0; i < n; i++) {
+    if (expected[i] !== actual[i]) {
+      return `event ${i}: expected ${expected[i] ?? '<end>'} but got ${actual[i] ?? '<end>'}` +
+        ` (after ${JSON.stringify(expected.slice(Math.max(0, i - 3), i))})`;
+    }
+  }
+  return null;
+}
