@@ -12,12 +12,12 @@ export const HASHED_OPTIONS: Array<[string, Partial<ExtractOptions>]> = [
  * sha256 of `JSON.stringify(extractMainText(html, opts))` over every page, per option set: equal
  * hashes before and after a parser change mean byte-identical extraction output.
  */
-export function extractionHashes(pages: readonly CorpusPage[]): Record<string, string> {
+export function extractionHashes(pages: readonly CorpusPage[], extract: typeof extractMainText = extractMainText): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, overrides] of HASHED_OPTIONS) {
     const opts = defaultExtractOptions(overrides);
     const h = createHash('sha256');
-    for (const p of pages) h.update(`${p.set}/${p.name}\n${JSON.stringify(extractMainText(p.html, opts))}\n`);
+    for (const p of pages) h.update(`${p.set}/${p.name}\n${JSON.stringify(extract(p.html, opts))}\n`);
     out[name] = h.digest('hex');
   }
   return out;
