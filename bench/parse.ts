@@ -7,7 +7,7 @@
  *   outputs equals the old extractor's in this run and main's recorded before the change
  *   (parse/main-hashes.json).
  * - speed: MB per CPU-second of (a) htmlparser2's `Parser` with no-op callbacks, (b) the old
- *   `parseMetered` (htmlparser2 under the bounded stack, parse/old-parser.ts), (c) the new one,
+ *   `parseMetered` (htmlparser2 under the bounded stack, test/ops/extract/old-parser.ts), (c) the new one,
  *   each with no-op callbacks, then the old and new `parsePage` (the extractor's light DOM), and
  *   `extractMainText` pages per CPU-second old vs new. The machine is noisy, so the variants
  *   alternate over PARSE_ROUNDS rounds (default 5) and totals are reported, with ratios.
@@ -23,7 +23,7 @@ import { firstDifference, oracleEvents, parserEvents } from '../test/ops/extract
 import { loadCorpus, type CorpusPage } from './parse/corpus.ts';
 import { extractionHashes } from './parse/extract-hash.ts';
 import { loadOldExtractor } from './parse/old-extractor.ts';
-import { parseMetered as oldParseMetered } from './parse/old-parser.ts';
+import { parseMetered as oldParseMetered } from '../test/ops/extract/old-parser.ts';
 
 const ATTRIBUTES: ReadonlySet<string> = new Set(['class', 'id', 'role', 'href', 'hidden', 'aria-hidden', 'style', 'type', 'name', 'property', 'itemprop', 'content']);
 const NOOP: ParseHandler = { onopentag() {}, ontext() {}, onclosetag() {} };

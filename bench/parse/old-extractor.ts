@@ -4,12 +4,12 @@ import type { extractMainText as ExtractMainText } from '../../src/ops/extract/e
 
 const SRC = new URL('../../src/', import.meta.url).href;
 const PARSER = `${SRC}ops/extract/parser.ts`;
-const OLD_PARSER = new URL('./old-parser.ts', import.meta.url).href;
+const OLD_PARSER = new URL('../../test/ops/extract/old-parser.ts', import.meta.url).href;
 const TAG = '?old-parser';
 
 /**
  * A second copy of src/ modules, identical but for `ops/extract/parser.ts`, which resolves to
- * `old-parser.ts` (htmlparser2): every src/ module imported from a tagged module is loaded tagged
+ * test/ops/extract/old-parser.ts (htmlparser2): every src/ module imported from a tagged module is loaded tagged
  * too, so the old and the new extractor run side by side in one process.
  */
 const HOOKS = `

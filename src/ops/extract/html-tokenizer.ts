@@ -5,13 +5,31 @@ import type { TreeBuilder } from './html-tree.ts';
 const TAB = 9, LF = 10, FF = 12, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, AMP = 38, SQUOTE = 39, DASH = 45,
   SLASH = 47, LT = 60, EQ = 61, GT = 62, QUESTION = 63, LBRACKET = 91;
 
+/** Character classes of ASCII codes, as bits; codes from 128 up are in none. */
+const SPACE_BIT = 1, NAME_END_BIT = 2, ATTR_NAME_END_BIT = 4, UNQUOTED_END_BIT = 8;
+const CLASSES = new Uint8Array(128);
+for (const c of [TAB, LF, FF, CR, SPACE]) CLASSES[c] = SPACE_BIT | NAME_END_BIT | ATTR_NAME_END_BIT | UNQUOTED_END_BIT;
+CLASSES[SLASH] = NAME_END_BIT | ATTR_NAME_END_BIT;
+CLASSES[GT] = NAME_END_BIT | ATTR_NAME_END_BIT | UNQUOTED_END_BIT;
+CLASSES[EQ] = ATTR_NAME_END_BIT;
+
 function isSpace(c: number): boolean {
-  return c === SPACE || c === LF || c === TAB || c === FF || c === CR;
+  return c < 128 && (CLASSES[c]! & SPACE_BIT) !== 0;
 }
 
-/** What ends a tag or attribute name: whitespace, `/` or `>`. */
+/** What ends a tag name: whitespace, `/` or `>`. */
 function endsName(c: number): boolean {
-  return c === SLASH || c === GT || isSpace(c);
+  return c < 128 && (CLASSES[c]! & NAME_END_BIT) !== 0;
+}
+
+/** What ends an attribute name: whitespace, `/`, `>` or `=`. */
+function endsAttributeName(c: number): boolean {
+  return c < 128 && (CLASSES[c]! & ATTR_NAME_END_BIT) !== 0;
+}
+
+/** What ends an unquoted attribute value: whitespace or `>`. */
+function endsUnquoted(c: number): boolean {
+  return c < 128 && (CLASSES[c]! & UNQUOTED_END_BIT) !== 0;
 }
 
 function isAsciiAlpha(c: number): boolean {
@@ -138,7 +156,7 @@ export class HtmlTokenizer {
       }
       // An attribute name takes its first character whatever it is (even `=` or a quote).
       const ns = pos;
-      while (++pos < n && (c = html.charCodeAt(pos)) !== EQ && !endsName(c));
+      while (++pos < n && !endsAttributeName(html.charCodeAt(pos)));
       const ne = pos;
       while (pos < n && isSpace(html.charCodeAt(pos))) pos++;
       if (pos >= n) return this.drop();
@@ -154,7 +172,7 @@ export class HtmlTokenizer {
         continue;
       }
       const vs = pos;
-      while (pos < n && (c = html.charCodeAt(pos)) !== GT && !isSpace(c)) pos++;
+      while (pos < n && !endsUnquoted(html.charCodeAt(pos))) pos++;
       if (pos >= n) return this.drop();
       tree.attribute(html, ns, ne, vs, pos);
     }

@@ -1,4 +1,5 @@
 import { decodeHTMLAttribute } from 'entities/decode';
+import { AttributeNames } from './html-attribute-names.ts';
 import { HTML_INTEGRATION, OPEN_IMPLIES_CLOSE, SVG_NAMES, VOID_ELEMENTS } from './html-rules.ts';
 import type { Deadline } from './limits.ts';
 
@@ -39,6 +40,25 @@ const HTML = 0, SVG = 1, MATHML = 2;
 /** Forgotten outer slots of the stack array are dropped once this many have piled up. */
 const COMPACT_AT = 1024;
 
+/** An element name's rules, and how many elements of that name are open in this parse. */
+interface Element {
+  name: string;
+  /** Open elements an opening tag of this name closes while they are the current element. */
+  closes: ReadonlySet<string> | undefined;
+  isVoid: boolean;
+  /** The foreign-context boundary it opens (SVG, MathML, or HTML at an integration point), or -1. */
+  namespace: number;
+  open: number;
+}
+
+const matchers = new WeakMap<ReadonlySet<string>, AttributeNames>();
+
+function attributeNames(names: ReadonlySet<string>): AttributeNames {
+  let m = matchers.get(names);
+  if (m === undefined) matchers.set(names, m = new AttributeNames(names));
+  return m;
+}
+
 /**
  * The open-element stack and htmlparser2 12's tree rules on it: implied closes (`<p>` closed by a
  * block, `<li>` by `<li>`, table cells, options…), implied opens (`</p>`, `</br>`), void elements,
@@ -51,19 +71,22 @@ const COMPACT_AT = 1024;
  */
 export class TreeBuilder {
   /** Open elements, outermost first; `stack[head]` is the outermost one still held. */
-  private stack: string[] = [];
+  private stack: Element[] = [];
   private head = 0;
-  /** Open elements by name: a closing tag matching none needs no stack scan. */
-  private readonly open = new Map<string, number>();
+  /** Per element name: its rules and how many are open (a closing tag matching none needs no scan). */
+  private readonly elements = new Map<string, Element>();
   /** Namespace of each foreign-context boundary, innermost last; htmlparser2's, never trimmed
    *  when an element is forgotten. */
   private readonly foreign: number[] = [HTML];
-  /** The opening tag being read; '' while none is, or when it is dropped. */
-  private tag = '';
+  /** The opening tag being read; null while none is, or when it is dropped. */
+  private tag: Element | null = null;
   private attribs: Record<string, string> | null = null;
   private attributes = 0;
+  private readonly names: AttributeNames;
 
-  constructor(private readonly handler: ParseHandler, private readonly deadline: Deadline, private readonly limits: ParseLimits) {}
+  constructor(private readonly handler: ParseHandler, private readonly deadline: Deadline, private readonly limits: ParseLimits) {
+    this.names = attributeNames(limits.attributes);
+  }
 
   /** Whether the current element is inside SVG or MathML (and not at an HTML integration point). */
   inForeign(): boolean {
@@ -72,23 +95,23 @@ export class TreeBuilder {
 
   /** An opening tag's name was read (lower-cased); its attributes and end follow. */
   openTag(lower: string): void {
-    this.deadline.tick(1 + Math.floor((this.stack.length - this.head) / OPEN_PER_STEP));
+    const { stack } = this;
+    this.deadline.tick(1 + Math.floor((stack.length - this.head) / OPEN_PER_STEP));
     this.attributes = 0;
     this.attribs = null;
-    const name = this.adjust(lower);
+    const el = this.element(this.adjust(lower));
     // A <form> inside an open <form> is dropped altogether, attributes and all.
-    if (name === 'form' && this.isOpen('form')) { this.tag = ''; return; }
-    this.tag = name;
-    const closes = OPEN_IMPLIES_CLOSE.get(name);
+    if (el.name === 'form' && el.open > 0) { this.tag = null; return; }
+    this.tag = el;
+    const closes = el.closes;
     if (closes !== undefined) {
-      while (this.stack.length > this.head && closes.has(this.stack[this.stack.length - 1]!)) this.pop(true);
+      while (stack.length > this.head && closes.has(stack[stack.length - 1]!.name)) this.pop(true);
     }
-    if (VOID_ELEMENTS.has(name)) return;
-    this.stack.push(name);
-    this.open.set(name, (this.open.get(name) ?? 0) + 1);
-    if (name === 'svg') this.foreign.push(SVG);
-    else if (name === 'math') this.foreign.push(MATHML);
-    else if (HTML_INTEGRATION.has(name)) this.foreign.push(HTML);
+    if (el.isVoid) return;
+    stack.push(el);
+    el.open++;
+    if (el.namespace >= 0) this.foreign.push(el.namespace);
+    // Not `stack`: forgetting may move the elements to a new array.
     while (this.stack.length - this.head > this.limits.maxOpen) this.forgetOutermost();
   }
 
@@ -96,9 +119,9 @@ export class TreeBuilder {
    *  (`vs < 0`: no value). */
   attribute(html: string, ns: number, ne: number, vs: number, ve: number): void {
     this.deadline.tick();
-    if (++this.attributes > MAX_ATTRIBUTES || this.tag === '') return;
-    const name = html.slice(ns, ne).toLowerCase();
-    if (!this.limits.attributes.has(name)) return;
+    if (++this.attributes > MAX_ATTRIBUTES || this.tag === null) return;
+    const name = this.names.match(html, ns, ne);
+    if (name === undefined) return;
     const attribs = this.attribs ??= {};
     if (attribs[name] !== undefined) return;
     const value = vs < 0 ? '' : html.slice(vs, ve);
@@ -107,24 +130,25 @@ export class TreeBuilder {
 
   /** The current opening tag ended with `>` (`selfClosing`: with `/>`). */
   openTagEnd(selfClosing: boolean): void {
-    const name = this.tag;
-    if (name === '') return;
+    const el = this.tag;
+    if (el === null) return;
     const foreign = selfClosing && this.inForeign();
-    this.tag = '';
-    this.handler.onopentag(name, this.attribs ?? EMPTY);
+    this.tag = null;
+    this.handler.onopentag(el.name, this.attribs ?? EMPTY);
     this.attribs = null;
-    if (VOID_ELEMENTS.has(name)) this.handler.onclosetag(name, true);
+    if (el.isVoid) this.handler.onclosetag(el.name, true);
     // `<x/>` closes only in foreign content; in HTML the slash is ignored.
-    else if (foreign && this.stack[this.stack.length - 1] === name) this.pop(true);
+    else if (foreign && this.stack[this.stack.length - 1] === el) this.pop(true);
   }
 
   /** A closing tag (name lower-cased). */
   closeTag(lower: string): void {
     const name = this.adjust(lower);
-    const isOpen = this.isOpen(name);
+    const el = this.elements.get(name);
+    const isOpen = el !== undefined && el.open > 0;
     this.deadline.tick(isOpen || name === 'p' || name === 'br' ? 1 + Math.floor((this.stack.length - this.head) / OPEN_PER_STEP) : 1);
     if (isOpen) {
-      while (this.stack[this.stack.length - 1] !== name) this.pop(true);
+      while (this.stack[this.stack.length - 1] !== el) this.pop(true);
       this.pop(false);
     } else if (name === 'p' || name === 'br') {
       // `</p>` and `</br>` matching nothing make an empty element (HTML's implied open).
@@ -135,11 +159,17 @@ export class TreeBuilder {
 
   /** End of input: whatever is still open closes, innermost first. */
   end(): void {
-    for (let i = this.stack.length - 1; i >= this.head; i--) this.handler.onclosetag(this.stack[i]!, true);
+    for (let i = this.stack.length - 1; i >= this.head; i--) this.handler.onclosetag(this.stack[i]!.name, true);
   }
 
-  private isOpen(name: string): boolean {
-    return (this.open.get(name) ?? 0) > 0;
+  private element(name: string): Element {
+    let el = this.elements.get(name);
+    if (el === undefined) {
+      const namespace = name === 'svg' ? SVG : name === 'math' ? MATHML : HTML_INTEGRATION.has(name) ? HTML : -1;
+      el = { name, closes: OPEN_IMPLIES_CLOSE.get(name), isVoid: VOID_ELEMENTS.has(name), namespace, open: 0 };
+      this.elements.set(name, el);
+    }
+    return el;
   }
 
   /** htmlparser2's name rules: SVG's camel case inside SVG (and for a closing tag of an open
@@ -149,28 +179,28 @@ export class TreeBuilder {
     if (context === SVG) return SVG_NAMES.get(lower) ?? lower;
     if (this.foreign.length > 1) {
       const camel = SVG_NAMES.get(lower);
-      if (camel !== undefined && this.isOpen(camel)) return camel;
+      if (camel !== undefined && (this.elements.get(camel)?.open ?? 0) > 0) return camel;
     }
     return context === HTML && lower === 'image' ? 'img' : lower;
   }
 
   private pop(implied: boolean): void {
-    const name = this.stack.pop()!;
+    const el = this.stack.pop()!;
     if (this.stack.length === this.head) { this.stack.length = 0; this.head = 0; }
-    this.open.set(name, this.open.get(name)! - 1);
-    if (name === 'svg' || name === 'math' || HTML_INTEGRATION.has(name)) this.foreign.pop();
-    this.handler.onclosetag(name, implied);
+    el.open--;
+    if (el.namespace >= 0) this.foreign.pop();
+    this.handler.onclosetag(el.name, implied);
   }
 
   /** Past `maxOpen`: the outermost element is forgotten and reported closed, so the handler's
    *  depth stays equal to the parser's. */
   private forgetOutermost(): void {
-    const name = this.stack[this.head++]!;
+    const el = this.stack[this.head++]!;
     if (this.head >= COMPACT_AT && this.head * 2 >= this.stack.length) {
       this.stack = this.stack.slice(this.head);
       this.head = 0;
     }
-    this.open.set(name, this.open.get(name)! - 1);
-    this.handler.onclosetag(name, true);
+    el.open--;
+    this.handler.onclosetag(el.name, true);
   }
 }

@@ -1,6 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { Deadline } from '../../../src/ops/extract/limits.ts';
-import { parseMetered } from '../../../src/ops/extract/parser.ts';
+import { parseMetered, type ParseHandler, type ParseLimits } from '../../../src/ops/extract/parser.ts';
 
 /** Attributes kept in the recorded events: the extractor's, plus a few it does not read. */
 export const KEPT_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -33,6 +33,28 @@ export function parserEvents(html: string, maxOpen = 1e9): string[] {
     ontext: (text) => { events.push(`text ${JSON.stringify(text)}`); },
     onclosetag: (name, implied) => { events.push(`close ${name} ${implied}`); },
   }, new Deadline(1e12), { maxOpen, attributes: KEPT_ATTRIBUTES });
+  return events;
+}
+
+/** A deadline that never expires and counts the work steps charged to it. */
+class CountingDeadline extends Deadline {
+  steps = 0;
+  constructor() { super(1e12); }
+  override tick(steps = 1): void { this.steps += steps; }
+}
+
+type ParseFn = (html: string, handler: ParseHandler, deadline: Deadline, limits: ParseLimits) => void;
+
+/** The event stream of a bounded parse (`maxOpen`), ending with the work steps it charged. */
+export function boundedEvents(parse: ParseFn, html: string, maxOpen: number): string[] {
+  const events: string[] = [];
+  const deadline = new CountingDeadline();
+  parse(html, {
+    onopentag: (name, attribs) => { events.push(openEvent(name, attribs)); },
+    ontext: (text) => { events.push(`text ${JSON.stringify(text)}`); },
+    onclosetag: (name, implied) => { events.push(`close ${name} ${implied}`); },
+  }, deadline, { maxOpen, attributes: KEPT_ATTRIBUTES });
+  events.push(`steps ${deadline.steps}`);
   return events;
 }
 

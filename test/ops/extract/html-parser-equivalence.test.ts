@@ -2,12 +2,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES as HTML_FIXTURES } from './helpers.ts';
-import { firstDifference, oracleEvents, parserEvents } from './html-events.ts';
+import { boundedEvents, firstDifference, oracleEvents, parserEvents } from './html-events.ts';
+import { parseMetered as oldParseMetered } from './old-parser.ts';
+import { parseMetered } from '../../../src/ops/extract/parser.ts';
 import { FIXTURES as WARC_FIXTURES, readAll } from '../warc/helpers.ts';
 
 /** Equal event streams, or the first difference as the failure message. */
 function expectSameEvents(html: string): void {
   expect(firstDifference(oracleEvents(html), parserEvents(html)), JSON.stringify(html.slice(0, 300))).toBeNull();
+  for (const maxOpen of [8, 513]) {
+    const diff = firstDifference(boundedEvents(oldParseMetered, html, maxOpen), boundedEvents(parseMetered, html, maxOpen));
+    expect(diff, `maxOpen ${maxOpen}: ${JSON.stringify(html.slice(0, 300))}`).toBeNull();
+  }
 }
 
 // Each case exercises one rule of htmlparser2 12 the extractor's parser must reproduce.
@@ -114,6 +120,26 @@ describe('the extractor\'s HTML parser gives htmlparser2\'s events', () => {
       const html = randomDocument(seed);
       const diff = firstDifference(oracleEvents(html), parserEvents(html));
       if (diff !== null) expect.fail(`seed ${seed}: ${diff}\n${JSON.stringify(html)}`);
+    }
+  });
+
+  // The old parser (htmlparser2 under a bounded stack) is the oracle of the bound: forgotten
+  // outermost elements, and the work steps charged (so the extractor's work budget trips alike).
+  it('with a small open-element bound: the old bounded parser\'s events and work steps', () => {
+    for (let seed = 1; seed <= 1500; seed++) {
+      const html = randomDocument(seed);
+      for (const maxOpen of [1, 3, 10]) {
+        const diff = firstDifference(boundedEvents(oldParseMetered, html, maxOpen), boundedEvents(parseMetered, html, maxOpen));
+        if (diff !== null) expect.fail(`seed ${seed}, maxOpen ${maxOpen}: ${diff}\n${JSON.stringify(html)}`);
+      }
+    }
+  });
+
+  it('deep nesting: thousands of elements forgotten past the bound, then closed', () => {
+    const html = `${'<div class=d><b><svg><title>'.repeat(1500)}<p>x &amp; y${'</title></svg></b></div>'.repeat(1200)}${'<li><td>'.repeat(900)}z`;
+    for (const maxOpen of [10, 513]) {
+      const diff = firstDifference(boundedEvents(oldParseMetered, html, maxOpen), boundedEvents(parseMetered, html, maxOpen));
+      expect(diff, `maxOpen ${maxOpen}`).toBeNull();
     }
   });
 

@@ -1,11 +1,12 @@
 /**
- * The extractor's parser before the hand-written one: htmlparser2 12 under a bounded stack, kept
- * here only as the benchmark's baseline (and loaded in place of src/ops/extract/parser.ts by
- * `old-extractor.ts`). Same exports and signatures as that file.
+ * The extractor's parser before the hand-written one: htmlparser2 12 under a bounded stack. Kept
+ * only as an oracle: of the bounded parse and its work count in tests, and the old extractor's
+ * parser in the benchmark (bench/parse/old-extractor.ts loads it in place of
+ * src/ops/extract/parser.ts). Same exports and signatures as that file.
  */
 import { Parser, type Handler, type ParserOptions } from 'htmlparser2';
-import type { Deadline } from '../../src/ops/extract/limits.ts';
-import type { ParseHandler, ParseLimits } from '../../src/ops/extract/html-tree.ts';
+import type { Deadline } from '../../../src/ops/extract/limits.ts';
+import type { ParseHandler, ParseLimits } from '../../../src/ops/extract/html-tree.ts';
 
 /**
  * Open elements per extra work step charged on a tag: with the stack bounded (`maxOpen`), a tag
