@@ -6,7 +6,7 @@
  * `sluice --help` ~1.0 s → ~0.6 s). The list is the engine's and the built-in operators'
  * (src/ops/index.ts) packages; a package missing from it only loads slower.
  */
-export const PRELOAD = ['apache-arrow', 'parquet-wasm/node', 'zod', 'htmlparser2', 'tiktoken/lite', 'tldts'];
+export const PRELOAD = ['apache-arrow', 'parquet-wasm/node', 'zod', 'entities/decode', 'tiktoken/lite', 'tldts'];
 
 export async function preloadPackages(extra = []) {
   await Promise.all([...PRELOAD, ...extra].map((m) => import(m)));

@@ -58,7 +58,7 @@ export const extractText = defineOperator({
     selectivity: 0.95,
     dropReasons: [NO_TEXT],
   }),
-  // The extractor (and htmlparser2) loads on first use, not when a worker imports the operators.
+  // The extractor loads on first use, not when a worker imports the operators.
   init: async (o) => ({ ...o, extractMainText: (await import('./extract.ts')).extractMainText }),
   apply: (o, batch, ctx) => {
     const pages = readPages(batch, o.column);
