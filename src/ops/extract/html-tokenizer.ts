@@ -1,41 +1,8 @@
 import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
-import { TEXT_KINDS } from './html-rules.ts';
+import { AMP, BANG, DASH, DQUOTE, endsAttributeName, endsName, endsUnquoted, EQ, GT, isAsciiAlpha, isSpace, LBRACKET, LT,
+  QUESTION, SLASH, SQUOTE } from './html-chars.ts';
+import { TEXT_KINDS, type TextKind } from './html-rules.ts';
 import type { TreeBuilder } from './html-tree.ts';
-
-const TAB = 9, LF = 10, FF = 12, CR = 13, SPACE = 32, BANG = 33, DQUOTE = 34, AMP = 38, SQUOTE = 39, DASH = 45,
-  SLASH = 47, LT = 60, EQ = 61, GT = 62, QUESTION = 63, LBRACKET = 91;
-
-/** Character classes of ASCII codes, as bits; codes from 128 up are in none. */
-const SPACE_BIT = 1, NAME_END_BIT = 2, ATTR_NAME_END_BIT = 4, UNQUOTED_END_BIT = 8;
-const CLASSES = new Uint8Array(128);
-for (const c of [TAB, LF, FF, CR, SPACE]) CLASSES[c] = SPACE_BIT | NAME_END_BIT | ATTR_NAME_END_BIT | UNQUOTED_END_BIT;
-CLASSES[SLASH] = NAME_END_BIT | ATTR_NAME_END_BIT;
-CLASSES[GT] = NAME_END_BIT | ATTR_NAME_END_BIT | UNQUOTED_END_BIT;
-CLASSES[EQ] = ATTR_NAME_END_BIT;
-
-function isSpace(c: number): boolean {
-  return c < 128 && (CLASSES[c]! & SPACE_BIT) !== 0;
-}
-
-/** What ends a tag name: whitespace, `/` or `>`. */
-function endsName(c: number): boolean {
-  return c < 128 && (CLASSES[c]! & NAME_END_BIT) !== 0;
-}
-
-/** What ends an attribute name: whitespace, `/`, `>` or `=`. */
-function endsAttributeName(c: number): boolean {
-  return c < 128 && (CLASSES[c]! & ATTR_NAME_END_BIT) !== 0;
-}
-
-/** What ends an unquoted attribute value: whitespace or `>`. */
-function endsUnquoted(c: number): boolean {
-  return c < 128 && (CLASSES[c]! & UNQUOTED_END_BIT) !== 0;
-}
-
-function isAsciiAlpha(c: number): boolean {
-  const l = c | 0x20;
-  return l >= 97 && l <= 122;
-}
 
 function isTextTagPrefix(name: string): boolean {
   for (const tag of TEXT_KINDS.keys()) if (tag.startsWith(name)) return true;
@@ -179,7 +146,7 @@ export class HtmlTokenizer {
   }
 
   /** After an opening tag's `>`: markup goes on, or raw text / escapable raw text / plaintext. */
-  private content(pos: number, kind: ReturnType<typeof TEXT_KINDS.get>, name: string): number {
+  private content(pos: number, kind: TextKind | undefined, name: string): number {
     this.start = pos;
     if (kind === undefined) return pos;
     if (kind === 'plain') return this.n;

@@ -141,7 +141,9 @@ export class TreeBuilder {
     else if (foreign && this.stack[this.stack.length - 1] === el) this.pop(true);
   }
 
-  /** A closing tag (name lower-cased). */
+  /** A closing tag (name lower-cased). Looked up by its adjusted name at any depth, as htmlparser2
+   *  does; the htmlparser2-based parser this replaced skipped a camel-cased SVG name's closing tag
+   *  (`</clipPath>`) when more than 64 elements were open. */
   closeTag(lower: string): void {
     const name = this.adjust(lower);
     const el = this.elements.get(name);
