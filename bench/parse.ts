@@ -2,7 +2,8 @@
  * The extractor's HTML parser: the hand-written tokenizer + tree builder (src/ops/extract/parser.ts)
  * against htmlparser2, on the shared WARC HTML pages and the extraction dev set, in one process.
  * - equality: every page of the three shared sets (WARC, dev, trafilatura eval) parsed by
- *   htmlparser2 and by the new parser must give the same event stream (`eventDiffs` 0), and
+ *   htmlparser2 and by the new parser must give the same event stream (`eventDiffs` 0), bounded as
+ *   the extractor parses the same events and work steps as the old parser (`boundedDiffs` 0), and
  *   `extractMainText` must give byte-identical output under four option sets: the sha256 of all
  *   outputs equals the old extractor's in this run and main's recorded before the change
  *   (parse/main-hashes.json).
@@ -19,12 +20,13 @@ import { extractMainText } from '../src/ops/extract/extract.ts';
 import { Deadline } from '../src/ops/extract/limits.ts';
 import { defaultExtractOptions } from '../src/ops/extract/options.ts';
 import { parseMetered, type ParseHandler } from '../src/ops/extract/parser.ts';
-import { firstDifference, oracleEvents, parserEvents } from '../test/ops/extract/html-events.ts';
+import { boundedEvents, firstDifference, oracleEvents, parserEvents } from '../test/ops/extract/html-events.ts';
 import { loadCorpus, type CorpusPage } from './parse/corpus.ts';
 import { extractionHashes } from './parse/extract-hash.ts';
 import { loadOldExtractor } from './parse/old-extractor.ts';
 import { parseMetered as oldParseMetered } from '../test/ops/extract/old-parser.ts';
 
+/** The attributes the extractor's DOM builder reads (dom.ts). */
 const ATTRIBUTES: ReadonlySet<string> = new Set(['class', 'id', 'role', 'href', 'hidden', 'aria-hidden', 'style', 'type', 'name', 'property', 'itemprop', 'content']);
 const NOOP: ParseHandler = { onopentag() {}, ontext() {}, onclosetag() {} };
 
@@ -37,18 +39,25 @@ function cpuSeconds(fn: () => void): number {
 
 function equality(pages: CorpusPage[], oldHashes: Record<string, string>): void {
   let eventDiffs = 0;
+  let boundedDiffs = 0;
   for (const p of pages) {
     const diff = firstDifference(oracleEvents(p.html), parserEvents(p.html));
     if (diff !== null) {
       eventDiffs++;
       process.stderr.write(`parse bench: ${p.set}/${p.name}: ${diff}\n`);
     }
+    // As the extractor parses (maxOpen 513), against the old parser: events and work steps.
+    const bounded = firstDifference(boundedEvents(oldParseMetered, p.html, 513), boundedEvents(parseMetered, p.html, 513));
+    if (bounded !== null) {
+      boundedDiffs++;
+      process.stderr.write(`parse bench: ${p.set}/${p.name} (bounded): ${bounded}\n`);
+    }
   }
   const hashes = extractionHashes(pages);
   const main = (JSON.parse(readFileSync(new URL('./parse/main-hashes.json', import.meta.url), 'utf8')) as { hashes: Record<string, string> }).hashes;
   const same = (h: Record<string, string>): boolean => Object.keys(hashes).every((k) => hashes[k] === h[k]);
   process.stdout.write(`${JSON.stringify({
-    bench: 'parse', case: 'equality', pages: pages.length, eventDiffs, hashes,
+    bench: 'parse', case: 'equality', pages: pages.length, eventDiffs, boundedDiffs, hashes,
     equalToOldInThisRun: same(oldHashes), equalToMain: same(main),
   })}\n`);
 }
