@@ -2,6 +2,7 @@ import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
 import { AMP, BANG, DASH, DQUOTE, endsAttributeName, endsName, endsUnquoted, EQ, GT, isAsciiAlpha, isSpace, LBRACKET, LT,
   QUESTION, SLASH, SQUOTE } from './html-chars.ts';
 import { TEXT_KINDS, type TextKind } from './html-rules.ts';
+import { tagName } from './html-tag-names.ts';
 import type { TreeBuilder } from './html-tree.ts';
 
 function isTextTagPrefix(name: string): boolean {
@@ -105,7 +106,7 @@ export class HtmlTokenizer {
       if (!tree.inForeign() && isTextTagPrefix(html.slice(nameStart).toLowerCase())) { this.start = nameStart; return n; }
       return this.drop();
     }
-    const lower = html.slice(nameStart, pos).toLowerCase();
+    const lower = tagName(html, nameStart, pos);
     const kind = tree.inForeign() ? undefined : TEXT_KINDS.get(lower);
     tree.openTag(lower);
     let c = 0;
@@ -154,7 +155,7 @@ export class HtmlTokenizer {
     if (end < 0) return this.n;
     if (end > this.start) this.onText(this.html.slice(this.start, end));
     const nameEnd = end + 2 + name.length;
-    this.tree.closeTag(this.html.slice(end + 2, nameEnd).toLowerCase());
+    this.tree.closeTag(tagName(this.html, end + 2, nameEnd));
     return this.afterCloseTagName(nameEnd);
   }
 
@@ -230,7 +231,7 @@ export class HtmlTokenizer {
     const nameStart = pos;
     while (++pos < n && !endsName(html.charCodeAt(pos)));
     if (pos >= n) return this.drop();
-    this.tree.closeTag(html.slice(nameStart, pos).toLowerCase());
+    this.tree.closeTag(tagName(html, nameStart, pos));
     return this.afterCloseTagName(pos);
   }
 
