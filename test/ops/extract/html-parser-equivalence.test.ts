@@ -27,7 +27,8 @@ const CASES = [
   'x<a', 'x<s', 'x<scr', 'x<script', 'x<STY', 'x<noembe', 'x<nof', 'x<textare', 'x<scripx', '<svg><scr', 'x<a ', 'x<a b', 'x<a b ', 'x<a b=', 'x<a b= ', 'x<a b="c', "x<a b='c", 'x<a b=c', 'x<a /', 'x<a / ', 'x<a b /',
   'x</a', 'x</a ', 'x</a x', '<div>x</div', '<div>x</div ', '<p>x<br', '<b>x</b >y</b\t>z',
   // Tags, attributes: case, quotes, valueless, duplicates, odd names, references in values.
-  '<DIV CLASS="A" Id=b ROLE>t</Div>', '<a href="x" href="y" class=one class=two>t</a>',
+  '<DIV CLASS="A" Id=b ROLE>t</Div>', '<div>a</DIV><Div>b</dIV><DİV>c</dİv><dıv>d</div><\u212Abd>e</kbd><TABLE><Tr><TD>f</table>',
+  '<a \u212Aey=1 cla\u017Fs=x CLA\u212ASS=y hİdden tİtle=z ſtyle=w>t</a>', '<ſcript>a</script><SCRİPT>b</script><ScRiPt>c</sCrIpT>', '<a href="x" href="y" class=one class=two>t</a>',
   '<a =b "c" d = "e&amp;f" g=h&amp; i=\'j&lt;k\' hidden aria-hidden=true style="display:none">t</a>',
   '<a b=c/>x', '<a href=/x/ class=y>t</a>', '<a class="x"id="y">t</a>', '<a/class=x>t</a>', '<a //>t', '<p/>t</p>',
   '<a title="&notit; &notin &amp=x &ampx">t</a>', '<a href=?a=1&b=2&amp;c=3>t</a>', '<a class=>t</a>', '<a class= >t</a>',
