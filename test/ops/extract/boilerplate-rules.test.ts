@@ -100,6 +100,10 @@ describe('boilerplate rules inside the content', () => {
     expect(textOf(page(disclaimer))).not.toContain('Provision');
     expect(textOf(page('<div class="editorial-note"><p>Für Links auf dieser Seite erhält die Redaktion eine Provision vom Händler.</p></div>'))).toContain('Provision');
     expect(textOf(page('<div class="inline-slot"><span>- Anzeige -</span></div>'))).not.toContain('Anzeige');
+    // The label test reads the element's assembled text: inline markup and soft hyphens inside
+    // the word still spell it, a block break inside it does not.
+    expect(textOf(page('<div class="inline-slot"><span>– <b>WER</b>\u00adBUNG –</span></div>'))).not.toContain('BUNG');
+    expect(textOf(page('<div class="inline-slot"><div><div>Rek</div><div>lama</div></div></div>'))).toContain('lama');
     expect(textOf(page('<p>Die Anzeige wurde am Montag bei der Polizei erstattet, wie ein Sprecher der Behörde bestätigte.</p>'))).toContain('Die Anzeige wurde');
     expect(textOf(page('<p class="meta-line"><time datetime="2021-03-01">01.03.2021</time></p>'))).not.toContain('01.03.2021');
     const shy = textOf(page('<p>Der Bar\u00adba\u00adres\u00adco reift mindestens zwei Jahre, davon neun Monate im Holz\u00adfass.</p>'));
