@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeCorpus } from './pipeline/warc-input.ts';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { warcReader } from '../src/io/warc/read.ts';
@@ -18,16 +19,10 @@ import { useServerEnvironment } from '../test/helpers/s3-inputs.ts';
  * planning and each task cost. Median of 3 runs. Prints JSON lines; needs the server and ../shared.
  */
 const WARC_DIR = join(import.meta.dirname, '../../shared/data/warc');
-const TARGET = 100 * 1024 * 1024;
+/** MB of WARC (~100 MiB). */
+const TARGET_MB = 105;
 const RUNS = 3;
 
-function buildWarc(path: string): number {
-  const parts = readdirSync(WARC_DIR).filter((f) => f.endsWith('.warc.gz') && !f.startsWith('clipped')).sort().map((f) => readFileSync(join(WARC_DIR, f)));
-  const round = Buffer.concat(parts);
-  const copies = Math.ceil(TARGET / round.length);
-  writeFileSync(path, Buffer.concat(Array.from({ length: copies }, () => round)));
-  return round.length * copies;
-}
 
 async function median<T extends { ms: number }>(fn: () => Promise<T>): Promise<T> {
   const runs: T[] = [];
@@ -55,8 +50,8 @@ export default async function run(): Promise<void> {
   useServerEnvironment(server);
   const conn = testConnection(server);
   const bucket = `sluice-bench-${randomBytes(4).toString('hex')}`;
-  const file = join(tmpdir(), `${bucket}.warc.gz`);
-  const size = buildWarc(file);
+  const dir = join(tmpdir(), bucket);
+  const { path: file, bytes: size } = await writeCorpus(dir, TARGET_MB);
   await conn.send({ op: 'CreateBucket', bucket }, (c) => c.send(new CreateBucketCommand({ Bucket: bucket })));
   try {
     await uploadObject(conn, bucket, 'warc/big.warc.gz', readFileSync(file));
@@ -81,6 +76,6 @@ export default async function run(): Promise<void> {
     await deleteObjects(conn, bucket, ['warc/big.warc.gz']);
     await conn.send({ op: 'DeleteBucket', bucket }, (c) => c.send(new DeleteBucketCommand({ Bucket: bucket })));
     conn.destroy();
-    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
-import { createReadStream, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeCorpus } from './pipeline/warc-input.ts';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, DeleteBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3BlobStore, deleteObjects, listObjects, readObjectRange, uploadObject, type S3Connection } from '../src/storage/s3/index.ts';
@@ -14,16 +15,10 @@ import { findS3Server, testConnection } from '../test/helpers/s3-server.ts';
  * Prints one JSON line per figure; needs the server and ../shared.
  */
 const WARC_DIR = join(import.meta.dirname, '../../shared/data/warc');
-const TARGET = 100 * 1024 * 1024;
+/** MB of WARC (~100 MiB). */
+const TARGET_MB = 105;
 const RUNS = 3;
 
-function buildWarc(path: string): number {
-  const parts = readdirSync(WARC_DIR).filter((f) => f.endsWith('.warc.gz') && !f.startsWith('clipped')).sort().map((f) => readFileSync(join(WARC_DIR, f)));
-  const round = Buffer.concat(parts);
-  const copies = Math.ceil(TARGET / round.length);
-  writeFileSync(path, Buffer.concat(Array.from({ length: copies }, () => round)));
-  return round.length * copies;
-}
 
 async function timed(fn: () => Promise<number>): Promise<{ ms: number; bytes: number }> {
   const runs: { ms: number; bytes: number }[] = [];
@@ -49,8 +44,8 @@ export default async function run(): Promise<void> {
   if (!server) throw new Error('no S3 server: run .ci/s3/start.sh');
   const conn: S3Connection = testConnection(server, { retry: {} });
   const bucket = `sluice-bench-${randomBytes(4).toString('hex')}`;
-  const file = join(tmpdir(), `${bucket}.warc.gz`);
-  const size = buildWarc(file);
+  const dir = join(tmpdir(), bucket);
+  const { path: file, bytes: size } = await writeCorpus(dir, TARGET_MB);
   await conn.send({ op: 'CreateBucket', bucket }, (c) => c.send(new CreateBucketCommand({ Bucket: bucket })));
   try {
     const emit = (fields: Record<string, unknown>): void => console.log(JSON.stringify({ bench: 's3', objectBytes: size, ...fields }));
@@ -89,7 +84,7 @@ export default async function run(): Promise<void> {
     await deleteObjects(conn, bucket, keys);
     await conn.send({ op: 'DeleteBucket', bucket }, (c) => c.send(new DeleteBucketCommand({ Bucket: bucket })));
     conn.destroy();
-    rmSync(file, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -151,7 +151,7 @@ export class HtmlTokenizer {
     this.start = pos;
     if (kind === undefined) return pos;
     if (kind === 'plain') return this.n;
-    const end = kind === 'raw' ? this.rawTextEnd(pos, name) : this.escapableTextEnd(pos, name);
+    const end = this.textEnd(pos, name, kind !== 'raw');
     if (end < 0) return this.n;
     if (end > this.start) this.onText(this.html.slice(this.start, end));
     const nameEnd = end + 2 + name.length;
@@ -166,10 +166,12 @@ export class HtmlTokenizer {
 
   /**
    * Where raw text from `from` ends: the `<` of the first `</name` followed by whitespace, `/` or
-   * `>`, or -1. Matched as htmlparser2 does, one character at a time against `c | 0x20`, jumping
-   * with `indexOf` to the next `<` whenever no match is under way.
+   * `>`, or -1. Matched as htmlparser2 does, one character at a time against `c | 0x20`. While no
+   * match is under way, raw text (`decode` false) jumps with `indexOf` to the next `<`; the text of
+   * `<title>` and `<textarea>` (`decode` true) goes on character by character and reports its
+   * character references decoded (only there, as in htmlparser2).
    */
-  private rawTextEnd(from: number, name: string): number {
+  private textEnd(from: number, name: string, decode: boolean): number {
     const { html, n } = this;
     const len = name.length + 2;
     let j = 0;
@@ -180,38 +182,16 @@ export class HtmlTokenizer {
         j = 0;
       }
       if ((c | 0x20) === HtmlTokenizer.endTagCode(name, j)) { j++; i++; continue; }
-      if (j === 0) {
+      if (j === 0 && !decode) {
         const lt = html.indexOf('<', i + 1);
         if (lt < 0) return -1;
         j = 1;
         i = lt + 1;
         continue;
       }
-      j = c === LT ? 1 : 0;
-      i++;
-    }
-    return -1;
-  }
-
-  /** As {@link rawTextEnd} for `<title>` and `<textarea>`, reporting the text with its character
-   *  references decoded (only where no end-tag match is under way, as in htmlparser2). */
-  private escapableTextEnd(from: number, name: string): number {
-    const { html, n } = this;
-    const len = name.length + 2;
-    let j = 0;
-    for (let i = from; i < n;) {
-      const c = html.charCodeAt(i);
-      if (j === len) {
-        if (endsName(c)) return i - len;
-        j = 0;
-      }
-      if ((c | 0x20) === HtmlTokenizer.endTagCode(name, j)) { j++; i++; continue; }
       if (j === 0) {
-        if (c === AMP) {
-          const refLen = this.reference(i);
-          if (refLen > 0) { this.emitReference(i, refLen); i += refLen; continue; }
-        }
-        i++;
+        const refLen = c === AMP ? this.reference(i) : 0;
+        if (refLen > 0) { this.emitReference(i, refLen); i += refLen; } else i++;
         continue;
       }
       j = c === LT ? 1 : 0;

@@ -8,16 +8,7 @@ export function fixtureDocs(): { text: string; url: string }[] {
 }
 
 /** Seeded uint32 generator (mulberry32) so generated cases are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export { seededUint32 as rng } from '../../helpers/random.ts';
 
 let stream: { hi: Uint32Array; lo: Uint32Array; count: number } | undefined;
 

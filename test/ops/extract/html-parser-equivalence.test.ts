@@ -6,6 +6,7 @@ import { boundedEvents, firstDifference, oracleEvents, parserEvents } from './ht
 import { parseMetered as oldParseMetered } from './old-parser.ts';
 import { parseMetered } from '../../../src/ops/extract/parser.ts';
 import { FIXTURES as WARC_FIXTURES, readAll } from '../warc/helpers.ts';
+import { seededRandom } from '../../helpers/random.ts';
 
 /** Equal event streams, or the first difference as the failure message. */
 function expectSameEvents(html: string): void {
@@ -57,18 +58,6 @@ const CASES = [
   '<![CDATA[unterminated', '<!doctype unterminated', '',
 ];
 
-/** A seeded generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TAGS = ['p', 'li', 'ul', 'td', 'tr', 'th', 'table', 'tbody', 'option', 'select', 'optgroup', 'div', 'span', 'b', 'a', 'h1',
   'h2', 'dd', 'dt', 'form', 'button', 'input', 'br', 'img', 'image', 'hr', 'meta', 'body', 'head', 'svg', 'math', 'foreignObject',
   'clipPath', 'mi', 'desc', 'script', 'style', 'title', 'textarea', 'xmp', 'plaintext', 'iframe', 'noembed', 'rt', 'P', 'Td', 'SCRIPT'];
@@ -83,7 +72,7 @@ const OTHER = ['</p>', '</br>', '</P>', '<!-- c -->', '<!--', '-->', '<!-->', '<
   '</clippath>', '</table>', '</select>', '</form>', '</div>', '</a>', '</li>', '</td>', '</tr>'];
 
 function randomDocument(seed: number): string {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const attribute = (): string => {
     const name = pick(ATTRS);
