@@ -28,10 +28,21 @@ export function useTestBucket(server: S3TestServer | undefined): TestBucket {
   afterAll(async () => {
     const conn = state.connection;
     if (!conn) return;
-    const keys: string[] = [];
-    for await (const o of listObjects(conn, state.name, '')) keys.push(o.key);
-    await deleteObjects(conn, state.name, keys);
-    await conn.send({ op: 'DeleteBucket', bucket: state.name }, (c) => c.send(new DeleteBucketCommand({ Bucket: state.name })));
+    // Swift updates a container's listing after the object writes and deletes it acknowledged
+    // (and a process a test killed may still be finishing a PUT), so a bucket emptied once can
+    // still answer BucketNotEmpty: empty it again, a few times, before giving up.
+    for (let round = 1; ; round++) {
+      const keys: string[] = [];
+      for await (const o of listObjects(conn, state.name, '')) keys.push(o.key);
+      await deleteObjects(conn, state.name, keys);
+      try {
+        await conn.send({ op: 'DeleteBucket', bucket: state.name }, (c) => c.send(new DeleteBucketCommand({ Bucket: state.name })));
+        break;
+      } catch (e) {
+        if (round >= 5 || !/BucketNotEmpty/.test(String((e as Error).message))) throw e;
+        await new Promise((ok) => setTimeout(ok, 1000));
+      }
+    }
     conn.destroy();
   });
   return {
