@@ -34,6 +34,9 @@ export function headerBlockEnd(buf: Uint8Array, start: number, limit: number): n
   }
 }
 
+const WARC_VERSION = /^WARC\/(\d+\.\d+)$/;
+const DIGITS = /^\d+$/;
+
 /**
  * Parses the WARC header at `buf[start..]` (at most `limit` exclusive). Returns the header or an
  * error message naming what is wrong, for the quarantine report.
@@ -43,7 +46,7 @@ export function parseWarcHeader(buf: Buffer, start: number, limit: number): Warc
   if (end < 0) return 'malformed WARC record: header does not end with a blank line';
   const lines = buf.toString('utf8', start, end).split('\n');
   const first = lines[0]!.trimEnd();
-  const m = /^WARC\/(\d+\.\d+)$/.exec(first);
+  const m = WARC_VERSION.exec(first);
   if (!m) return `malformed WARC record: first line is ${JSON.stringify(first.slice(0, 40))}, not WARC/<version>`;
   const h: WarcHeader = {
     version: m[1]!, type: '', recordId: '', date: '', targetUri: '', contentType: '', contentLength: -1,
@@ -69,7 +72,7 @@ export function parseWarcHeader(buf: Buffer, start: number, limit: number): Warc
       case 'warc-date': h.date = value; break;
       case 'warc-target-uri': h.targetUri = value; break;
       case 'content-type': h.contentType = value; break;
-      case 'content-length': h.contentLength = /^\d+$/.test(value) ? Number(value) : -2; break;
+      case 'content-length': h.contentLength = DIGITS.test(value) ? Number(value) : -2; break;
     }
   }
   if (h.contentLength === -1) return 'malformed WARC record: no Content-Length';

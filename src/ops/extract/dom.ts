@@ -63,10 +63,13 @@ function isHidden(a: Readonly<Record<string, string>>): boolean {
   return style !== undefined && style.length > 8 && HIDDEN_STYLE.test(style);
 }
 
+/** Children are given to an element when it closes (see `parsePage`); until then it has none. */
+const NO_CHILDREN: Array<El | string> = [];
+
 function newEl(tag: string, parent: El | null, cls: string, id: string, role: string, index: number): El {
   const hint = cls === '' ? id : id === '' ? cls : `${cls} ${id}`;
   return {
-    tag, parent, children: [], hint: role === '' ? hint : `${hint} role-${role}`, cls, id, index,
+    tag, parent, children: NO_CHILDREN, hint: role === '' ? hint : `${hint} role-${role}`, cls, id, index,
     ownText: 0, ownCommas: 0, inPageLink: false,
   };
 }
@@ -75,7 +78,9 @@ function newEl(tag: string, parent: El | null, cls: string, id: string, role: st
  * Parses HTML into the light DOM with the parser's streaming callbacks (no full DOM is built):
  * skipped and hidden subtrees never allocate, elements deeper than `maxDepth` are flattened, and
  * every tag and text node is charged to the deadline (tags by the parser's own open-element work),
- * so no input can recurse or run unbounded.
+ * so no input can recurse or run unbounded. The children of the open elements wait on one shared
+ * stack and each element gets its own exact-size array when it closes: growing an array per
+ * element by `push` reserved 16 slots for a median of two children, most of the DOM's garbage.
  */
 export function parsePage(html: string, maxDepth: number, deadline: Deadline): Page {
   const root = newEl('#document', null, '', '', '', 0);
@@ -86,6 +91,15 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
   let title = '';
   let cur = root;
   let depth = 0;
+  /** Children of the open elements, outermost first; those of `cur` start at `starts[depth]`. */
+  const pending: Array<El | string> = [];
+  let top = 0;
+  const starts: number[] = [0];
+  const close = (): void => {
+    const from = starts[depth]!;
+    if (top > from) cur.children = pending.slice(from, top);
+    top = from;
+  };
   let skip = 0;
   let flatten = 0;
   let flattened = 0;
@@ -110,16 +124,17 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
       if (depth >= maxDepth) {
         flatten++;
         flattened++;
-        cur.children.push(' ');
+        pending[top++] = ' ';
         return;
       }
       const el = newEl(name, cur, (a.class ?? '').toLowerCase(), (a.id ?? '').toLowerCase(), (a.role ?? '').toLowerCase(), all.length);
       if (name === 'a' && a.href !== undefined && a.href.length > 1 && a.href.charCodeAt(0) === 35) el.inPageLink = true;
       all.push(el);
-      cur.children.push(el);
+      pending[top++] = el;
       if (name === 'body' && body === null) body = el;
       cur = el;
       depth++;
+      starts[depth] = top;
     },
     ontext(data) {
       deadline.tick();
@@ -127,8 +142,8 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
         if (capture !== null) captured += data;
         return;
       }
-      const prev = cur.children.length === 0 ? null : cur.children[cur.children.length - 1]!;
-      cur.children.push(data);
+      const prev = top === starts[depth] ? null : pending[top - 1]!;
+      pending[top++] = data;
       const t = data.trim();
       // Whitespace counts as one character per run, as in Readability's space-normalized innerText,
       // so link density and paragraph lengths match what its thresholds were tuned on. A
@@ -150,11 +165,17 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
         }
         return;
       }
-      if (flatten > 0) { flatten--; cur.children.push(' '); return; }
-      if (cur.parent !== null) { cur = cur.parent; depth--; }
+      if (flatten > 0) { flatten--; pending[top++] = ' '; return; }
+      if (cur.parent !== null) { close(); cur = cur.parent; depth--; }
     },
   // One more open element than the depth cap: the elements the parser forgets are always ones
   // this tree has already flattened, so forgetting them changes nothing in it.
   }, deadline, { maxOpen: maxDepth + 1, attributes: ATTRIBUTES });
+  for (;;) {
+    close();
+    if (cur.parent === null) break;
+    cur = cur.parent;
+    depth--;
+  }
   return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
 }

@@ -28,6 +28,10 @@ const LOOSE_TEXT_BELOW = 750;
 const NEVER_UNLIKELY = new Set(['html', 'body', 'a', 'main', 'article']);
 
 interface Pass { strip: boolean; weight: boolean; clean: boolean }
+/** A sentence's end: a standfirst-like short block ends like prose. */
+const SENTENCE_END = /\.( |$)/;
+const NON_WORD = /[^\p{L}\p{N}]+/u;
+
 const PASSES: Pass[] = [
   { strip: true, weight: true, clean: true },
   { strip: false, weight: true, clean: true },
@@ -115,7 +119,7 @@ function withSiblings(s: Stats, score: Float64Array, top: El, favorPrecision: bo
     const len = s.text[c.index]!;
     const ld = linkDensity(s, c.index);
     if (len > 80 && ld < 0.25) out.push(c);
-    else if (len > 0 && len <= 80 && ld === 0 && /\.( |$)/.test(assembleText([c], { dead: s.dead, includeTables: true }, deadline))) out.push(c);
+    else if (len > 0 && len <= 80 && ld === 0 && SENTENCE_END.test(assembleText([c], { dead: s.dead, includeTables: true }, deadline))) out.push(c);
   }
   return out;
 }
@@ -138,7 +142,7 @@ function splitArticleParent(s: Stats, score: Float64Array, top: El, body: El): E
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  return text.toLowerCase().split(NON_WORD).filter((w) => w !== '');
 }
 
 /** Readability's `_textSimilarity`: the share of `b`'s characters in words that also occur in `a`. */

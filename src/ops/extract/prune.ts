@@ -199,17 +199,67 @@ const AD_LABEL = /^[\s\p{P}]*(?:anzeige|werbung|advertisement|advertising|sponso
 
 const AD_WORD = /^(?:anzeige|werbung|advertisement|advertising|sponsored|gesponsert|reklama|publicidad|publicité|pubblicità|publicidade|advertentie)$/iu;
 const NOT_LETTER = /[\s\p{P}\u00ad\u200b]/gu;
-/** Letters of the shortest word of `AD_WORD`; an element's text length counts every letter. */
+/** Letters of the shortest and longest words of `AD_WORD`; an element's text length counts every letter. */
 const SHORTEST_AD_WORD = 7;
+const LONGEST_AD_WORD = 13;
+/** The words of `AD_WORD` written in ASCII, lower-cased. */
+const ASCII_AD_WORDS = ['anzeige', 'werbung', 'advertisement', 'advertising', 'sponsored', 'gesponsert', 'reklama', 'publicidad', 'publicidade', 'advertentie'];
+/** The letters spelled so far, lower-cased, and the walk's stack: reused, since the rule runs on
+ *  every short element of every pass and building strings there made a tenth of extraction's garbage. */
+const LETTERS = new Uint8Array(LONGEST_AD_WORD);
+const STACK: Array<El | string> = [];
+/** ASCII characters that `NOT_LETTER` removes, derived from it so that the two cannot disagree. */
+const ASCII_NOT_LETTER = Uint8Array.from({ length: 128 }, (_, c) => (new RegExp(NOT_LETTER.source, 'u').test(String.fromCharCode(c)) ? 1 : 0));
 
 /**
  * Whether the live text under `el`, without whitespace, punctuation and invisible characters, is
  * one advertising word. `AD_LABEL` can match the element's assembled text only then: assembling
  * adds nothing but whitespace, tabs and list dashes and drops the invisible characters. Most
  * short elements (links, buttons, bylines) fail this plain walk, which costs a fraction of
- * assembling their text (the rule took 7% of the RefinedWeb recipe's CPU that way).
+ * assembling their text (the rule took 7% of the RefinedWeb recipe's CPU that way). ASCII text,
+ * nearly all of it, is spelled out letter by letter, giving up at a digit or past the longest
+ * word; other text (accents, and `/iu`'s case folding: `ſ` matches `s`) goes through the regex.
  */
 function mayBeAdLabel(s: Stats, el: El, deadline: Deadline): boolean {
+  let letters = 0;
+  let ascii = true;
+  const stack = STACK;
+  let top = 0;
+  stack[top++] = el;
+  while (top > 0) {
+    deadline.tick();
+    const node = stack[--top]!;
+    if (typeof node === 'string') {
+      for (let k = 0; ascii && k < node.length; k++) {
+        const c = node.charCodeAt(k);
+        if (c >= 128) ascii = false;
+        else if (ASCII_NOT_LETTER[c] === 0) {
+          if (letters === LONGEST_AD_WORD || c < 65) return false;
+          LETTERS[letters++] = c | 0x20;
+        }
+      }
+      if (!ascii) break;
+      continue;
+    }
+    if (s.dead[node.index]) continue;
+    for (let c = node.children.length - 1; c >= 0; c--) stack[top++] = node.children[c]!;
+  }
+  if (ascii) {
+    if (letters < SHORTEST_AD_WORD) return false;
+    for (const w of ASCII_AD_WORDS) if (spells(w, letters)) return true;
+    return false;
+  }
+  return AD_WORD.test(liveText(s, el, deadline).replace(NOT_LETTER, ''));
+}
+
+function spells(word: string, letters: number): boolean {
+  if (word.length !== letters) return false;
+  for (let k = 0; k < letters; k++) if (word.charCodeAt(k) !== LETTERS[k]) return false;
+  return true;
+}
+
+/** The live text under `el`, its strings concatenated as they are. */
+function liveText(s: Stats, el: El, deadline: Deadline): string {
   let text = '';
   const stack: Array<El | string> = [el];
   while (stack.length > 0) {
@@ -219,7 +269,7 @@ function mayBeAdLabel(s: Stats, el: El, deadline: Deadline): boolean {
     if (s.dead[node.index]) continue;
     for (let c = node.children.length - 1; c >= 0; c--) stack.push(node.children[c]!);
   }
-  return AD_WORD.test(text.replace(NOT_LETTER, ''));
+  return text;
 }
 
 /**

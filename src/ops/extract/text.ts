@@ -12,6 +12,14 @@ const LINE = new Set([
 
 const INVISIBLE = /[\u00ad\u200b]/;
 const INVISIBLE_ALL = /[\u00ad\u200b]/g;
+// Module constants, not literals in `text()`: every evaluation of a regex literal allocates a new
+// RegExp object, and `text()` runs for every text node of every pass.
+const CRLF = /\r\n?/g;
+const LEADING_SPACE = /^\s/;
+const TRAILING_SPACE = /\s$/;
+const UNCOLLAPSED = /\s\s|[\t\n\r\f\v\u00a0]/;
+const SPACES = /\s+/g;
+const BLANK_LINES = /\n[ \t]*\n(?:[ \t]*\n)+/g;
 
 /**
  * Accumulates text with block boundaries as newlines (at most two in a row), whitespace collapsed
@@ -52,11 +60,11 @@ class TextWriter {
     if (this.pre > 0) {
       if (raw.length === 0) return;
       this.flush();
-      this.parts.push(raw.replace(/\r\n?/g, '\n'));
+      this.parts.push(raw.replace(CRLF, '\n'));
       this.atLineStart = raw.endsWith('\n');
       return;
     }
-    const lead = /^\s/.test(raw);
+    const lead = LEADING_SPACE.test(raw);
     const t = raw.trim();
     if (t.length === 0) {
       if (raw.length > 0) this.space();
@@ -64,11 +72,11 @@ class TextWriter {
     }
     if (lead) this.space();
     this.flush();
-    const spaced = /\s\s|[\t\n\r\f\v\u00a0]/.test(t) ? t.replace(/\s+/g, ' ') : t;
+    const spaced = UNCOLLAPSED.test(t) ? t.replace(SPACES, ' ') : t;
     // Soft hyphens and zero-width spaces are invisible line-break hints, not text.
     this.parts.push(INVISIBLE.test(spaced) ? spaced.replace(INVISIBLE_ALL, '') : spaced);
     this.atLineStart = false;
-    if (/\s$/.test(raw)) this.space();
+    if (TRAILING_SPACE.test(raw)) this.space();
   }
 
   private space(): void {
@@ -93,7 +101,7 @@ class TextWriter {
 
   result(): string {
     const out = this.parts.join('');
-    return this.sawPre ? out.replace(/\n[ \t]*\n(?:[ \t]*\n)+/g, '\n\n').trim() : out.trim();
+    return this.sawPre ? out.replace(BLANK_LINES, '\n\n').trim() : out.trim();
   }
 }
 

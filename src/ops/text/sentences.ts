@@ -51,12 +51,15 @@ function hasContent(text: string, a: number, b: number): boolean {
   return false;
 }
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const LETTER = /\p{L}/u;
+
 /** Whether the word ending at `dot` (exclusive) is an abbreviation or a single letter. */
 function isAbbreviation(text: string, lineStart: number, dot: number): boolean {
   let s = dot;
   while (s > lineStart && !(CHAR_CLASS[text.charCodeAt(s - 1)]! & CC_SPACE)) s--;
-  while (s < dot && !/[\p{L}\p{N}]/u.test(text[s]!)) s++;
+  while (s < dot && !LETTER_OR_DIGIT.test(text[s]!)) s++;
   const word = text.slice(s, dot).toLowerCase();
-  if (word.length === 1) return /\p{L}/u.test(word);
+  if (word.length === 1) return LETTER.test(word);
   return word.length > 0 && word.length <= 6 && ABBREVIATIONS.has(word);
 }

@@ -31,14 +31,19 @@ for (let c = 0; c < 128; c++) {
     : c !== 0x27 && /[\p{P}\p{S}]/u.test(ch) ? PUNCT : OTHER;
 }
 
+// Constants, not literals in charClass: each evaluation of a literal allocates a RegExp.
+const WHITESPACE_RE = /\s/;
+const LETTER_RE = /\p{L}/u;
+const PUNCT_RE = /[\p{P}\p{S}]/u;
+
 function charClass(text: string, k: number): number {
   const c = text.charCodeAt(k);
   if (c < 128) return ASCII[c]!;
   if (c >= 0xd800 && c <= 0xdfff) return SURROGATE;
   const ch = text[k]!;
-  if (c === 0x85 || /\s/.test(ch)) return WHITESPACE;
-  if (/\p{L}/u.test(ch)) return LETTER;
-  return /[\p{P}\p{S}]/u.test(ch) ? PUNCT : OTHER;
+  if (c === 0x85 || WHITESPACE_RE.test(ch)) return WHITESPACE;
+  if (LETTER_RE.test(ch)) return LETTER;
+  return PUNCT_RE.test(ch) ? PUNCT : OTHER;
 }
 
 const isNonSpace = (cls: number) => cls !== SPACE && cls !== WHITESPACE && cls !== SURROGATE;

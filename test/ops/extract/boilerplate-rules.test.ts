@@ -104,6 +104,11 @@ describe('boilerplate rules inside the content', () => {
     // the word still spell it, a block break inside it does not.
     expect(textOf(page('<div class="inline-slot"><span>– <b>WER</b>\u00adBUNG –</span></div>'))).not.toContain('BUNG');
     expect(textOf(page('<div class="inline-slot"><div><div>Rek</div><div>lama</div></div></div>'))).toContain('lama');
+    // Case, brackets and accents do not hide a label, nor does Unicode case folding (`ſ` is `s`); a number does.
+    expect(textOf(page('<div class="inline-slot"><span>[ ADVERTISEMENT ]</span></div>'))).not.toContain('ADVERTISEMENT');
+    expect(textOf(page('<div class="inline-slot"><span>Advertisement 2</span></div>'))).toContain('Advertisement 2');
+    expect(textOf(page('<div class="inline-slot"><span>Publicité</span></div>'))).not.toContain('Publicit');
+    expect(textOf(page('<div class="inline-slot"><span>\u017fponsored</span></div>'))).not.toContain('ponsored');
     expect(textOf(page('<p>Die Anzeige wurde am Montag bei der Polizei erstattet, wie ein Sprecher der Behörde bestätigte.</p>'))).toContain('Die Anzeige wurde');
     expect(textOf(page('<p class="meta-line"><time datetime="2021-03-01">01.03.2021</time></p>'))).not.toContain('01.03.2021');
     const shy = textOf(page('<p>Der Bar\u00adba\u00adres\u00adco reift mindestens zwei Jahre, davon neun Monate im Holz\u00adfass.</p>'));
