@@ -35,6 +35,13 @@ describe('sluice run manners', () => {
     expect(fine.stderr).not.toContain('exceeds');
   });
 
+  it('runs when node itself was given V8 flags (threads inherit them instead of rejecting them)', () => {
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=32', '--stack-size=2000', join(ROOT, 'bin/sluice.js'), 'run', FAIL_ON_WORD,
+      '--input', CORPUS, '--output', join(tmp, 'v8-flags'), '--option', 'minLength=300', '--workers', '2'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('documents:');
+  });
+
   it('says a finished run is already complete and leaves its stats and report alone', async () => {
     const out = join(tmp, 'complete');
     expect(small(out, ['--workers', '1']).status).toBe(0);

@@ -20,13 +20,17 @@ export interface PoolOptions {
  * which never has more than `workers` tasks in flight.
  */
 export function createPool(options: PoolOptions): Piscina<WorkerTask | BucketTask, unknown> {
+  // Only a list without tsx's flags is passed explicitly: an explicit `execArgv` holding a V8 flag
+  // (`node --max-old-space-size=… sluice run`) makes every thread fail to start
+  // (ERR_WORKER_INVALID_EXEC_ARGV), while inheriting takes such flags, which are process-wide anyway.
+  const execArgv = withoutTsxFlags(process.execArgv);
   return new Piscina<WorkerTask | BucketTask, unknown>({
     filename: workerEntry('worker'),
     minThreads: 0,
     maxThreads: options.workers,
     idleTimeout: 2 ** 31 - 1,
     maxQueue: options.workers,
-    execArgv: withoutTsxFlags(process.execArgv),
+    ...(execArgv.length < process.execArgv.length ? { execArgv } : {}),
     ...(options.maxOldGenerationSizeMb ? { resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb } } : {}),
   });
 }

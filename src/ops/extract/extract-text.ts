@@ -4,7 +4,7 @@ import { setColumn } from '../../arrow/batch.ts';
 import { utf8Vector } from '../../arrow/utf8.ts';
 import { extractOptionsSchema } from './options.ts';
 import { defineOperator } from '../operator.ts';
-import { readTextColumn } from '../text/columns.ts';
+import { textColumnReader } from '../text/columns.ts';
 
 /**
  * Options of `extract_text`: the extractor's options (see `extract/options.ts`, defaults from
@@ -25,17 +25,20 @@ const METADATA_COLUMNS = ['title', 'date', 'author'] as const;
 /** Drop reason of a page whose extracted text is empty or shorter than `minTextLength`. */
 const NO_TEXT = 'extract_text:no_text';
 
-/** The page column as strings or bytes; bytes are decoded by the extractor with charset sniffing. */
-function readPages(batch: RecordBatch, column: string): Array<string | Uint8Array> {
+/**
+ * The page column as strings or bytes, read one row at a time; bytes are decoded by the extractor
+ * with charset sniffing. Decoding a page only when its turn comes, not the whole batch first, lets
+ * each page's HTML die young: decoded up front, a batch's ~100 MB of strings outlived the young
+ * generation and had to be marked and compacted from the old one.
+ */
+function pageReader(batch: RecordBatch, column: string): (row: number) => string | Uint8Array {
   const at = batch.schema.fields.findIndex((f) => f.name === column);
   const data = at < 0 ? undefined : batch.data.children[at];
   if (data === undefined || (data.typeId !== Type.Binary && data.typeId !== Type.LargeBinary)) {
-    return readTextColumn(batch, column, 'extract_text');
+    return textColumnReader(batch, column, 'extract_text');
   }
   const vec = batch.getChildAt(at)!;
-  const out = new Array<string | Uint8Array>(batch.numRows);
-  for (let i = 0; i < batch.numRows; i++) out[i] = (vec.get(i) as Uint8Array | null) ?? '';
-  return out;
+  return (row) => (vec.get(row) as Uint8Array | null) ?? '';
 }
 
 /**
@@ -61,15 +64,15 @@ export const extractText = defineOperator({
   // The extractor loads on first use, not when a worker imports the operators.
   init: async (o) => ({ ...o, extractMainText: (await import('./extract.ts')).extractMainText }),
   apply: (o, batch, ctx) => {
-    const pages = readPages(batch, o.column);
-    const n = pages.length;
+    const page = pageReader(batch, o.column);
+    const n = batch.numRows;
     const texts = new Array<string | null>(n).fill(null);
     const meta = METADATA_COLUMNS.map(() => new Array<string | null>(n).fill(null));
     const drop = new Array<string | null>(n).fill(null);
     const quarantine = new Array<string | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
       ctx.heartbeat(i);
-      const r = o.extractMainText(pages[i]!, o);
+      const r = o.extractMainText(page(i), o);
       if (!r.ok) { quarantine[i] = r.message; continue; }
       texts[i] = r.text;
       if (r.text.length < Math.max(1, o.minTextLength)) drop[i] = NO_TEXT;

@@ -1,13 +1,13 @@
 import { Float64, makeData, Type } from 'apache-arrow';
 import type { Data, RecordBatch } from 'apache-arrow';
-import { decodeUtf8, utf8Parts } from '../../arrow/utf8.ts';
+import { utf8Parts } from '../../arrow/utf8.ts';
 
 /**
- * Decodes a Utf8 column of `batch` once into JS strings; nulls become `''` because every text
- * filter treats a missing text like an empty one. The error names the operator and the columns
- * present, since a wrong `column` option is the usual cause.
+ * Reads a Utf8 column of `batch` row by row, decoding a row only when asked for it; nulls read as
+ * `''` because every text filter treats a missing text like an empty one. The error names the
+ * operator and the columns present, since a wrong `column` option is the usual cause.
  */
-export function readTextColumn(batch: RecordBatch, column: string, operator: string): string[] {
+export function textColumnReader(batch: RecordBatch, column: string, operator: string): (row: number) => string {
   const at = batch.schema.fields.findIndex((f) => f.name === column);
   if (at < 0) {
     const names = batch.schema.fields.map((f) => f.name).join(', ');
@@ -17,9 +17,16 @@ export function readTextColumn(batch: RecordBatch, column: string, operator: str
   if (data.typeId !== Type.Utf8) {
     throw new Error(`${operator}: column "${column}" must be Utf8, got ${String(data.type)}`);
   }
-  const values = decodeUtf8(utf8Parts(data));
-  const out = new Array<string>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i] ?? '';
+  const { offsets, bytes, valid } = utf8Parts(data);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (row) => (valid && !valid[row] ? '' : buf.toString('utf8', offsets[row]!, offsets[row + 1]!));
+}
+
+/** Decodes a Utf8 column of `batch` once into JS strings (see {@link textColumnReader}). */
+export function readTextColumn(batch: RecordBatch, column: string, operator: string): string[] {
+  const read = textColumnReader(batch, column, operator);
+  const out = new Array<string>(batch.numRows);
+  for (let i = 0; i < out.length; i++) out[i] = read(i);
   return out;
 }
 
