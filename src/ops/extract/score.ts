@@ -79,8 +79,8 @@ export function pickTop(page: Page, score: Float64Array, body: El): El | null {
   let top = page.all[ranked[0]!]!;
   if (top === body || top.tag === 'html') return null;
   const topScore = score[top.index]!;
-  // A plain loop: the slice/filter/map chain here sent V8's optimized code into a deopt loop
-  // (an eager "wrong map" deopt on almost every call; 12% of extraction).
+  // A plain loop: the slice/filter/map chain here kept V8's optimized code in a deopt loop (an
+  // eager "wrong map" deopt on most calls, so the rest of the function ran unoptimized).
   const alternatives: El[] = [];
   for (let k = 1; k < 5 && k < ranked.length; k++) {
     const i = ranked[k]!;
