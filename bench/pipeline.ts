@@ -58,6 +58,9 @@ export default async function run(): Promise<void> {
             speedup: +(w1.wallS / w2.wallS).toFixed(2), parallelEfficiency: +efficiency.toFixed(2),
             controlEfficiency: +control.efficiency.toFixed(2), controlBeforeAfter: [+before.efficiency.toFixed(2), +after.efficiency.toFixed(2)],
             efficiencyVsControl: +(efficiency / control.efficiency).toFixed(2),
+            // Why wall-time efficiency under-counts: the 1-worker run already keeps more than one
+            // core busy (V8's GC and compiler threads), and 2 workers cost more CPU than 1.
+            coresBusyWith1Worker: +(w1.processCpuS / w1.wallS).toFixed(2), cpuVs1Worker: +(w2.processCpuS / w1.processCpuS).toFixed(2),
           } : {}),
         }));
       }
