@@ -27,9 +27,9 @@ const NO_TEXT = 'extract_text:no_text';
 
 /**
  * The page column as strings or bytes, read one row at a time; bytes are decoded by the extractor
- * with charset sniffing. Decoding a page only when its turn comes, not the whole batch first, lets
- * each page's HTML die young: decoded up front, a batch's ~100 MB of strings outlived the young
- * generation and had to be marked and compacted from the old one.
+ * with charset sniffing. A page is decoded only when its turn comes, so its HTML dies young:
+ * decoding the whole batch first kept ~100 MB of strings alive at once (peak RSS of the pipeline
+ * bench 492 → 436 MiB).
  */
 function pageReader(batch: RecordBatch, column: string): (row: number) => string | Uint8Array {
   const at = batch.schema.fields.findIndex((f) => f.name === column);
