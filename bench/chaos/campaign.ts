@@ -5,7 +5,8 @@ import { diskFault, faultPlaces } from './disk-faults.ts';
 import { anyCommitPoints, gracefulStop, threadDeath, workerCommitPoints } from './interruptions.ts';
 import { killCampaign, planKills } from './kill-campaign.ts';
 import { phaseCounts, referenceRun } from './reference.ts';
-import { seededRandom, type PipelineCase } from './sluice-process.ts';
+import { seededRandom } from '../seeded-random.ts';
+import type { PipelineCase } from './sluice-process.ts';
 import { canMountTmpfs, tmpfsFull } from './tmpfs.ts';
 
 /** How much chaos per case. */

@@ -47,15 +47,3 @@ export function describeExit(e: SluiceExit): string {
   const tail = (s: string) => s.trim().split('\n').slice(-6).join('\n    ');
   return `exit ${e.code ?? e.signal}\n  stderr:\n    ${tail(e.stderr)}\n  stdout:\n    ${tail(e.stdout)}`;
 }
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same kill moments. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

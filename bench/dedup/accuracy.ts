@@ -1,20 +1,9 @@
 import {
   ComponentMerger, MinhashSigner, fuzzyDedupLocal, jaccard, resolveMinhash, shingleSet, type MinhashOptions,
 } from '../../src/ops/dedup/index.ts';
+import { seededRandom as rng } from '../seeded-random.ts';
 
 type Emit = (row: Record<string, unknown>) => void;
-
-/** Seeded generator (mulberry32) for reproducible edits. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BOILERPLATE = [
   'Accept cookies We use cookies to improve your experience on our site. Privacy Policy | Terms of Use',

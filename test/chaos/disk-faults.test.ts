@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_INPUTS } from '../../bench/chaos/cases.ts';
 import { diskFault, faultPlaces } from '../../bench/chaos/disk-faults.ts';
 import { referenceRun, type Reference } from '../../bench/chaos/reference.ts';
-import { runArgs, runSluice, seededRandom, type PipelineCase } from '../../bench/chaos/sluice-process.ts';
+import { runArgs, runSluice, type PipelineCase } from '../../bench/chaos/sluice-process.ts';
+import { seededRandom } from '../../bench/seeded-random.ts';
 
 /**
  * ENOSPC and EIO injected (`SLUICE_FAULT_FS`) at the four commit places: a blob-store chunk's

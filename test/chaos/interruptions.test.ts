@@ -8,7 +8,8 @@ import { readCommitLog } from '../../bench/chaos/commit-log.ts';
 import { gracefulStop, threadDeath, workerCommitPoints, anyCommitPoints } from '../../bench/chaos/interruptions.ts';
 import { strayTempFiles } from '../../bench/chaos/outputs.ts';
 import { compareToReference, referenceRun, type Reference } from '../../bench/chaos/reference.ts';
-import { runArgs, runSluice, seededRandom, type PipelineCase } from '../../bench/chaos/sluice-process.ts';
+import { runArgs, runSluice, type PipelineCase } from '../../bench/chaos/sluice-process.ts';
+import { seededRandom } from '../../bench/seeded-random.ts';
 
 /**
  * A worker thread dying mid-task (it exits at a counted commit point, as a worker over

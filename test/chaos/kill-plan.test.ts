@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { phasesOf, type CommitEvent } from '../../bench/chaos/commit-log.ts';
 import { planKills } from '../../bench/chaos/kill-campaign.ts';
 import type { Reference } from '../../bench/chaos/reference.ts';
-import { seededRandom } from '../../bench/chaos/sluice-process.ts';
+import { seededRandom } from '../../bench/seeded-random.ts';
 
 /** A run's commit sequence shaped like a small RefinedWeb run: many task commits, few of the rest. */
 function reference(): Reference {

@@ -8,7 +8,7 @@ export function fixtureDocs(): { text: string; url: string }[] {
 }
 
 /** Seeded uint32 generator (mulberry32) so generated cases are reproducible. */
-export { seededUint32 as rng } from '../../helpers/random.ts';
+export { seededUint32 as rng } from '../../../bench/seeded-random.ts';
 
 let stream: { hi: Uint32Array; lo: Uint32Array; count: number } | undefined;
 

@@ -6,7 +6,7 @@ import { boundedEvents, firstDifference, oracleEvents, parserEvents } from './ht
 import { parseMetered as oldParseMetered } from './old-parser.ts';
 import { parseMetered } from '../../../src/ops/extract/parser.ts';
 import { FIXTURES as WARC_FIXTURES, readAll } from '../warc/helpers.ts';
-import { seededRandom } from '../../helpers/random.ts';
+import { seededRandom } from '../../../bench/seeded-random.ts';
 
 /** Equal event streams, or the first difference as the failure message. */
 function expectSameEvents(html: string): void {

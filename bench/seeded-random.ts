@@ -1,4 +1,7 @@
-/** mulberry32: a seeded uint32 generator, so generated test cases repeat and a failure names its seed. */
+/**
+ * mulberry32: a seeded uint32 generator, so generated test cases, benchmark inputs and chaos kill
+ * moments repeat, and a failure names its seed.
+ */
 export function seededUint32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
