@@ -46,6 +46,16 @@ export function stoppedMessage(sig: StopSignal, stages: StageProgress[], argv: r
     `Resume with the same command (rerunning into the same output continues the run):\n  ${resumeCommand(argv)}\n`;
 }
 
+/**
+ * The message of a run whose stop arrived after its last task committed: the outputs and stats are
+ * complete; resuming finds the run complete (and writes the report if it is missing).
+ */
+export function stoppedCompleteMessage(sig: StopSignal, reportWritten: boolean, argv: readonly string[]): string {
+  return `sluice: stopped by ${sig} after every task had committed: the outputs and stats are complete` +
+    `${reportWritten ? '' : ', the report is not written'}.\n` +
+    `Resume with the same command (it finds the run complete${reportWritten ? '' : ' and writes the report'}):\n  ${resumeCommand(argv)}\n`;
+}
+
 /** This invocation's command line, quoted for a POSIX shell. */
 function resumeCommand(argv: readonly string[]): string {
   // npx sets npm_command=exec; without it `sluice` is on the PATH (a global or linked install).

@@ -15,7 +15,8 @@ import { seededRandom } from '../../bench/seeded-random.ts';
  * A worker thread dying mid-task (it exits at a counted commit point, as a worker over
  * `--max-worker-memory` does) is retried from the task's last commit; SIGTERM and SIGINT stop the
  * run gracefully (no new task, exit 143 / 130, the resume command printed) and the resume finishes
- * it. Every finished output equals the uninterrupted run's, byte for byte.
+ * it, even when the signal arrives after the last task (the run is complete but still says it
+ * stopped). Every finished output equals the uninterrupted run's, byte for byte.
  */
 const seed = process.env.SLUICE_CHAOS_SEED ? Number(process.env.SLUICE_CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31);
 const rand = seededRandom(seed);
@@ -51,6 +52,15 @@ describe(`interruptions (seed ${seed})`, () => {
       expect(rec.problems).toEqual([]);
     }, 120_000);
   }
+
+  it('exits 143 with the resume command when SIGTERM arrives after the last task committed (finalize, report)', async () => {
+    const report = ref.events.findIndex((e) => e.rel === 'report.html');
+    for (const index of [report - 1, report]) {
+      const rec = await gracefulStop(ref, index, 'SIGTERM', join(work, `late-${index}.log`));
+      console.log(`SIGTERM at commit ${rec.n} (${rec.phase}: ${rec.path})`);
+      expect(rec.problems).toEqual([]);
+    }
+  }, 120_000);
 
   it('writes the report a run killed just before it lacks, and leaves no temp file, when resumed', async () => {
     const last = ref.events.findIndex((e) => e.rel === 'report.html');

@@ -14,7 +14,7 @@ import { checkInputFlags, InputFlags, pipelineInputOf } from '../input-options.t
 import { anySlurmFlag, SlurmFlags, slurmOptionsFrom } from '../slurm-options.ts';
 import { slurmOptionsSchema } from '../../exec/slurm/options.ts';
 import { effectiveWorkers } from '../workers.ts';
-import { handleStopSignals, stopExitCode, stoppedMessage } from '../stop-signals.ts';
+import { handleStopSignals, stopExitCode, stoppedCompleteMessage, stoppedMessage, type StopHandle } from '../stop-signals.ts';
 
 const RunOptions = z.object({
   output: z.string({ error: 'is required' }).min(1, 'is required'),
@@ -79,32 +79,49 @@ async function drive(o: z.output<typeof RunOptions>, physical: PhysicalPlan, out
   const workers = effectiveWorkers(o.workers, o.forceWorkers, (line) => process.stderr.write(line + '\n'));
   const progress = defaultProgress();
   const stop = handleStopSignals((text) => process.stderr.write(text));
-  const result = await runStages(physical, {
-    ...claim,
-    ...settings,
-    ...(workers ? { workers } : {}),
-    progress,
-    stop: stop.signal,
-  }).catch((e: unknown) => {
-    const sig = stop.received();
-    if (!(e instanceof RunInterruptedError) || !sig) throw e;
-    process.stderr.write(stoppedMessage(sig, e.stages, process.argv.slice(2)));
-    process.exitCode = stopExitCode(sig);
-    return undefined;
-  }).finally(() => stop.dispose());
-  if (!result) return;
-  if (result.alreadyComplete) {
-    process.stdout.write(`already complete: ${output} holds a finished run of this pipeline; outputs, ${files.stats(output)} ` +
-      `and ${reportFile(output)} are left as they are (use a new --output to run again)\n`);
-    // A run killed after committing but before its report was written: the report is all it lacks.
-    if ((await statAt(reportFile(output))) === undefined) await report(output);
-    return;
+  try {
+    const result = await runStages(physical, {
+      ...claim,
+      ...settings,
+      ...(workers ? { workers } : {}),
+      progress,
+      stop: stop.signal,
+    }).catch((e: unknown) => {
+      const sig = stop.received();
+      if (!(e instanceof RunInterruptedError) || !sig) throw e;
+      process.stderr.write(stoppedMessage(sig, e.stages, process.argv.slice(2)));
+      process.exitCode = stopExitCode(sig);
+      return undefined;
+    });
+    if (!result) return;
+    if (result.alreadyComplete) {
+      process.stdout.write(`already complete: ${output} holds a finished run of this pipeline; outputs, ${files.stats(output)} ` +
+        `and ${reportFile(output)} are left as they are (use a new --output to run again)\n`);
+      // A run killed after committing but before its report was written: the report is all it lacks.
+      if ((await statAt(reportFile(output))) === undefined) await report(output);
+      return;
+    }
+    const t = result.stats.totals;
+    const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
+    process.stdout.write(`done: ${t.documentsIn} documents in, ${t.documentsOut} out, ${dropped} dropped, ` +
+      `${t.quarantined} quarantined; stats in ${files.stats(output)}\n`);
+    // The driver checks for a stop before each task; one that arrives later (during shard assembly
+    // or finalize) finds every task committed. Stopping still means stopping: the report waits.
+    if (stoppedWhenComplete(stop, false)) return;
+    await report(output);
+    stoppedWhenComplete(stop, true);
+  } finally {
+    stop.dispose();
   }
-  const t = result.stats.totals;
-  const dropped = Object.values(t.dropped).reduce((a, b) => a + b, 0);
-  process.stdout.write(`done: ${t.documentsIn} documents in, ${t.documentsOut} out, ${dropped} dropped, ` +
-    `${t.quarantined} quarantined; stats in ${files.stats(output)}\n`);
-  await report(output);
+}
+
+/** After a complete run: if a stop signal arrived, says so (with the resume command) and sets its exit code. */
+function stoppedWhenComplete(stop: StopHandle, reportWritten: boolean): boolean {
+  const sig = stop.received();
+  if (!sig) return false;
+  process.stderr.write(stoppedCompleteMessage(sig, reportWritten, process.argv.slice(2)));
+  process.exitCode = stopExitCode(sig);
+  return true;
 }
 
 /** Writes the run report; the outputs are complete, so a report that cannot be built is a warning, not a failed run. */
