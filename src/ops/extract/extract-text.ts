@@ -1,7 +1,7 @@
 import { Type, type RecordBatch } from 'apache-arrow';
 import { z } from 'zod';
 import { setColumn } from '../../arrow/batch.ts';
-import { utf8Vector } from '../../arrow/utf8.ts';
+import { Utf8Builder } from '../../arrow/utf8.ts';
 import { extractOptionsSchema } from './options.ts';
 import { defineOperator } from '../operator.ts';
 import { textColumnReader } from '../text/columns.ts';
@@ -66,20 +66,28 @@ export const extractText = defineOperator({
   apply: (o, batch, ctx) => {
     const page = pageReader(batch, o.column);
     const n = batch.numRows;
-    const texts = new Array<string | null>(n).fill(null);
-    const meta = METADATA_COLUMNS.map(() => new Array<string | null>(n).fill(null));
+    // Each result is encoded into its column at once rather than held as a string to the end of
+    // the batch: a result can be a slice of its page's HTML (a one-node text, a title), and V8's
+    // sliced strings keep the whole page alive, so holding them kept the batch's HTML in the heap.
+    const texts = new Utf8Builder(n, n * 2048);
+    const meta = o.metadata ? METADATA_COLUMNS.map(() => new Utf8Builder(n)) : [];
     const drop = new Array<string | null>(n).fill(null);
     const quarantine = new Array<string | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
       ctx.heartbeat(i);
       const r = o.extractMainText(page(i), o);
-      if (!r.ok) { quarantine[i] = r.message; continue; }
-      texts[i] = r.text;
+      if (!r.ok) {
+        quarantine[i] = r.message;
+        texts.append(null);
+        for (const m of meta) m.append(null);
+        continue;
+      }
+      texts.append(r.text);
       if (r.text.length < Math.max(1, o.minTextLength)) drop[i] = NO_TEXT;
-      meta[0]![i] = r.title; meta[1]![i] = r.date; meta[2]![i] = r.author;
+      if (o.metadata) { meta[0]!.append(r.title); meta[1]!.append(r.date); meta[2]!.append(r.author); }
     }
-    let out = setColumn(batch, o.textColumn, utf8Vector(texts));
-    if (o.metadata) METADATA_COLUMNS.forEach((name, k) => { out = setColumn(out, name, utf8Vector(meta[k]!)); });
+    let out = setColumn(batch, o.textColumn, texts.finishVector());
+    METADATA_COLUMNS.forEach((name, k) => { if (o.metadata) out = setColumn(out, name, meta[k]!.finishVector()); });
     return { batch: out, drop, quarantine };
   },
 });
