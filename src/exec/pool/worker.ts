@@ -12,6 +12,9 @@ import { runTaskUnits } from '../task/commit-units.ts';
 import { readCheckpoint } from '../state/checkpoint.ts';
 import { keys } from '../state/layout.ts';
 import { stageById } from '../state/committed.ts';
+import { detachOneArrayBuffer } from './detach-early.ts';
+
+detachOneArrayBuffer();
 
 /** What the pool sends a thread for one task: plain data (the plan as JSON-able objects), the
  *  store's URI (a directory or `s3://` prefix: threads open their own), and the heartbeat buffer. */
