@@ -20,3 +20,8 @@ export { minhash, exact, byUrl } from './dedup/specs.ts';
 export { substrings } from './dedup/substrings-options.ts';
 export { substringCut } from './dedup/substrings-op.ts';
 export { tag } from './tag.ts';
+
+import { markBuiltinOperators } from './operator.ts';
+
+// Runs after every export above has been evaluated (ESM evaluates a module's imports first).
+markBuiltinOperators();

@@ -59,6 +59,8 @@ export interface Operator<Schema extends z.ZodType = z.ZodType, State = unknown>
 export type AnyOperator = Operator<z.ZodType, unknown>;
 
 const registry = new Map<string, AnyOperator>();
+/** Names registered by sluice's own modules: every worker has these without importing a pipeline. */
+const builtins = new Set<string>();
 
 /**
  * Declares an operator and registers it by name so that workers, which receive plans as data,
@@ -73,6 +75,16 @@ export function defineOperator<Schema extends z.ZodType, State>(
   }
   registry.set(op.name, op as unknown as AnyOperator);
   return op;
+}
+
+/** Marks every operator registered so far as built in; `ops/index.ts` calls it once its operators are in. */
+export function markBuiltinOperators(): void {
+  for (const name of registry.keys()) builtins.add(name);
+}
+
+/** Whether `name` is one of sluice's own operators (false for a pipeline's own). */
+export function isBuiltinOperator(name: string): boolean {
+  return builtins.has(name);
 }
 
 /** Looks up a registered operator; the message names what is registered to ease debugging. */
