@@ -140,4 +140,23 @@ describe('runTask', () => {
     expect(dropped).toMatchObject({ type: 'dropped', reason: 'test:spam', count: 1, stepName: 'test_fragile_upper' });
     expect((dropped as { rows: RecordBatch }).rows.getChild('text')!.toArray()).toEqual(['SPAM!']);
   });
+
+  it('drops the columns a drop step removes before gathering kept rows, and still counts their bytes', async () => {
+    // `html` is wide and dropped right after the filtering operator, as after extraction.
+    const rows = Array.from({ length: 12 }, (_, i) => ({ text: i % 4 === 1 ? `spam ${i}` : `doc ${i}`, html: `<p>${'x'.repeat(10 + 37 * i)}</p>` }));
+    const source: SourceSpec = { format: 'records', paths: [], options: { rows } };
+    const stage = scanStage([{ kind: 'apply', op: 'test_fragile_upper', options: {} }, { kind: 'drop', columns: ['html'] }], {}, source);
+    const { rows: out, counters, all } = await collect(runTask(stage, { index: 0, rows: [0, 12] }, { collectDropped: true }));
+    expect(out.map((r) => r.text)).toEqual(rows.filter((r) => !r.text.includes('spam')).map((r) => r.text.toUpperCase()));
+    expect(out.every((r) => !('html' in r))).toBe(true);
+    // The same step without a drop after it gathers `html` too: its bytes out are the same.
+    const gathered = await collect(runTask(scanStage(stage.steps.slice(0, 1), {}, source), { index: 0, rows: [0, 12] }));
+    expect(gathered.rows.every((r) => typeof r.html === 'string')).toBe(true);
+    expect(counters[1]!.bytesOut).toBe(gathered.counters[1]!.bytesOut);
+    expect(counters[2]!.bytesIn).toBe(gathered.counters[1]!.bytesOut);
+    expect(counters[2]!.bytesOut).toBeLessThan(counters[2]!.bytesIn - rows.length * 10);
+    const dropped = all.find((e) => e.type === 'dropped') as { rows: RecordBatch };
+    expect(dropped.rows.getChild('html')!.toArray()).toEqual(rows.filter((r) => r.text.includes('spam')).map((r) => r.html));
+    checkInvariant(counters);
+  });
 });

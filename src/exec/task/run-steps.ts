@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { isMainThread } from 'node:worker_threads';
-import { batchByteSize, filterBatch, takeBatch } from '../../arrow/batch.ts';
+import { batchByteSize, dropColumns, filterBatch, maskToIndices, rowsByteSize, takeBatch } from '../../arrow/batch.ts';
 import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import { readPartition } from '../../io/read-partition.ts';
 import type { ReadItem } from '../../io/source.ts';
@@ -51,7 +51,7 @@ const MAX_RECORDS_PER_UNIT = 4096;
 
 type StepRunner = (batch: RecordBatch, step: number) => StepResult | Promise<StepResult>;
 
-interface TaskStep { name: string; run: StepRunner; limit?: { remaining: number } }
+interface TaskStep { name: string; run: StepRunner; limit?: { remaining: number }; drops?: string[] }
 
 async function buildSteps(stage: PhysicalStage, names: string[], opts: RunTaskOptions): Promise<TaskStep[]> {
   const steps: TaskStep[] = [];
@@ -73,7 +73,7 @@ async function buildSteps(stage: PhysicalStage, names: string[], opts: RunTaskOp
       }
       case 'select': steps.push({ name, run: (b) => selectStep(b, s.columns) }); break;
       case 'withColumns': steps.push({ name, run: (b) => withColumnsStep(b, s.columns) }); break;
-      case 'drop': steps.push({ name, run: (b) => dropStep(b, s.columns) }); break;
+      case 'drop': steps.push({ name, run: (b) => dropStep(b, s.columns), drops: s.columns }); break;
       case 'limit': steps.push(limitRunner(name, s.n)); break;
       case 'apply': {
         const prepared = await prepareApply(s.op, s.options);
@@ -172,13 +172,16 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
     if (cur) {
       // The last step whose output still has `language`: the report counts kept languages there.
       let labelled: { step: number; batch: RecordBatch } | undefined = isScan && cur.getChild(LANGUAGE) ? { step: 0, batch: cur } : undefined;
+      /** Bytes of columns dropped early for the step about to run (see below). */
+      let pendingBytes = 0;
       for (let s = 0; s < steps.length; s++) {
         const k = s + offset;
         const c = counters[k]!;
         const t0 = threadCpuMs();
         const input = cur;
         c.documentsIn += input.numRows;
-        c.bytesIn += batchByteSize(input);
+        c.bytesIn += batchByteSize(input) + pendingBytes;
+        pendingBytes = 0;
         let toRun = input;
         const poisoned = poisonedAt.get(k);
         if (poisoned) {
@@ -192,7 +195,16 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
           }
         }
         const r = await steps[s]!.run(toRun, k);
-        const out = r.selected ? selectRows(r.full, r.selected) : r.keep ? filterBatch(r.full, r.keep) : r.full;
+        // Columns the next step drops go before the kept rows are gathered (after extraction that
+        // is the HTML, most of a batch's bytes); they still count in this step's bytes out.
+        const dropNext = steps[s + 1]?.drops;
+        let full = r.full;
+        let earlyDropped = 0;
+        if (dropNext && (r.selected || r.keep)) {
+          full = dropColumns(r.full, dropNext);
+          earlyDropped = rowsByteSize(r.full, dropNext, r.selected ?? maskToIndices(r.keep!));
+        }
+        const out = r.selected ? selectRows(full, r.selected) : r.keep ? filterBatch(full, r.keep) : full;
         let removed = 0;
         for (const [reason, set] of r.drops) {
           c.dropped[reason] = (c.dropped[reason] ?? 0) + set.count;
@@ -209,7 +221,8 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
           throw new Error(`step "${names[k]}" lost track of rows: ${toRun.numRows} in, ${out.numRows} out, ${removed} removed`);
         }
         c.documentsOut += out.numRows;
-        c.bytesOut += batchByteSize(out);
+        c.bytesOut += batchByteSize(out) + earlyDropped;
+        pendingBytes = earlyDropped;
         c.cpuMs += threadCpuMs() - t0;
         cur = out;
         if (out.getChild(LANGUAGE)) labelled = { step: k, batch: out };
