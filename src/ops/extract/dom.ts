@@ -1,6 +1,6 @@
 import { BLOCK_TAGS } from './hints.ts';
 import type { Deadline } from './limits.ts';
-import { parseMetered } from './parser.ts';
+import { parseMetered, type ParseHandler } from './parser.ts';
 
 /** An element of the light DOM the extractor works on; text children are plain strings. */
 export interface El {
@@ -83,99 +83,122 @@ function newEl(tag: string, parent: El | null, cls: string, id: string, role: st
  * element by `push` reserved 16 slots for a median of one child (90% have at most 4).
  */
 export function parsePage(html: string, maxDepth: number, deadline: Deadline): Page {
-  const root = newEl('#document', null, '', '', '', 0);
-  const all: El[] = [root];
-  const metas = new Map<string, string>();
-  const jsonLd: string[] = [];
-  let body: El | null = null;
-  let title = '';
-  let cur = root;
-  let depth = 0;
-  /** Children of the open elements, outermost first; those of `cur` start at `starts[depth]`. */
-  const pending: Array<El | string> = [];
-  let top = 0;
-  const starts: number[] = [0];
-  const close = (): void => {
-    const from = starts[depth]!;
-    if (top > from) cur.children = pending.slice(from, top);
-    top = from;
-  };
-  let skip = 0;
-  let flatten = 0;
-  let flattened = 0;
-  /** What skipped text is captured into: title or JSON-LD. */
-  let capture: 'title' | 'ld' | null = null;
-  let captured = '';
-
-  parseMetered(html, {
-    onopentag(name, a) {
-      if (skip > 0) { skip++; return; }
-      if (name === 'meta') {
-        const key = (a.name ?? a.property ?? a.itemprop ?? '').toLowerCase();
-        if (key && a.content !== undefined && !metas.has(key)) metas.set(key, a.content);
-        skip = 1;
-        return;
-      }
-      if (name === 'title' && !title && body === null) { capture = 'title'; captured = ''; skip = 1; return; }
-      if (name === 'script' && (a.type ?? '').toLowerCase() === 'application/ld+json') {
-        capture = 'ld'; captured = ''; skip = 1; return;
-      }
-      if (SKIP_TAGS.has(name) || isHidden(a)) { skip = 1; return; }
-      if (depth >= maxDepth) {
-        flatten++;
-        flattened++;
-        pending[top++] = ' ';
-        return;
-      }
-      const el = newEl(name, cur, (a.class ?? '').toLowerCase(), (a.id ?? '').toLowerCase(), (a.role ?? '').toLowerCase(), all.length);
-      if (name === 'a' && a.href !== undefined && a.href.length > 1 && a.href.charCodeAt(0) === 35) el.inPageLink = true;
-      all.push(el);
-      pending[top++] = el;
-      if (name === 'body' && body === null) body = el;
-      cur = el;
-      depth++;
-      starts[depth] = top;
-    },
-    ontext(data) {
-      deadline.tick();
-      if (skip > 0) {
-        if (capture !== null) captured += data;
-        return;
-      }
-      const prev = top === starts[depth] ? null : pending[top - 1]!;
-      pending[top++] = data;
-      const t = data.trim();
-      // Whitespace counts as one character per run, as in Readability's space-normalized innerText,
-      // so link density and paragraph lengths match what its thresholds were tuned on. A
-      // whitespace-only node after a block (markup indentation) counts nothing: a box of empty
-      // decorative divs has no text, or its few links would look like a small share of it.
-      if (t.length === 0) cur.ownText += prev !== null && (typeof prev === 'string' || !BLOCK_TAGS.has(prev.tag)) ? 1 : 0;
-      else {
-        cur.ownText += t.length + (t.length === data.length ? 0 : 1);
-        const commas = t.match(COMMA);
-        if (commas !== null) cur.ownCommas += commas.length;
-      }
-    },
-    onclosetag() {
-      if (skip > 0) {
-        if (--skip === 0 && capture !== null) {
-          if (capture === 'title') title = captured;
-          else jsonLd.push(captured);
-          capture = null;
-        }
-        return;
-      }
-      if (flatten > 0) { flatten--; pending[top++] = ' '; return; }
-      if (cur.parent !== null) { close(); cur = cur.parent; depth--; }
-    },
+  const b = new DomBuilder(maxDepth, deadline);
   // One more open element than the depth cap: the elements the parser forgets are always ones
   // this tree has already flattened, so forgetting them changes nothing in it.
-  }, deadline, { maxOpen: maxDepth + 1, attributes: ATTRIBUTES });
-  for (;;) {
-    close();
-    if (cur.parent === null) break;
-    cur = cur.parent;
-    depth--;
+  parseMetered(html, b, deadline, { maxOpen: maxDepth + 1, attributes: ATTRIBUTES });
+  return b.finish();
+}
+
+/**
+ * The parser's handler that builds a {@link Page}. A class rather than callbacks closing over
+ * `parsePage`'s locals: closures made anew for every page were compiled again and again by V8
+ * (each handler ~11 times per worker, `--trace-opt`), methods once.
+ */
+class DomBuilder implements ParseHandler {
+  private readonly root = newEl('#document', null, '', '', '', 0);
+  private readonly all: El[] = [this.root];
+  private readonly metas = new Map<string, string>();
+  private readonly jsonLd: string[] = [];
+  private body: El | null = null;
+  private title = '';
+  private cur: El = this.root;
+  private depth = 0;
+  /** Children of the open elements, outermost first; those of `cur` start at `starts[depth]`. */
+  private readonly pending: Array<El | string> = [];
+  private top = 0;
+  private readonly starts: number[] = [0];
+  private skip = 0;
+  private flatten = 0;
+  private flattened = 0;
+  /** What skipped text is captured into: title or JSON-LD. */
+  private capture: 'title' | 'ld' | null = null;
+  private captured = '';
+
+  constructor(private readonly maxDepth: number, private readonly deadline: Deadline) {}
+
+  onopentag(name: string, a: Readonly<Record<string, string>>): void {
+    if (this.skip > 0) { this.skip++; return; }
+    if (name === 'meta') {
+      const key = (a.name ?? a.property ?? a.itemprop ?? '').toLowerCase();
+      if (key && a.content !== undefined && !this.metas.has(key)) this.metas.set(key, a.content);
+      this.skip = 1;
+      return;
+    }
+    if (name === 'title' && !this.title && this.body === null) { this.capture = 'title'; this.captured = ''; this.skip = 1; return; }
+    if (name === 'script' && (a.type ?? '').toLowerCase() === 'application/ld+json') {
+      this.capture = 'ld'; this.captured = ''; this.skip = 1; return;
+    }
+    if (SKIP_TAGS.has(name) || isHidden(a)) { this.skip = 1; return; }
+    if (this.depth >= this.maxDepth) {
+      this.flatten++;
+      this.flattened++;
+      this.pending[this.top++] = ' ';
+      return;
+    }
+    const el = newEl(name, this.cur, (a.class ?? '').toLowerCase(), (a.id ?? '').toLowerCase(), (a.role ?? '').toLowerCase(), this.all.length);
+    if (name === 'a' && a.href !== undefined && a.href.length > 1 && a.href.charCodeAt(0) === 35) el.inPageLink = true;
+    this.all.push(el);
+    this.pending[this.top++] = el;
+    if (name === 'body' && this.body === null) this.body = el;
+    this.cur = el;
+    this.depth++;
+    this.starts[this.depth] = this.top;
   }
-  return { root, all, body, title: title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
+
+  ontext(data: string): void {
+    this.deadline.tick();
+    if (this.skip > 0) {
+      if (this.capture !== null) this.captured += data;
+      return;
+    }
+    const cur = this.cur;
+    const prev = this.top === this.starts[this.depth] ? null : this.pending[this.top - 1]!;
+    this.pending[this.top++] = data;
+    const t = data.trim();
+    // Whitespace counts as one character per run, as in Readability's space-normalized innerText,
+    // so link density and paragraph lengths match what its thresholds were tuned on. A
+    // whitespace-only node after a block (markup indentation) counts nothing: a box of empty
+    // decorative divs has no text, or its few links would look like a small share of it.
+    if (t.length === 0) cur.ownText += prev !== null && (typeof prev === 'string' || !BLOCK_TAGS.has(prev.tag)) ? 1 : 0;
+    else {
+      cur.ownText += t.length + (t.length === data.length ? 0 : 1);
+      const commas = t.match(COMMA);
+      if (commas !== null) cur.ownCommas += commas.length;
+    }
+  }
+
+  onclosetag(): void {
+    if (this.skip > 0) {
+      if (--this.skip === 0 && this.capture !== null) {
+        if (this.capture === 'title') this.title = this.captured;
+        else this.jsonLd.push(this.captured);
+        this.capture = null;
+      }
+      return;
+    }
+    if (this.flatten > 0) { this.flatten--; this.pending[this.top++] = ' '; return; }
+    if (this.cur.parent !== null) this.closeCurrent();
+  }
+
+  /** Closes every element still open and returns the page. */
+  finish(): Page {
+    while (this.cur.parent !== null) this.closeCurrent();
+    this.giveChildren();
+    const { root, all, body, metas, jsonLd, flattened } = this;
+    return { root, all, body, title: this.title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
+  }
+
+  private closeCurrent(): void {
+    this.giveChildren();
+    this.cur = this.cur.parent!;
+    this.depth--;
+  }
+
+  /** Gives `cur` its children from the pending stack. */
+  private giveChildren(): void {
+    const from = this.starts[this.depth]!;
+    if (this.top > from) this.cur.children = this.pending.slice(from, this.top);
+    this.top = from;
+  }
 }
