@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CC_SPACE, CHAR_CLASS } from '../text/chars.ts';
+import { CC_SPACE, CHAR_CLASS, stripEnd, stripStart } from '../text/chars.ts';
 import { LineSplitter } from '../text/lines.ts';
 import { countSentences } from '../text/sentences.ts';
 import { defineFilter } from './define-filter.ts';
@@ -75,8 +75,8 @@ export function c4QualityCheck(text: string, o: C4QualityOptions, badWords: RegE
   for (let l = 0; l < n; l++) {
     let a = lines.start[l]!;
     let b = lines.end[l]!;
-    while (a < b && (CHAR_CLASS[text.charCodeAt(a)]! & CC_SPACE)) a++;
-    while (b > a && (CHAR_CLASS[text.charCodeAt(b - 1)]! & CC_SPACE)) b--;
+    a = stripStart(text, a, b);
+    b = stripEnd(text, a, b);
     let words = 0;
     let longest = 0;
     let run = 0;

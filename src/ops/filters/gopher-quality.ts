@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CC_ALPHA, CC_DT_PUNCT, CC_SPACE, CHAR_CLASS } from '../text/chars.ts';
+import { CC_ALPHA, CC_DT_PUNCT, CHAR_CLASS, stripEnd, stripStart } from '../text/chars.ts';
 import { LineSplitter } from '../text/lines.ts';
 import { WordTokens } from '../text/words.ts';
 import { defineFilter } from './define-filter.ts';
@@ -129,8 +129,8 @@ export function gopherQualityCheck(
     for (let l = 0; l < nLines; l++) {
       let a = lines.start[l]!;
       let b = lines.end[l]!;
-      while (a < b && (CHAR_CLASS[text.charCodeAt(a)]! & CC_SPACE)) a++;
-      while (b > a && (CHAR_CLASS[text.charCodeAt(b - 1)]! & CC_SPACE)) b--;
+      a = stripStart(text, a, b);
+      b = stripEnd(text, a, b);
       if (a === b) continue;
       const first = text.charCodeAt(a);
       if (first === 0x2022 || first === 0x2d) bullets++;

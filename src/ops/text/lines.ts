@@ -1,4 +1,4 @@
-import { CC_SPACE, CHAR_CLASS } from './chars.ts';
+import { CC_SPACE, CHAR_CLASS, stripEnd, stripStart } from './chars.ts';
 import { SpanSet } from './span-set.ts';
 
 /** Line spans as UTF-16 offsets; line `i` is `text.slice(start[i], end[i])`. */
@@ -75,8 +75,8 @@ export class LineSplitter implements LineSpans {
     this.count = 0;
     let a = 0;
     let b = text.length;
-    while (a < b && (CHAR_CLASS[text.charCodeAt(a)]! & CC_SPACE)) a++;
-    while (b > a && (CHAR_CLASS[text.charCodeAt(b - 1)]! & CC_SPACE)) b--;
+    a = stripStart(text, a, b);
+    b = stripEnd(text, a, b);
     let s = a;
     let i = text.indexOf('\n\n', s);
     while (i !== -1 && i < b) {
