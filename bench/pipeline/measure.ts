@@ -47,7 +47,8 @@ export async function outputFiles(out: string): Promise<{ parts: number; emptyPa
 
 /**
  * The machine's own parallel efficiency, measured next to the pipeline: the same fixed CPU work
- * (inflating the WARC corpus) in 1 thread, then in each of 2 threads at once. On a machine shared
+ * (inflating the WARC corpus six times, several seconds, so that a passing neighbour weighs less)
+ * in 1 thread, then in each of 2 threads at once. On a machine shared
  * with others 2 threads rarely get 2 cores; sluice's efficiency is judged against this.
  */
 export async function bareThreadEfficiency(corpus: string): Promise<{ oneThreadS: number; twoThreadsS: number; efficiency: number }> {
@@ -61,7 +62,7 @@ export async function bareThreadEfficiency(corpus: string): Promise<{ oneThreadS
       parentPort.postMessage(n);
     });`;
   const timed = async (threads: number): Promise<number> => {
-    const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { corpus, rounds: 2 } }));
+    const workers = Array.from({ length: threads }, () => new Worker(code, { eval: true, workerData: { corpus, rounds: 6 } }));
     const next = (w: Worker) => new Promise<unknown>((ok, fail) => { w.once('message', ok); w.once('error', fail); });
     try {
       await Promise.all(workers.map(next));
