@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
-import { batchByteSize, concatBatches } from '../arrow/batch.ts';
+import { concatBatches } from '../arrow/batch.ts';
+import { batchByteSize } from '../arrow/byte-size.ts';
 import type { SourceSpec } from '../plan/logical-plan.ts';
 import type { PartitionSpec } from '../plan/physical-plan.ts';
 import type { ReadItem, ReadRequest } from './source.ts';

@@ -1,6 +1,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { isMainThread } from 'node:worker_threads';
-import { batchByteSize, dropColumns, filterBatch, maskToIndices, rowsByteSize, takeBatch } from '../../arrow/batch.ts';
+import { dropColumns, filterBatch, maskToIndices, takeBatch } from '../../arrow/batch.ts';
+import { batchByteSize, rowsByteSize } from '../../arrow/byte-size.ts';
 import { DOC_FILE, DOC_POS } from '../../plan/logical-plan.ts';
 import { readPartition } from '../../io/read-partition.ts';
 import type { ReadItem } from '../../io/source.ts';
@@ -198,13 +199,15 @@ export async function* runTask(stage: PhysicalStage, partition: PartitionSpec, o
         // Columns the next step drops go before the kept rows are gathered (after extraction that
         // is the HTML, most of a batch's bytes); they still count in this step's bytes out.
         const dropNext = steps[s + 1]?.drops;
-        let full = r.full;
         let earlyDropped = 0;
+        let out: RecordBatch;
         if (dropNext && (r.selected || r.keep)) {
-          full = dropColumns(r.full, dropNext);
-          earlyDropped = rowsByteSize(r.full, dropNext, r.selected ?? maskToIndices(r.keep!));
+          const rows = r.selected ?? maskToIndices(r.keep!);
+          earlyDropped = rowsByteSize(r.full, dropNext, rows);
+          out = selectRows(dropColumns(r.full, dropNext), rows);
+        } else {
+          out = r.selected ? selectRows(r.full, r.selected) : r.keep ? filterBatch(r.full, r.keep) : r.full;
         }
-        const out = r.selected ? selectRows(full, r.selected) : r.keep ? filterBatch(full, r.keep) : full;
         let removed = 0;
         for (const [reason, set] of r.drops) {
           c.dropped[reason] = (c.dropped[reason] ?? 0) + set.count;

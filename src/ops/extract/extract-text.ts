@@ -87,7 +87,7 @@ export const extractText = defineOperator({
       if (o.metadata) { meta[0]!.append(r.title); meta[1]!.append(r.date); meta[2]!.append(r.author); }
     }
     let out = setColumn(batch, o.textColumn, texts.finishVector());
-    METADATA_COLUMNS.forEach((name, k) => { if (o.metadata) out = setColumn(out, name, meta[k]!.finishVector()); });
+    meta.forEach((column, k) => { out = setColumn(out, METADATA_COLUMNS[k]!, column.finishVector()); });
     return { batch: out, drop, quarantine };
   },
 });
