@@ -1,3 +1,4 @@
+import { isJsSpaceCode } from '../text/chars.ts';
 import { BLOCK_TAGS } from './hints.ts';
 import type { Deadline } from './limits.ts';
 import { parseMetered, type ParseHandler } from './parser.ts';
@@ -16,11 +17,6 @@ export interface El {
   index: number;
   /** Characters of direct text, each whitespace run counted as one. */
   ownText: number;
-  /** Commas (Latin, CJK, Arabic) in direct text: Readability's measure of prose. */
-  ownCommas: number;
-  /** An `<a>` to a fragment of the same page (`href="#…"`): footnotes and tables of contents,
-   *  not navigation away, so its text counts 0.3 towards link density (Readability 0.6). */
-  inPageLink: boolean;
 }
 
 /** A parsed page: the element tree plus what the metadata step needs from `<head>`. */
@@ -28,6 +24,16 @@ export interface Page {
   root: El;
   /** Every element in document order, so analyses run as flat loops instead of recursion. */
   all: El[];
+  /**
+   * Per element (by `El.index`), measures only the scoring reads: kept out of `El`, as every
+   * field there costs 8 bytes on millions of elements per task (GC time), and read as arrays.
+   * `ownCommas`: commas (Latin, CJK, Arabic) in direct text, Readability's measure of prose.
+   * `inPageLink`: 1 for an `<a>` to a fragment of the same page (`href="#…"`), footnotes and
+   * tables of contents rather than navigation away, so its text counts 0.3 towards link density
+   * (Readability 0.6).
+   */
+  ownCommas: Float64Array;
+  inPageLink: Uint8Array;
   body: El | null;
   title: string;
   /** `<meta>` content by lower-cased name/property/itemprop; the first occurrence wins. */
@@ -53,6 +59,14 @@ const ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 
 const COMMA = /[,，、،]/g;
+
+/** `s.trim().length` without making the trimmed string: most text nodes are counted, not kept. */
+function trimmedLength(s: string): number {
+  let a = 0, b = s.length;
+  while (a < b && isJsSpaceCode(s.charCodeAt(a))) a++;
+  while (b > a && isJsSpaceCode(s.charCodeAt(b - 1))) b--;
+  return b - a;
+}
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
 function isHidden(a: Readonly<Record<string, string>>): boolean {
@@ -69,8 +83,7 @@ const NO_CHILDREN: Array<El | string> = [];
 function newEl(tag: string, parent: El | null, cls: string, id: string, role: string, index: number): El {
   const hint = cls === '' ? id : id === '' ? cls : `${cls} ${id}`;
   return {
-    tag, parent, children: NO_CHILDREN, hint: role === '' ? hint : `${hint} role-${role}`, cls, id, index,
-    ownText: 0, ownCommas: 0, inPageLink: false,
+    tag, parent, children: NO_CHILDREN, hint: role === '' ? hint : `${hint} role-${role}`, cls, id, index, ownText: 0,
   };
 }
 
@@ -98,6 +111,9 @@ export function parsePage(html: string, maxDepth: number, deadline: Deadline): P
 class DomBuilder implements ParseHandler {
   private readonly root = newEl('#document', null, '', '', '', 0);
   private readonly all: El[] = [this.root];
+  /** Page's `ownCommas` and `inPageLink`, grown by doubling; cut to length by `finish`. */
+  private commas = new Float64Array(256);
+  private inPage = new Uint8Array(256);
   private readonly metas = new Map<string, string>();
   private readonly jsonLd: string[] = [];
   private body: El | null = null;
@@ -137,7 +153,8 @@ class DomBuilder implements ParseHandler {
       return;
     }
     const el = newEl(name, this.cur, (a.class ?? '').toLowerCase(), (a.id ?? '').toLowerCase(), (a.role ?? '').toLowerCase(), this.all.length);
-    if (name === 'a' && a.href !== undefined && a.href.length > 1 && a.href.charCodeAt(0) === 35) el.inPageLink = true;
+    if (el.index === this.commas.length) this.grow();
+    if (name === 'a' && a.href !== undefined && a.href.length > 1 && a.href.charCodeAt(0) === 35) this.inPage[el.index] = 1;
     this.all.push(el);
     this.pending[this.top++] = el;
     if (name === 'body' && this.body === null) this.body = el;
@@ -155,16 +172,18 @@ class DomBuilder implements ParseHandler {
     const cur = this.cur;
     const prev = this.top === this.starts[this.depth] ? null : this.pending[this.top - 1]!;
     this.pending[this.top++] = data;
-    const t = data.trim();
+    const len = trimmedLength(data);
     // Whitespace counts as one character per run, as in Readability's space-normalized innerText,
     // so link density and paragraph lengths match what its thresholds were tuned on. A
     // whitespace-only node after a block (markup indentation) counts nothing: a box of empty
     // decorative divs has no text, or its few links would look like a small share of it.
-    if (t.length === 0) cur.ownText += prev !== null && (typeof prev === 'string' || !BLOCK_TAGS.has(prev.tag)) ? 1 : 0;
+    if (len === 0) cur.ownText += prev !== null && (typeof prev === 'string' || !BLOCK_TAGS.has(prev.tag)) ? 1 : 0;
     else {
-      cur.ownText += t.length + (t.length === data.length ? 0 : 1);
-      const commas = t.match(COMMA);
-      if (commas !== null) cur.ownCommas += commas.length;
+      cur.ownText += len + (len === data.length ? 0 : 1);
+      COMMA.lastIndex = 0;
+      let commas = 0;
+      while (COMMA.test(data)) commas++;
+      this.commas[cur.index] += commas;
     }
   }
 
@@ -186,7 +205,20 @@ class DomBuilder implements ParseHandler {
     while (this.cur.parent !== null) this.closeCurrent();
     this.giveChildren();
     const { root, all, body, metas, jsonLd, flattened } = this;
-    return { root, all, body, title: this.title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened };
+    const n = all.length;
+    return {
+      root, all, body, title: this.title.replace(/\s+/g, ' ').trim(), metas, jsonLd, flattened,
+      ownCommas: this.commas.subarray(0, n), inPageLink: this.inPage.subarray(0, n),
+    };
+  }
+
+  private grow(): void {
+    const commas = new Float64Array(this.commas.length * 2);
+    commas.set(this.commas);
+    this.commas = commas;
+    const inPage = new Uint8Array(this.inPage.length * 2);
+    inPage.set(this.inPage);
+    this.inPage = inPage;
   }
 
   private closeCurrent(): void {

@@ -52,7 +52,7 @@ export function scoreCandidates(page: Page, s: Stats, cfg: ScoreConfig, deadline
       if (len < cfg.minParagraph) continue;
       give(el.parent, 1 + s.commas[i]! + Math.min(Math.floor(len / 100), 3));
     } else if (TEXT_CONTAINERS.has(el.tag) && s.blockChild[i] && el.ownText >= cfg.minParagraph) {
-      give(el, 1 + el.ownCommas + Math.min(Math.floor(el.ownText / 100), 3));
+      give(el, 1 + page.ownCommas[i]! + Math.min(Math.floor(el.ownText / 100), 3));
     }
   }
   for (let i = 0; i < n; i++) {

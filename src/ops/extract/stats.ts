@@ -66,14 +66,13 @@ function columns(page: Page): Columns {
   const known = columnsOf.get(page);
   if (known !== undefined) return known;
   const n = page.all.length;
-  const c: Columns = { parent: new Int32Array(n), ownText: new Float64Array(n), ownCommas: new Float64Array(n), kind: new Uint8Array(n), flags: new Uint8Array(n) };
+  const c: Columns = { parent: new Int32Array(n), ownText: new Float64Array(n), ownCommas: page.ownCommas, kind: new Uint8Array(n), flags: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
     const el = page.all[i]!;
     c.parent[i] = el.parent === null ? -1 : el.parent.index;
     c.ownText[i] = el.ownText;
-    c.ownCommas[i] = el.ownCommas;
     c.kind[i] = KIND.get(el.tag) ?? Kind.Other;
-    c.flags[i] = (BLOCK_TAGS.has(el.tag) ? BLOCK : 0) | (TABLE_MARKS.has(el.tag) ? TABLE_MARK : 0) | (el.inPageLink ? IN_PAGE_LINK : 0);
+    c.flags[i] = (BLOCK_TAGS.has(el.tag) ? BLOCK : 0) | (TABLE_MARKS.has(el.tag) ? TABLE_MARK : 0) | (page.inPageLink[i] ? IN_PAGE_LINK : 0);
   }
   columnsOf.set(page, c);
   return c;

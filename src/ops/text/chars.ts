@@ -52,6 +52,11 @@ function buildTable(): Uint8Array {
 /** Class bits of each UTF-16 code unit; index with `text.charCodeAt(i)`. */
 export const CHAR_CLASS: Uint8Array = buildTable();
 
+/** JavaScript's `trim()` / `\s` whitespace for one code unit: Python's minus U+001C–U+001F and U+0085, plus U+FEFF. */
+export function isJsSpaceCode(c: number): boolean {
+  return (CHAR_CLASS[c]! & CC_SPACE) !== 0 ? c !== 0x85 && (c < 0x1c || c > 0x1f) : c === 0xfeff;
+}
+
 /** Python `str.isspace()` for one code unit. */
 export function isSpaceCode(c: number): boolean {
   return (CHAR_CLASS[c]! & CC_SPACE) !== 0;
