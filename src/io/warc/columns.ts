@@ -11,6 +11,8 @@ export interface WarcRow {
   charset: string;
   http_status: number;
   pos: number;
+  /** Whether `html`, when bytes, stays valid after the next record (see `RawRecord.owned`). */
+  owned: boolean;
 }
 
 type TextColumn = 'id' | 'url' | 'date' | 'html' | 'content_type' | 'charset';
@@ -32,29 +34,26 @@ const TEXT_COLUMNS = new Set<string>(['id', 'url', 'date', 'html', 'content_type
 
 /**
  * Appends UTF-8 values and builds an Arrow Utf8 vector from offsets + bytes directly: HTML that
- * already is valid UTF-8 is copied once, never turned into a JS string (Arrow's builder would).
- * The copy is made when the value is pushed: a record's bytes may be a view into the reader's file
- * window (an uncompressed `.warc`), valid only until the window moves on to later records.
+ * already is valid UTF-8 is never turned into a JS string (Arrow's builder would). The values are
+ * joined once, when the batch is built: bytes a record owns (an inflated gzip member) are kept as
+ * they are until then, and only views into the reader's file window (an uncompressed `.warc`),
+ * valid until the window moves on, are copied when pushed. A buffer grown by doubling instead
+ * copied the HTML about twice, into memory the kernel had to zero first.
  */
 class Utf8Column {
-  private data = Buffer.alloc(0);
+  private parts: Buffer[] = [];
   private offsets: number[] = [0];
   bytes = 0;
 
-  push(value: Buffer | string): void {
-    const b = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-    if (this.bytes + b.length > this.data.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.bytes + b.length, this.data.length * 2, 1 << 12));
-      this.data.copy(grown, 0, 0, this.bytes);
-      this.data = grown;
-    }
-    b.copy(this.data, this.bytes);
+  push(value: Buffer | string, owned: boolean): void {
+    const b = typeof value === 'string' ? Buffer.from(value, 'utf8') : owned ? value : Buffer.from(value);
+    this.parts.push(b);
     this.bytes += b.length;
     this.offsets.push(this.bytes);
   }
 
   finish(): Data<Utf8> {
-    const data = this.data.subarray(0, this.bytes);
+    const data = Buffer.concat(this.parts, this.bytes);
     const length = this.offsets.length - 1;
     return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets: Int32Array.from(this.offsets), data });
   }
@@ -96,7 +95,7 @@ export class WarcBatchBuilder {
   }
 
   push(row: WarcRow): void {
-    for (const [name, col] of this.text) col.push(row[name] ?? '');
+    for (const [name, col] of this.text) col.push(row[name] ?? '', row.owned);
     this.status.push(row.http_status);
     this.pos.push(row.pos);
     this.rows++;

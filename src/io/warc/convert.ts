@@ -59,6 +59,7 @@ export function convertRecord(rec: RawRecord, options: WarcOptions, decode: bool
       charset,
       http_status: res.status,
       pos: rec.pos,
+      owned: rec.owned,
     },
   };
 }

@@ -9,6 +9,9 @@ export interface RawRecord {
   pos: number;
   header: WarcHeader;
   block: Buffer;
+  /** Whether `block` views memory of its own (an inflated gzip member) that stays valid after
+   *  the next item, so a row may keep a view of it instead of a copy. */
+  owned: boolean;
 }
 
 /** A span of the file that could not be framed, with the reason and a prefix for the report. */
@@ -72,7 +75,7 @@ function* recordsInMember(data: Buffer, memberPos: number): Generator<FramedItem
       };
       return;
     }
-    yield { record: { pos, header, block: data.subarray(blockStart, blockStart + header.contentLength) } };
+    yield { record: { pos, header, block: data.subarray(blockStart, blockStart + header.contentLength), owned: true } };
     q = skipNewlines(data, blockStart + header.contentLength, data.length);
   }
 }
@@ -213,7 +216,7 @@ export function* framePlain(win: FileWindow, start: number, end: number, limits:
       continue;
     }
     const rec = win.view(p, total);
-    yield { record: { pos: p, header, block: rec.subarray(header.headerBytes) } };
+    yield { record: { pos: p, header, block: rec.subarray(header.headerBytes), owned: false } };
     p += total;
   }
 }
