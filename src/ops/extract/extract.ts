@@ -12,6 +12,7 @@ import { withIngredients } from './recipe.ts';
 import { towardNamedBody } from './named-body.ts';
 import { pickTop, scoreCandidates } from './score.ts';
 import { computeStats, cut, linkDensity, type Stats } from './stats.ts';
+import { StatsStorage } from './stats-storage.ts';
 import { assembleText } from './text.ts';
 
 /** The outcome for one page: text (possibly empty) and metadata, or why it was refused. */
@@ -22,6 +23,10 @@ export type ExtractResult =
 /** Below this many characters a pass is retried with fewer heuristics (twice trafilatura's MIN_EXTRACTED_SIZE,
  *  since sluice retries its own passes rather than comparing with a second algorithm). */
 const RETRY_CHARS = 500;
+/** Storage for a page's raw measures and for one pass's at a time: extraction runs one page at a
+ *  time per thread, and a pass's measures are dead once its text is written. */
+const RAW_STATS = new StatsStorage();
+const PASS_STATS = new StatsStorage();
 /** Paragraph text above which loose text is dropped: trafilatura adds divs to what it extracts
  *  below 3 × MIN_EXTRACTED_SIZE (750 characters) of `<p>` text. */
 const LOOSE_TEXT_BELOW = 750;
@@ -166,8 +171,8 @@ function dropTitleHeadings(page: Page, s: Stats, roots: readonly El[], title: st
   }
 }
 
-function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: ExtractOptions, deadline: Deadline): { text: string; roots: El[]; stats: Stats } {
-  const s = computeStats(page, passDead(page, raw, base, pass.strip), deadline);
+function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: ExtractOptions, deadline: Deadline): { text: string; roots: El[] } {
+  const s = computeStats(page, passDead(page, raw, base, pass.strip), deadline, PASS_STATS);
   const body = page.body ?? page.root;
   const score = scoreCandidates(page, s, { weightClasses: pass.weight, minParagraph: 25 }, deadline);
   const scored = pickTop(page, score, body);
@@ -194,7 +199,7 @@ function runPass(page: Page, raw: Stats, base: Uint8Array, pass: Pass, opts: Ext
   // headings, lists, tables and quotes only (trafilatura's extraction), dropping dates, labels
   // and bylines that sit in bare divs; short content keeps everything.
   const looseText = paragraphChars(page, s, out) < LOOSE_TEXT_BELOW;
-  return { text: assembleText(out, { dead: s.dead, includeTables: opts.includeTables, looseText }, deadline), roots: out, stats: s };
+  return { text: assembleText(out, { dead: s.dead, includeTables: opts.includeTables, looseText }, deadline), roots: out };
 }
 
 /** Characters of live `<p>` text in the roots. */
@@ -241,7 +246,7 @@ export function extractMainText(input: string | Uint8Array, opts: ExtractOptions
     if (looksBinary(html)) throw new ExtractLimitError('extract:binary', 'content is not text');
     const page = parsePage(html, opts.maxDepth, deadline);
     deadline.check();
-    const raw = computeStats(page, new Uint8Array(page.all.length), deadline);
+    const raw = computeStats(page, new Uint8Array(page.all.length), deadline, RAW_STATS);
     const base = chromeDead(page, raw);
     let best: { text: string; roots: El[] } | null = null;
     for (const pass of PASSES) {

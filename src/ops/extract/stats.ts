@@ -1,6 +1,7 @@
 import type { Deadline } from './limits.ts';
 import type { Page } from './dom.ts';
 import { BLOCK_TAGS } from './hints.ts';
+import type { StatsStorage } from './stats-storage.ts';
 
 /**
  * Per-element subtree measures, as flat arrays indexed by `El.index`. They are computed in one
@@ -78,14 +79,17 @@ function columns(page: Page): Columns {
   return c;
 }
 
-export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline): Stats {
+/**
+ * Measures every live element of `page`. The arrays come from `storage`: the result is valid
+ * until the storage's next use.
+ */
+export function computeStats(page: Page, dead: Uint8Array, deadline: Deadline, storage: StatsStorage): Stats {
   const n = page.all.length;
   const { parent, ownText, ownCommas, kind, flags } = columns(page);
-  const text = new Float64Array(n), link = new Float64Array(n), list = new Float64Array(n), commas = new Float64Array(n);
-  const heading = new Float64Array(n), linkChars = new Float64Array(n);
-  const p = new Uint32Array(n), img = new Uint32Array(n), li = new Uint32Array(n), tr = new Uint32Array(n), links = new Uint32Array(n);
-  const shortLinks = new Uint32Array(n), cells = new Uint32Array(n), tableMarks = new Uint32Array(n), end = new Uint32Array(n);
-  const blockChild = new Uint8Array(n);
+  const { f64, u32, u8: blockChild } = storage.take(n);
+  const text = f64[0]!, link = f64[1]!, list = f64[2]!, commas = f64[3]!, heading = f64[4]!, linkChars = f64[5]!;
+  const p = u32[0]!, img = u32[1]!, li = u32[2]!, tr = u32[3]!, links = u32[4]!, shortLinks = u32[5]!, cells = u32[6]!;
+  const tableMarks = u32[7]!, end = u32[8]!;
   for (let i = n - 1; i >= 0; i--) {
     deadline.tick();
     if (end[i] === 0) end[i] = i;
