@@ -67,6 +67,7 @@ function trimmedLength(s: string): number {
   while (b > a && isJsSpaceCode(s.charCodeAt(b - 1))) b--;
   return b - a;
 }
+
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
 function isHidden(a: Readonly<Record<string, string>>): boolean {

@@ -2,7 +2,7 @@
 const F64 = 6;
 const U32 = 9;
 /** Pages with more elements get arrays of their own, so that one huge page does not stay in memory. */
-const MAX_KEPT = 1 << 16;
+export const MAX_KEPT = 1 << 16;
 
 /** Zeroed arrays of one length for the measures of one page. */
 export interface MeasureArrays {
@@ -19,7 +19,6 @@ export interface MeasureArrays {
  * the next `take`, so each storage serves measures of which only one is alive at a time.
  */
 export class StatsStorage {
-  private capacity = 0;
   private f64: Float64Array[] = [];
   private u32: Uint32Array[] = [];
   private u8: Uint8Array = new Uint8Array(0);
@@ -27,13 +26,11 @@ export class StatsStorage {
   /** Zeroed arrays for `n` elements; those of the previous call are reused. */
   take(n: number): MeasureArrays {
     if (n > MAX_KEPT) return fresh(n);
-    if (n > this.capacity) {
-      const c = Math.min(MAX_KEPT, Math.max(n, this.capacity * 2, 1024));
-      const { f64, u32, u8 } = fresh(c);
+    if (n > this.u8.length) {
+      const { f64, u32, u8 } = fresh(Math.min(MAX_KEPT, Math.max(n, this.u8.length * 2, 1024)));
       this.f64 = f64;
       this.u32 = u32;
       this.u8 = u8;
-      this.capacity = c;
     }
     const f64: Float64Array[] = [];
     const u32: Uint32Array[] = [];
