@@ -109,6 +109,9 @@ async function drive(o: z.output<typeof RunOptions>, physical: PhysicalPlan, out
     // or finalize) finds every task committed. Stopping still means stopping: the report waits.
     if (stoppedWhenComplete(stop, false)) return;
     await report(output);
+    // A signal that came with the report's last write reaches its handler only on a later turn of
+    // the event loop; `dispose()` below would drop it and the run would exit 0.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     stoppedWhenComplete(stop, true);
   } finally {
     stop.dispose();
