@@ -5,12 +5,18 @@ import { decodeHtml as decodeBody } from '../text/charset.ts';
  * WARC reader's (`warc/charset.ts`), so a page gives the same text whichever way it comes in: BOM,
  * then the caller's charset (e.g. from the HTTP header), then `<meta charset>`, then valid UTF-8,
  * else windows-1252 by the WHATWG table (Node 20's own `windows-1252` decoder is plain Latin-1 and
- * would turn smart quotes into C1 controls).
+ * would turn smart quotes into C1 controls). Valid UTF-8 comes back as its bytes, which the parser
+ * reads as they are.
  */
-export function decodeHtml(bytes: Uint8Array, charset?: string | null): string {
+export function decodePage(bytes: Uint8Array, charset?: string | null): string | Buffer {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const d = decodeBody(buf, charset ? charset.trim().toLowerCase() : '');
-  return typeof d.text === 'string' ? d.text : d.text.toString('utf8');
+  return decodeBody(buf, charset ? charset.trim().toLowerCase() : '').text;
+}
+
+/** {@link decodePage} as a string. */
+export function decodeHtml(bytes: Uint8Array, charset?: string | null): string {
+  const page = decodePage(bytes, charset);
+  return typeof page === 'string' ? page : page.toString('utf8');
 }
 
 const MAGIC: ReadonlyArray<readonly number[]> = [
@@ -37,11 +43,13 @@ export function bytesLookBinary(bytes: Uint8Array): boolean {
 }
 
 /**
- * True when the start of a decoded document is not text: more than 10% control characters or
- * U+FFFD in the first 4096 code units, or a gzip/zip/PDF/PNG/JPEG magic number (compressed or
- * binary bodies mislabelled as HTML and decoded upstream).
+ * True when the start of a decoded document (a string, or valid UTF-8 bytes) is not text: more
+ * than 10% control characters or U+FFFD in the first 4096 code units, or a gzip/zip/PDF/PNG/JPEG
+ * magic number (compressed or binary bodies mislabelled as HTML and decoded upstream).
  */
-export function looksBinary(html: string): boolean {
+export function looksBinary(page: string | Buffer): boolean {
+  // 4096 UTF-16 code units never take more than 12,288 bytes of UTF-8.
+  const html = typeof page === 'string' ? page : page.toString('utf8', 0, Math.min(page.length, 12_288));
   const n = Math.min(html.length, 4096);
   if (n === 0) return false;
   const c0 = html.charCodeAt(0);

@@ -89,14 +89,14 @@ function newEl(tag: string, parent: El | null, cls: string, id: string, role: st
 }
 
 /**
- * Parses HTML into the light DOM with the parser's streaming callbacks (no full DOM is built):
+ * Parses HTML (a string, or UTF-8 bytes) into the light DOM with the parser's streaming callbacks (no full DOM is built):
  * skipped and hidden subtrees never allocate, elements deeper than `maxDepth` are flattened, and
  * every tag and text node is charged to the deadline (tags by the parser's own open-element work),
  * so no input can recurse or run unbounded. The children of the open elements wait on one shared
  * stack and each element gets its own exact-size array when it closes: growing an array per
  * element by `push` reserved 16 slots for a median of one child (90% have at most 4).
  */
-export function parsePage(html: string, maxDepth: number, deadline: Deadline): Page {
+export function parsePage(html: string | Uint8Array, maxDepth: number, deadline: Deadline): Page {
   const b = new DomBuilder(maxDepth, deadline);
   // One more open element than the depth cap: the elements the parser forgets are always ones
   // this tree has already flattened, so forgetting them changes nothing in it.
@@ -162,6 +162,11 @@ class DomBuilder implements ParseHandler {
     this.cur = el;
     this.depth++;
     this.starts[this.depth] = this.top;
+  }
+
+  /** Skipped subtrees are neither read nor decoded, except the text of a title or JSON-LD being captured. */
+  wantsContent(): boolean {
+    return this.skip === 0 || this.capture !== null;
   }
 
   ontext(data: string): void {

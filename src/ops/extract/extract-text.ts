@@ -4,7 +4,8 @@ import { setColumn } from '../../arrow/batch.ts';
 import { Utf8Builder } from '../../arrow/utf8.ts';
 import { extractOptionsSchema } from './options.ts';
 import { defineOperator } from '../operator.ts';
-import { textColumnReader } from '../text/columns.ts';
+import { utf8ColumnReader } from '../text/columns.ts';
+import type { ExtractResult } from './extract.ts';
 
 /**
  * Options of `extract_text`: the extractor's options (see `extract/options.ts`, defaults from
@@ -22,23 +23,26 @@ export type ExtractTextOptions = z.output<typeof extractTextOptions>;
 
 const METADATA_COLUMNS = ['title', 'date', 'author'] as const;
 
+/** The options and the extractor, loaded on first use (see `init`). */
+type ExtractState = ExtractTextOptions & Pick<typeof import('./extract.ts'), 'extractMainText' | 'extractMainTextUtf8'>;
+
 /** Drop reason of a page whose extracted text is empty or shorter than `minTextLength`. */
 const NO_TEXT = 'extract_text:no_text';
 
 /**
- * The page column as strings or bytes, read one row at a time; bytes are decoded by the extractor
- * with charset sniffing. A page is decoded only when its turn comes, so its HTML dies young:
- * decoding the whole batch first kept ~100 MB of strings alive at once (peak RSS of the pipeline
- * bench 492 → 436 MiB).
+ * Extracts the page column one row at a time. A Utf8 column's pages are parsed from their bytes in
+ * the batch (the parser decodes only the text it reports); a Binary column's are decoded by the
+ * extractor, charset sniffed.
  */
-function pageReader(batch: RecordBatch, column: string): (row: number) => string | Uint8Array {
-  const at = batch.schema.fields.findIndex((f) => f.name === column);
+function pageExtractor(batch: RecordBatch, o: ExtractState): (row: number) => ExtractResult {
+  const at = batch.schema.fields.findIndex((f) => f.name === o.column);
   const data = at < 0 ? undefined : batch.data.children[at];
   if (data === undefined || (data.typeId !== Type.Binary && data.typeId !== Type.LargeBinary)) {
-    return textColumnReader(batch, column, 'extract_text');
+    const page = utf8ColumnReader(batch, o.column, 'extract_text');
+    return (row) => o.extractMainTextUtf8(page(row), o);
   }
   const vec = batch.getChildAt(at)!;
-  return (row) => (vec.get(row) as Uint8Array | null) ?? '';
+  return (row) => o.extractMainText((vec.get(row) as Uint8Array | null) ?? '', o);
 }
 
 /**
@@ -62,9 +66,12 @@ export const extractText = defineOperator({
     dropReasons: [NO_TEXT],
   }),
   // The extractor loads on first use, not when a worker imports the operators.
-  init: async (o) => ({ ...o, extractMainText: (await import('./extract.ts')).extractMainText }),
+  init: async (o): Promise<ExtractState> => {
+    const { extractMainText, extractMainTextUtf8 } = await import('./extract.ts');
+    return { ...o, extractMainText, extractMainTextUtf8 };
+  },
   apply: (o, batch, ctx) => {
-    const page = pageReader(batch, o.column);
+    const extract = pageExtractor(batch, o);
     const n = batch.numRows;
     // Each result is encoded into its column at once rather than held as a string to the end of
     // the batch: a result can be a slice of its page's HTML (a one-node text, a title), and V8's
@@ -75,7 +82,7 @@ export const extractText = defineOperator({
     const quarantine = new Array<string | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
       ctx.heartbeat(i);
-      const r = o.extractMainText(page(i), o);
+      const r = extract(i);
       if (!r.ok) {
         quarantine[i] = r.message;
         texts.append(null);

@@ -1,5 +1,5 @@
 import { cleanContent, type CleanConfig } from './clean.ts';
-import { bytesLookBinary, decodeHtml, looksBinary } from './decode.ts';
+import { bytesLookBinary, decodePage, looksBinary } from './decode.ts';
 import { parsePage, type El, type Page } from './dom.ts';
 import { BOILERPLATE, CHROME_TAGS, COMMENTS, MAYBE, UNLIKELY } from './hints.ts';
 import { Deadline, ExtractLimitError, type ExtractFailure } from './limits.ts';
@@ -226,23 +226,40 @@ function commentsText(page: Page, base: Uint8Array, roots: readonly El[], opts: 
   return assembleText(picked, { dead: base, includeTables: opts.includeTables }, deadline);
 }
 
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function utf8Length(s: string, limit: number): number {
   return s.length * 3 <= limit ? s.length : Buffer.byteLength(s, 'utf8');
 }
 
 /**
- * Extracts the main text of one page. Never throws: limits and unexpected failures come back as
- * `{ ok: false, reason }`, so a caller can quarantine the document and go on.
+ * Extracts the main text of one page: a string, or undecoded bytes (charset sniffed, `charset`
+ * first). Never throws: limits and unexpected failures come back as `{ ok: false, reason }`, so a
+ * caller can quarantine the document and go on.
  */
 export function extractMainText(input: string | Uint8Array, opts: ExtractOptions, charset?: string | null): ExtractResult {
+  return extract(input, false, opts, charset);
+}
+
+/**
+ * {@link extractMainText} of a page given as UTF-8 (a Utf8 column's value): parsed from its bytes
+ * without making a string of the whole page.
+ */
+export function extractMainTextUtf8(bytes: Uint8Array, opts: ExtractOptions): ExtractResult {
+  return extract(bytes, true, opts);
+}
+
+function extract(input: string | Uint8Array, utf8: boolean, opts: ExtractOptions, charset?: string | null): ExtractResult {
   try {
     const size = typeof input === 'string' ? utf8Length(input, opts.maxInputBytes) : input.length;
     if (size > opts.maxInputBytes) {
       throw new ExtractLimitError('extract:too_large', `${size} bytes > maxInputBytes ${opts.maxInputBytes}`);
     }
     const deadline = new Deadline(opts.timeBudgetMs, opts.maxWork);
-    if (typeof input !== 'string' && bytesLookBinary(input)) throw new ExtractLimitError('extract:binary', 'content is not text');
-    const html = typeof input === 'string' ? input : decodeHtml(input, charset);
+    if (typeof input !== 'string' && !utf8 && bytesLookBinary(input)) throw new ExtractLimitError('extract:binary', 'content is not text');
+    const html = typeof input === 'string' ? input : utf8 ? asBuffer(input) : decodePage(input, charset);
     if (looksBinary(html)) throw new ExtractLimitError('extract:binary', 'content is not text');
     const page = parsePage(html, opts.maxDepth, deadline);
     deadline.check();

@@ -1,11 +1,10 @@
-const KELVIN = 0x212a;
-
 /**
- * Finds which wanted attribute name (lower-cased) a name in the document is, without slicing or
- * lower-casing it: the candidates of the same length are compared character by character, with
- * `toLowerCase`'s result for each character (A–Z, and the Kelvin sign that lower-cases to `k`;
- * no other character lower-cases to ASCII, and the ones that lower-case to several characters
- * never give an ASCII name). Names with other than lower-case ASCII are matched by slicing.
+ * Finds which wanted attribute name (lower-cased) a name in the document is, without decoding or
+ * lower-casing it: the candidates of the same length are compared byte by byte, with
+ * `toLowerCase`'s result for each (A–Z). The one other character that lower-cases to ASCII is the
+ * Kelvin sign (to `k`), so a name with a non-ASCII byte is decoded and looked up; the characters
+ * that lower-case to several never give an ASCII name. Wanted names with other than lower-case
+ * ASCII are always matched by decoding.
  */
 export class AttributeNames {
   private readonly byLength: Array<string[] | undefined> = [];
@@ -16,23 +15,28 @@ export class AttributeNames {
     for (const n of names) (this.byLength[n.length] ??= []).push(n);
   }
 
-  /** The wanted name `html[start, end)` lower-cases to, or undefined. */
-  match(html: string, start: number, end: number): string | undefined {
-    if (!this.ascii) {
-      const lower = html.slice(start, end).toLowerCase();
-      return this.names.has(lower) ? lower : undefined;
-    }
+  /** The wanted name the UTF-8 bytes `html[start, end)` lower-case to, or undefined. */
+  match(html: Buffer, start: number, end: number): string | undefined {
+    if (!this.ascii) return this.decoded(html, start, end);
     const candidates = this.byLength[end - start];
-    if (candidates === undefined) return undefined;
-    for (const name of candidates) {
-      let i = 0;
-      for (; i < name.length; i++) {
-        const c = html.charCodeAt(start + i);
-        const w = name.charCodeAt(i);
-        if (c !== w && !(c >= 65 && c <= 90 && c + 32 === w) && !(c === KELVIN && w === 107)) break;
+    if (candidates !== undefined) {
+      for (const name of candidates) {
+        let i = 0;
+        for (; i < name.length; i++) {
+          const c = html[start + i]!;
+          const w = name.charCodeAt(i);
+          if (c !== w && !(c >= 65 && c <= 90 && c + 32 === w)) break;
+        }
+        if (i === name.length) return name;
       }
-      if (i === name.length) return name;
     }
+    // A name with the Kelvin sign (three bytes) may still lower-case to a wanted one.
+    for (let i = start; i < end; i++) if (html[i]! >= 0x80) return this.decoded(html, start, end);
     return undefined;
+  }
+
+  private decoded(html: Buffer, start: number, end: number): string | undefined {
+    const lower = html.toString('utf8', start, end).toLowerCase();
+    return this.names.has(lower) ? lower : undefined;
   }
 }

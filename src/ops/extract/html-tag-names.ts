@@ -4,24 +4,25 @@ const ASCII = /^[\x00-\x7f]*$/;
 const seen: Array<string | undefined> = new Array(SLOTS);
 
 /**
- * `html[start, end)` lower-cased, as `toLowerCase` gives it, without slicing when the same name
- * was read before (any page): tag names repeat, and most pages use a few dozen. Only ASCII names
- * are kept, and one is reused only when each character equals or upper-case-folds to its own.
+ * The name in UTF-8 bytes `html[start, end)`, decoded and lower-cased as `toLowerCase` gives it,
+ * without decoding when the same name was read before (any page): tag names repeat, and most pages
+ * use a few dozen. Only ASCII names are kept, and one is reused only when each byte equals or
+ * upper-case-folds to its character.
  */
-export function tagName(html: string, start: number, end: number): string {
+export function tagName(html: Buffer, start: number, end: number): string {
   const len = end - start;
-  const slot = (len * 961 + (html.charCodeAt(start) | 0x20) * 31 + (html.charCodeAt(end - 1) | 0x20)) & (SLOTS - 1);
+  const slot = (len * 961 + (html[start]! | 0x20) * 31 + (html[end - 1]! | 0x20)) & (SLOTS - 1);
   const cached = seen[slot];
   if (cached !== undefined && cached.length === len) {
     let i = 0;
     for (; i < len; i++) {
-      const c = html.charCodeAt(start + i);
+      const c = html[start + i]!;
       const w = cached.charCodeAt(i);
       if (c !== w && !(c >= 65 && c <= 90 && c + 32 === w)) break;
     }
     if (i === len) return cached;
   }
-  const name = html.slice(start, end).toLowerCase();
+  const name = html.toString('utf8', start, end).toLowerCase();
   if (ASCII.test(name)) seen[slot] = name;
   return name;
 }

@@ -3,18 +3,52 @@ import { AMP, BANG, DASH, DQUOTE, endsAttributeName, endsName, endsUnquoted, EQ,
   QUESTION, SLASH, SQUOTE } from './html-chars.ts';
 import { TEXT_KINDS, type TextKind } from './html-rules.ts';
 import { tagName } from './html-tag-names.ts';
-import type { TreeBuilder } from './html-tree.ts';
+import type { ParseHandler, TreeBuilder } from './html-tree.ts';
 
 function isTextTagPrefix(name: string): boolean {
   for (const tag of TEXT_KINDS.keys()) if (tag.startsWith(name)) return true;
   return false;
 }
 
+/** Longest whitespace run kept in {@link spaceRun}'s cache: its key (base 5) stays exact in a double. */
+const MAX_SPACE_RUN = 22;
+const MAX_SPACE_RUNS = 4096;
+/** Per byte, its digit in a whitespace run's key (space, LF, tab, CR), or 0 for any other byte. */
+const SPACE_KEY = new Uint8Array(256);
+SPACE_KEY[32] = 1; SPACE_KEY[10] = 2; SPACE_KEY[9] = 3; SPACE_KEY[13] = 4;
+const spaceRuns = new Map<number, string>();
+
+/** The whitespace run `html[from, to)` with key `key`, as one shared string per distinct run. */
+function spaceRun(key: number, html: Buffer, from: number, to: number): string {
+  let run = spaceRuns.get(key);
+  if (run === undefined) {
+    run = html.toString('latin1', from, to);
+    if (spaceRuns.size < MAX_SPACE_RUNS) spaceRuns.set(key, run);
+  }
+  return run;
+}
+
+/** What may follow `&` in a character reference: ASCII letters, digits and `#`. */
+function isReferenceChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 35 || isAsciiAlpha(c);
+}
+
+function startsWithAscii(bytes: Uint8Array, at: number, prefix: string): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * A hand-written HTML tokenizer that feeds a {@link TreeBuilder}, reproducing htmlparser2 12's
- * tokenizer (HTML mode, entities decoded) event for event. It scans with `indexOf` and char codes
+ * tokenizer (HTML mode, entities decoded) event for event. It scans with `indexOf` and byte codes
  * instead of a per-character state switch: text runs jump to the next `<` (and `&`), raw text to
- * the next `<`, comments to their end, and attributes the tree does not want are never sliced.
+ * the next `<`, comments to their end, and attributes the tree does not want are never read.
+ *
+ * It reads the page's UTF-8 bytes and decodes only what it reports (text, wanted attribute values,
+ * tag names): decoding whole pages made strings of 2/3 of the HTML's bytes that were mostly script
+ * and style, in V8's large-object space, a fresh mapping per page. Markup is ASCII, and no byte of
+ * a multi-byte character is below 0x80, so every position it stops at is a character boundary.
  *
  * htmlparser2's quirks are kept on purpose, because the extractor's output must not change: text
  * is cut at every `<` (even one that starts no tag), an end tag in raw text is matched by
@@ -31,8 +65,47 @@ export class HtmlTokenizer {
   private refLen = 0;
   private readonly decoder = new EntityDecoder(htmlDecodeTree, (cp, consumed) => { this.refCp = cp; this.refLen = consumed; });
 
-  constructor(private readonly html: string, private readonly tree: TreeBuilder, private readonly onText: (text: string) => void) {
+  constructor(private readonly html: Buffer, private readonly tree: TreeBuilder, private readonly handler: Pick<ParseHandler, 'ontext' | 'wantsContent'>) {
     this.n = html.length;
+  }
+
+  private onText(text: string): void {
+    this.handler.ontext(text);
+  }
+
+  /**
+   * Reports `html[from, to)` as text, decoded: only text is ever decoded, never the whole page.
+   * Half the text nodes of real pages are markup indentation and a fifth are 1–3 characters, and a
+   * decoding call costs ~60 ns whatever the length: those are made without one.
+   */
+  private text(from: number, to: number): void {
+    // Script and style bodies are most of a page's bytes, and the extractor skips them.
+    if (this.handler.wantsContent?.() === false) { this.onText(''); return; }
+    const { html } = this;
+    const len = to - from;
+    if (len <= MAX_SPACE_RUN) {
+      let key = 0;
+      let i = from;
+      for (; i < to; i++) {
+        const k = SPACE_KEY[html[i]!]!;
+        if (k === 0) break;
+        key = key * 5 + k;
+      }
+      if (i === to) { this.onText(spaceRun(key, html, from, to)); return; }
+      if (len <= 3 && (html[from]! | html[to - 1]! | html[from + (len >> 1)]!) < 0x80) {
+        this.onText(len === 1 ? String.fromCharCode(html[from]!) : len === 2
+          ? String.fromCharCode(html[from]!, html[from + 1]!) : String.fromCharCode(html[from]!, html[from + 1]!, html[from + 2]!));
+        return;
+      }
+    }
+    this.onText(html.toString('utf8', from, to));
+  }
+
+  /** Start of the last character (its UTF-8 lead byte): what htmlparser2's quirks report as text. */
+  private lastCharStart(): number {
+    let i = this.n - 1;
+    while (i > 0 && (this.html[i]! & 0xc0) === 0x80 && this.n - i < 4) i--;
+    return i;
   }
 
   /** Tokenizes the whole document, then ends the tree. */
@@ -42,41 +115,49 @@ export class HtmlTokenizer {
     /** The next `&` at or after `pos`, or -1 when there is none left. */
     let amp = -2;
     while (pos < n) {
-      let lt = html.indexOf('<', pos);
+      let lt = html.indexOf(LT, pos);
       if (lt < 0) lt = n;
-      if (amp !== -1 && amp < pos) amp = html.indexOf('&', pos);
+      if (amp !== -1 && amp < pos) amp = html.indexOf(AMP, pos);
       while (amp !== -1 && amp < lt) {
         const len = this.reference(amp);
         if (len > 0) this.emitReference(amp, len);
-        amp = html.indexOf('&', amp + (len > 0 ? len : 1));
+        amp = html.indexOf(AMP, amp + (len > 0 ? len : 1));
       }
       if (lt >= n) break;
-      if (lt > this.start) this.onText(html.slice(this.start, lt));
+      if (lt > this.start) this.text(this.start, lt);
       this.start = lt;
       pos = lt + 1;
       if (pos >= n) break;
-      const c = html.charCodeAt(pos);
+      const c = html[pos]!;
       if (isAsciiAlpha(c)) pos = this.openTag(pos);
       else if (c === SLASH) pos = this.closeTag(pos + 1);
       else if (c === BANG) pos = this.declaration(pos + 1);
       else if (c === QUESTION) pos = this.skipTo(pos);
       // Anything else: no tag; the `<` is text, and the text goes on from it.
     }
-    if (this.start < n) this.onText(html.slice(this.start, n));
+    if (this.start < n) this.text(this.start, n);
     this.tree.end();
   }
 
-  /** Decodes the character reference at `amp` (legacy rules, as in text); its length or 0. */
+  /**
+   * Decodes the character reference at `amp` (legacy rules, as in text); its length or 0. The
+   * decoder reads a string: it gets the bytes up to and including the first one that cannot
+   * continue a reference (anything but an ASCII letter, digit or `#`), as Latin-1, which is where
+   * it would stop in the decoded page too (references are ASCII; a multi-byte character ends one).
+   */
   private reference(amp: number): number {
+    const { html, n } = this;
+    let end = amp + 1;
+    while (end < n && isReferenceChar(html[end]!)) end++;
     this.refLen = 0;
     this.decoder.startEntity(DecodingMode.Legacy);
-    if (this.decoder.write(this.html, amp + 1) < 0) this.decoder.end();
+    if (this.decoder.write(html.toString('latin1', amp, Math.min(end + 1, n)), 1) < 0) this.decoder.end();
     return this.refLen;
   }
 
   /** Reports the text before the reference at `amp`, then the reference's character. */
   private emitReference(amp: number, len: number): void {
-    if (amp > this.start) this.onText(this.html.slice(this.start, amp));
+    if (amp > this.start) this.text(this.start, amp);
     this.onText(String.fromCodePoint(this.refCp));
     this.start = amp + len;
   }
@@ -89,7 +170,7 @@ export class HtmlTokenizer {
 
   /** Skips markup up to the next `>` from `from` (bogus comments, doctypes, `</ x>`). */
   private skipTo(from: number): number {
-    const gt = this.html.indexOf('>', from);
+    const gt = this.html.indexOf(GT, from);
     if (gt < 0) return this.drop();
     this.start = gt + 1;
     return gt + 1;
@@ -100,10 +181,10 @@ export class HtmlTokenizer {
   private openTag(pos: number): number {
     const { html, n, tree } = this;
     const nameStart = pos;
-    while (++pos < n && !endsName(html.charCodeAt(pos)));
+    while (++pos < n && !endsName(html[pos]!));
     if (pos >= n) {
       // htmlparser2 reports a name cut short while it may still become a raw-text tag's as text.
-      if (!tree.inForeign() && isTextTagPrefix(html.slice(nameStart).toLowerCase())) { this.start = nameStart; return n; }
+      if (!tree.inForeign() && isTextTagPrefix(html.toString('utf8', nameStart, n).toLowerCase())) { this.start = nameStart; return n; }
       return this.drop();
     }
     const lower = tagName(html, nameStart, pos);
@@ -111,36 +192,36 @@ export class HtmlTokenizer {
     tree.openTag(lower);
     let c = 0;
     for (;;) {
-      while (pos < n && isSpace(html.charCodeAt(pos))) pos++;
+      while (pos < n && isSpace(html[pos]!)) pos++;
       if (pos >= n) return this.drop();
-      c = html.charCodeAt(pos);
+      c = html[pos]!;
       if (c === GT) { tree.openTagEnd(false); return this.content(pos + 1, kind, lower); }
       if (c === SLASH) {
-        while (++pos < n && isSpace(html.charCodeAt(pos)));
+        while (++pos < n && isSpace(html[pos]!));
         // htmlparser2 reports the last character when the input ends inside `<a /`.
-        if (pos >= n) { this.start = n - 1; return n; }
-        if (html.charCodeAt(pos) === GT) { tree.openTagEnd(true); return this.content(pos + 1, kind, lower); }
+        if (pos >= n) { this.start = this.lastCharStart(); return n; }
+        if (html[pos] === GT) { tree.openTagEnd(true); return this.content(pos + 1, kind, lower); }
         continue;
       }
       // An attribute name takes its first character whatever it is (even `=` or a quote).
       const ns = pos;
-      while (++pos < n && !endsAttributeName(html.charCodeAt(pos)));
+      while (++pos < n && !endsAttributeName(html[pos]!));
       const ne = pos;
-      while (pos < n && isSpace(html.charCodeAt(pos))) pos++;
+      while (pos < n && isSpace(html[pos]!)) pos++;
       if (pos >= n) return this.drop();
-      if (html.charCodeAt(pos) !== EQ) { tree.attribute(html, ns, ne, -1, -1); continue; }
-      while (++pos < n && isSpace(html.charCodeAt(pos)));
+      if (html[pos] !== EQ) { tree.attribute(html, ns, ne, -1, -1); continue; }
+      while (++pos < n && isSpace(html[pos]!));
       if (pos >= n) return this.drop();
-      c = html.charCodeAt(pos);
+      c = html[pos]!;
       if (c === DQUOTE || c === SQUOTE) {
-        const q = html.indexOf(c === DQUOTE ? '"' : "'", pos + 1);
+        const q = html.indexOf(c, pos + 1);
         if (q < 0) return this.drop();
         tree.attribute(html, ns, ne, pos + 1, q);
         pos = q + 1;
         continue;
       }
       const vs = pos;
-      while (pos < n && !endsUnquoted(html.charCodeAt(pos))) pos++;
+      while (pos < n && !endsUnquoted(html[pos]!)) pos++;
       if (pos >= n) return this.drop();
       tree.attribute(html, ns, ne, vs, pos);
     }
@@ -153,7 +234,7 @@ export class HtmlTokenizer {
     if (kind === 'plain') return this.n;
     const end = this.textEnd(pos, name, kind !== 'raw');
     if (end < 0) return this.n;
-    if (end > this.start) this.onText(this.html.slice(this.start, end));
+    if (end > this.start) this.text(this.start, end);
     const nameEnd = end + 2 + name.length;
     this.tree.closeTag(tagName(this.html, end + 2, nameEnd));
     return this.afterCloseTagName(nameEnd);
@@ -176,14 +257,14 @@ export class HtmlTokenizer {
     const len = name.length + 2;
     let j = 0;
     for (let i = from; i < n;) {
-      const c = html.charCodeAt(i);
+      const c = html[i]!;
       if (j === len) {
         if (endsName(c)) return i - len;
         j = 0;
       }
       if ((c | 0x20) === HtmlTokenizer.endTagCode(name, j)) { j++; i++; continue; }
       if (j === 0 && !decode) {
-        const lt = html.indexOf('<', i + 1);
+        const lt = html.indexOf(LT, i + 1);
         if (lt < 0) return -1;
         j = 1;
         i = lt + 1;
@@ -205,11 +286,11 @@ export class HtmlTokenizer {
     const { html, n } = this;
     // `</` at the end stays text.
     if (pos >= n) return n;
-    const c = html.charCodeAt(pos);
+    const c = html[pos]!;
     if (c === GT) { this.start = pos + 1; return pos + 1; }
     if (!isAsciiAlpha(c)) return this.skipTo(pos + 1);
     const nameStart = pos;
-    while (++pos < n && !endsName(html.charCodeAt(pos)));
+    while (++pos < n && !endsName(html[pos]!));
     if (pos >= n) return this.drop();
     this.tree.closeTag(tagName(html, nameStart, pos));
     return this.afterCloseTagName(pos);
@@ -217,10 +298,10 @@ export class HtmlTokenizer {
 
   /** A closing tag's name ended at `pos`; the rest of the tag up to `>` is ignored. */
   private afterCloseTagName(pos: number): number {
-    if (this.html.charCodeAt(pos) === GT) { this.start = pos + 1; return pos + 1; }
-    const gt = this.html.indexOf('>', pos + 1);
+    if (this.html[pos] === GT) { this.start = pos + 1; return pos + 1; }
+    const gt = this.html.indexOf(GT, pos + 1);
     // htmlparser2 reports the last character when the input ends inside `</a `.
-    if (gt < 0) { this.start = this.n - 1; return this.n; }
+    if (gt < 0) { this.start = this.lastCharStart(); return this.n; }
     this.start = gt + 1;
     return gt + 1;
   }
@@ -229,13 +310,13 @@ export class HtmlTokenizer {
   private declaration(pos: number): number {
     const { html, n } = this;
     if (pos >= n) return this.drop();
-    const c = html.charCodeAt(pos);
-    if (c === DASH && html.charCodeAt(pos + 1) === DASH) return this.comment(pos + 2);
-    if (c === LBRACKET && html.startsWith('CDATA[', pos + 1)) {
+    const c = html[pos]!;
+    if (c === DASH && html[pos + 1] === DASH) return this.comment(pos + 2);
+    if (c === LBRACKET && startsWithAscii(html, pos + 1, 'CDATA[')) {
       const from = pos + 7;
-      const end = html.indexOf(']]>', from);
+      const end = html.indexOf(']]>', from, 'latin1');
       if (end < 0) return this.drop();
-      if (this.tree.inForeign()) this.onText(html.slice(from, end));
+      if (this.tree.inForeign()) this.text(from, end);
       this.start = end + 3;
       return end + 3;
     }
@@ -247,13 +328,13 @@ export class HtmlTokenizer {
   private comment(from: number): number {
     const { html } = this;
     let end = -1;
-    if (html.charCodeAt(from) === GT) end = from;
-    else if (html.charCodeAt(from) === DASH && html.charCodeAt(from + 1) === GT) end = from + 1;
+    if (html[from] === GT) end = from;
+    else if (html[from] === DASH && html[from + 1] === GT) end = from + 1;
     else {
-      for (let d = html.indexOf('--', from); d >= 0; d = html.indexOf('--', d + 1)) {
-        const c = html.charCodeAt(d + 2);
+      for (let d = html.indexOf('--', from, 'latin1'); d >= 0; d = html.indexOf('--', d + 1, 'latin1')) {
+        const c = html[d + 2];
         if (c === GT) { end = d + 2; break; }
-        if (c === BANG && html.charCodeAt(d + 3) === GT) { end = d + 3; break; }
+        if (c === BANG && html[d + 3] === GT) { end = d + 3; break; }
       }
     }
     if (end < 0) return this.drop();

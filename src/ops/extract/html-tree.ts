@@ -22,6 +22,12 @@ export interface ParseHandler {
   onopentag(name: string, attribs: Readonly<Record<string, string>>): void;
   /** A piece of text: the text between markup, split before and after each character reference. */
   ontext(text: string): void;
+  /**
+   * False while the handler ignores text and attributes (inside a skipped subtree): the pieces of
+   * text it is then given are `''` and the elements come without attributes, nothing decoded.
+   * Absent means always true.
+   */
+  wantsContent?(): boolean;
   /** An element ends; `implied` when no closing tag of its own ended it. */
   onclosetag(name: string, implied: boolean): void;
 }
@@ -82,6 +88,8 @@ export class TreeBuilder {
   private tag: Element | null = null;
   private attribs: Record<string, string> | null = null;
   private attributes = 0;
+  /** Whether the handler reads the current tag's attributes (`ParseHandler.wantsContent`): 1, 0, or -1 not asked yet. */
+  private wanted = -1;
   private readonly names: AttributeNames;
 
   constructor(private readonly handler: ParseHandler, private readonly deadline: Deadline, private readonly limits: ParseLimits) {
@@ -99,6 +107,7 @@ export class TreeBuilder {
     this.deadline.tick(1 + Math.floor((stack.length - this.head) / OPEN_PER_STEP));
     this.attributes = 0;
     this.attribs = null;
+    this.wanted = -1;
     const el = this.element(this.adjust(lower));
     // A <form> inside an open <form> is dropped altogether, attributes and all.
     if (el.name === 'form' && el.open > 0) { this.tag = null; return; }
@@ -115,16 +124,19 @@ export class TreeBuilder {
     while (this.stack.length - this.head > this.limits.maxOpen) this.forgetOutermost();
   }
 
-  /** One attribute of the current opening tag: name `[ns, ne)` and value `[vs, ve)` of `html`
-   *  (`vs < 0`: no value). */
-  attribute(html: string, ns: number, ne: number, vs: number, ve: number): void {
+  /** One attribute of the current opening tag: name `[ns, ne)` and value `[vs, ve)` of the UTF-8
+   *  bytes `html` (`vs < 0`: no value). */
+  attribute(html: Buffer, ns: number, ne: number, vs: number, ve: number): void {
     this.deadline.tick();
     if (++this.attributes > MAX_ATTRIBUTES || this.tag === null) return;
+    // Asked at the first attribute, after the implied closes and forgotten elements of `openTag`.
+    if (this.wanted < 0) this.wanted = this.handler.wantsContent?.() === false ? 0 : 1;
+    if (this.wanted === 0) return;
     const name = this.names.match(html, ns, ne);
     if (name === undefined) return;
     const attribs = this.attribs ??= {};
     if (attribs[name] !== undefined) return;
-    const value = vs < 0 ? '' : html.slice(vs, ve);
+    const value = vs < 0 ? '' : html.toString('utf8', vs, ve);
     attribs[name] = value.includes('&') ? decodeHTMLAttribute(value) : value;
   }
 

@@ -69,3 +69,33 @@ export function firstDifference(expected: readonly string[], actual: readonly st
   }
   return null;
 }
+
+/** Elements whose subtrees {@link skippingEvents} ignores, as the extractor's DOM builder does its own. */
+const SKIPPED = new Set(['script', 'style', 'svg', 'select', 'title', 'textarea', 'button']);
+
+/**
+ * The events a handler that skips the subtrees of {@link SKIPPED} elements records, with the work
+ * steps charged. With `ask`, it tells the parser (`wantsContent`) while it skips, so the parser
+ * gives it `''` for text and no attributes there; without, it is given everything and ignores it.
+ */
+export function skippingEvents(html: string, maxOpen: number, ask: boolean): string[] {
+  const events: string[] = [];
+  const deadline = new CountingDeadline();
+  let skip = 0;
+  const handler: ParseHandler = {
+    onopentag: (name, attribs) => {
+      if (skip > 0) { skip++; return; }
+      events.push(openEvent(name, attribs));
+      if (SKIPPED.has(name)) skip = 1;
+    },
+    ontext: (text) => { if (skip === 0) events.push(`text ${JSON.stringify(text)}`); },
+    onclosetag: (name, implied) => {
+      if (skip > 0) { skip--; return; }
+      events.push(`close ${name} ${implied}`);
+    },
+    ...(ask ? { wantsContent: () => skip === 0 } : {}),
+  };
+  parseMetered(html, handler, deadline, { maxOpen, attributes: KEPT_ATTRIBUTES });
+  events.push(`steps ${deadline.steps}`);
+  return events;
+}

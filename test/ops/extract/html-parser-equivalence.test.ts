@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES as HTML_FIXTURES } from './helpers.ts';
-import { boundedEvents, firstDifference, oracleEvents, parserEvents } from './html-events.ts';
+import { boundedEvents, firstDifference, oracleEvents, parserEvents, skippingEvents } from './html-events.ts';
 import { parseMetered as oldParseMetered } from './old-parser.ts';
 import { parseMetered } from '../../../src/ops/extract/parser.ts';
 import { FIXTURES as WARC_FIXTURES, readAll } from '../warc/helpers.ts';
@@ -120,6 +120,17 @@ describe('the extractor\'s HTML parser gives htmlparser2\'s events', () => {
       const html = randomDocument(seed);
       for (const maxOpen of [1, 3, 10]) {
         const diff = firstDifference(boundedEvents(oldParseMetered, html, maxOpen), boundedEvents(parseMetered, html, maxOpen));
+        if (diff !== null) expect.fail(`seed ${seed}, maxOpen ${maxOpen}: ${diff}\n${JSON.stringify(html)}`);
+      }
+    }
+  });
+
+  // A handler that says it skips (`wantsContent`) gets nothing decoded there; what it reads is the same.
+  it('a handler skipping subtrees reads the same events whether or not it tells the parser', () => {
+    for (let seed = 1; seed <= 1500; seed++) {
+      const html = randomDocument(seed);
+      for (const maxOpen of [3, 1e9]) {
+        const diff = firstDifference(skippingEvents(html, maxOpen, false), skippingEvents(html, maxOpen, true));
         if (diff !== null) expect.fail(`seed ${seed}, maxOpen ${maxOpen}: ${diff}\n${JSON.stringify(html)}`);
       }
     }
