@@ -74,8 +74,9 @@ export const extractText = defineOperator({
     const extract = pageExtractor(batch, o);
     const n = batch.numRows;
     // Each result is encoded into its column at once rather than held as a string to the end of
-    // the batch: a result can be a slice of its page's HTML (a one-node text, a title), and V8's
-    // sliced strings keep the whole page alive, so holding them kept the batch's HTML in the heap.
+    // the batch, so it dies young: strings kept across a batch outlive the scavenges that would
+    // free them and go to the old generation. (When pages were decoded to strings, a result could
+    // also be a slice of its page's HTML and keep the whole page alive.)
     const texts = new Utf8Builder(n, n * 2048);
     const meta = o.metadata ? METADATA_COLUMNS.map(() => new Utf8Builder(n)) : [];
     const drop = new Array<string | null>(n).fill(null);
