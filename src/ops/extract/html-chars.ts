@@ -36,3 +36,15 @@ export function isAsciiAlpha(c: number): boolean {
   const l = c | 0x20;
   return l >= 97 && l <= 122;
 }
+
+/** What may follow `&` in a character reference: ASCII letters, digits and `#`. */
+export function isReferenceChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 35 || isAsciiAlpha(c);
+}
+
+/** Whether the bytes at `at` are the ASCII `prefix`. */
+export function startsWithAscii(bytes: Uint8Array, at: number, prefix: string): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}

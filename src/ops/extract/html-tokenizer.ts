@@ -1,42 +1,14 @@
 import { DecodingMode, EntityDecoder, htmlDecodeTree } from 'entities/decode';
-import { AMP, BANG, DASH, DQUOTE, endsAttributeName, endsName, endsUnquoted, EQ, GT, isAsciiAlpha, isSpace, LBRACKET, LT,
-  QUESTION, SLASH, SQUOTE } from './html-chars.ts';
+import { AMP, BANG, DASH, DQUOTE, endsAttributeName, endsName, endsUnquoted, EQ, GT, isAsciiAlpha, isReferenceChar, isSpace,
+  LBRACKET, LT, QUESTION, SLASH, SQUOTE, startsWithAscii } from './html-chars.ts';
 import { TEXT_KINDS, type TextKind } from './html-rules.ts';
 import { tagName } from './html-tag-names.ts';
+import { decodeText } from './html-text.ts';
 import type { ParseHandler, TreeBuilder } from './html-tree.ts';
 
 function isTextTagPrefix(name: string): boolean {
   for (const tag of TEXT_KINDS.keys()) if (tag.startsWith(name)) return true;
   return false;
-}
-
-/** Longest whitespace run kept in {@link spaceRun}'s cache: its key (base 5) stays exact in a double. */
-const MAX_SPACE_RUN = 22;
-const MAX_SPACE_RUNS = 4096;
-/** Per byte, its digit in a whitespace run's key (space, LF, tab, CR), or 0 for any other byte. */
-const SPACE_KEY = new Uint8Array(256);
-SPACE_KEY[32] = 1; SPACE_KEY[10] = 2; SPACE_KEY[9] = 3; SPACE_KEY[13] = 4;
-const spaceRuns = new Map<number, string>();
-
-/** The whitespace run `html[from, to)` with key `key`, as one shared string per distinct run. */
-function spaceRun(key: number, html: Buffer, from: number, to: number): string {
-  let run = spaceRuns.get(key);
-  if (run === undefined) {
-    run = html.toString('latin1', from, to);
-    if (spaceRuns.size < MAX_SPACE_RUNS) spaceRuns.set(key, run);
-  }
-  return run;
-}
-
-/** What may follow `&` in a character reference: ASCII letters, digits and `#`. */
-function isReferenceChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || c === 35 || isAsciiAlpha(c);
-}
-
-function startsWithAscii(bytes: Uint8Array, at: number, prefix: string): boolean {
-  if (at + prefix.length > bytes.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
-  return true;
 }
 
 /**
@@ -73,32 +45,10 @@ export class HtmlTokenizer {
     this.handler.ontext(text);
   }
 
-  /**
-   * Reports `html[from, to)` as text, decoded: only text is ever decoded, never the whole page.
-   * Half the text nodes of real pages are markup indentation and a fifth are 1–3 characters, and a
-   * decoding call costs ~60 ns whatever the length: those are made without one.
-   */
+  /** Reports `html[from, to)` as text, decoded, or `''` while the handler skips content. */
   private text(from: number, to: number): void {
     // Script and style bodies are most of a page's bytes, and the extractor skips them.
-    if (this.handler.wantsContent?.() === false) { this.onText(''); return; }
-    const { html } = this;
-    const len = to - from;
-    if (len <= MAX_SPACE_RUN) {
-      let key = 0;
-      let i = from;
-      for (; i < to; i++) {
-        const k = SPACE_KEY[html[i]!]!;
-        if (k === 0) break;
-        key = key * 5 + k;
-      }
-      if (i === to) { this.onText(spaceRun(key, html, from, to)); return; }
-      if (len <= 3 && (html[from]! | html[to - 1]! | html[from + (len >> 1)]!) < 0x80) {
-        this.onText(len === 1 ? String.fromCharCode(html[from]!) : len === 2
-          ? String.fromCharCode(html[from]!, html[from + 1]!) : String.fromCharCode(html[from]!, html[from + 1]!, html[from + 2]!));
-        return;
-      }
-    }
-    this.onText(html.toString('utf8', from, to));
+    this.onText(this.handler.wantsContent?.() === false ? '' : decodeText(this.html, from, to));
   }
 
   /** Start of the last character (its UTF-8 lead byte): what htmlparser2's quirks report as text. */
