@@ -20,7 +20,7 @@ import { randomPipeline, tableArb, TABLE_COLUMNS, tableSource } from '../planner
  * the rows `collect()` returns equal, in order and with their document identities, the rows a
  * pooled run returns with 1 or 2 worker threads. The pools live for the whole property.
  */
-const RUNS = 500;
+const RUNS = 200;
 const OPTS = { partitionBytes: 40, batchSize: 3 } as const;
 let tmp: string;
 let pools: TaskExecutor[];

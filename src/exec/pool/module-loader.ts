@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { requireTypeScript } from './require-typescript.ts';
 
 /**
  * Whether sluice runs from its TypeScript sources (tests, `tsx`) rather than from compiled `dist/`.
@@ -10,12 +11,14 @@ const TYPESCRIPT = /\.[cm]?tsx?$/;
 let loaderRegistered = FROM_SOURCE;
 
 /**
- * Imports a module by file path. A TypeScript module (a user's `.ts` pipeline) goes through tsx's
- * loader, registered on first need only: compiled sluice pays nothing for it when pipelines are
- * JavaScript, and only the user's own files are compiled when they are not.
+ * Imports a module by file path. A TypeScript module (a user's `.ts` pipeline) is compiled in this
+ * thread ({@link requireTypeScript}); one that needs ES module evaluation goes through tsx's loader,
+ * registered on first need only. Compiled sluice pays for neither when pipelines are JavaScript.
  */
 export async function importModule(path: string): Promise<unknown> {
   if (!loaderRegistered && TYPESCRIPT.test(path)) {
+    const required = requireTypeScript(path);
+    if (required !== undefined) return required;
     const { register } = await import('tsx/esm/api');
     register();
     loaderRegistered = true;

@@ -1,0 +1,4 @@
+export interface Marked { ok: boolean }
+export function helperUrl(): string {
+  return import.meta.url;
+}

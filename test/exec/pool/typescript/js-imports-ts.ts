@@ -1,0 +1,2 @@
+import { viaJs } from './bridge.mjs';
+export default () => viaJs;

@@ -1,0 +1,1 @@
+export const wait = await Promise.resolve(true);
