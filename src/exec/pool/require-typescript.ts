@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildSync, transformSync, type Message, type Metafile } from 'esbuild';
+import type * as Esbuild from 'esbuild';
 import { resolveAsImport } from './resolve-as-import.ts';
 
 /** The parts of Node's CommonJS loader this hooks (public in practice, absent from @types/node). */
@@ -17,6 +17,16 @@ const TARGET = `node${process.versions.node.split('.')[0]}`;
 /** Files this loader compiled: only their imports of packages are resolved as `import` would. */
 const compiled = new Set<string>();
 let installed = false;
+let loadedEsbuild: typeof Esbuild | undefined;
+
+/**
+ * esbuild, loaded on first use and `require`d: every thread imports this module, most never load
+ * TypeScript, and importing esbuild's CommonJS entry from ESM runs Node's export lexer over 97 KB.
+ */
+function esbuild(): typeof Esbuild {
+  loadedEsbuild ??= createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+  return loadedEsbuild;
+}
 
 /**
  * Loads a TypeScript pipeline script in this thread, its local `.ts` imports compiled to CommonJS
@@ -56,9 +66,9 @@ function install(): void {
  * twice once the caller falls back).
  */
 function compilesToCommonJs(path: string): boolean {
-  let metafile: Metafile, warnings: Message[];
+  let metafile: Esbuild.Metafile, warnings: Esbuild.Message[];
   try {
-    ({ metafile, warnings } = buildSync({
+    ({ metafile, warnings } = esbuild().buildSync({
       entryPoints: [path], bundle: true, write: false, metafile: true, format: 'cjs',
       platform: 'node', packages: 'external', target: TARGET, logLevel: 'silent', define: importMeta(path),
     }));
@@ -73,7 +83,7 @@ function compilesToCommonJs(path: string): boolean {
 }
 
 function compileTypeScript(module: CompiledModule, filename: string): void {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
+  const { code } = esbuild().transformSync(readFileSync(filename, 'utf8'), {
     loader: 'ts', format: 'cjs', target: TARGET, sourcefile: filename, sourcemap: 'inline', logLevel: 'silent',
     define: importMeta(filename),
   });
