@@ -40,7 +40,7 @@ function esbuild(): typeof Esbuild {
  *
  * Returns `undefined`, having run nothing, when the script's local files need what only ES module
  * evaluation gives (top-level await, a dynamic `import()` of a local file, `import.meta` beyond
- * url/filename/dirname, a local JavaScript module importing TypeScript) or when esbuild cannot
+ * url/filename/dirname, a local JavaScript module importing TypeScript, JSX) or when esbuild cannot
  * bundle them; the caller then imports the script through tsx, which reports any error.
  */
 export function requireTypeScript(path: string): unknown {
@@ -77,6 +77,8 @@ function compilesToCommonJs(path: string): boolean {
   }
   // Any other use of import.meta (import.meta.resolve, the object itself) would be an empty object.
   if (warnings.some((w) => w.id === 'empty-import-meta')) return false;
+  // JSX files would need a compiler for their extension too; tsx has one.
+  if (Object.keys(metafile.inputs).some((file) => /\.[jt]sx$/.test(file))) return false;
   // A local JavaScript file is loaded by Node's own ES module loader, which cannot load TypeScript.
   return Object.entries(metafile.inputs).every(([file, input]) => input.imports.every((i) => i.external
     || (i.kind !== 'dynamic-import' && (TYPESCRIPT.test(file) || !TYPESCRIPT.test(i.path)))));

@@ -41,6 +41,7 @@ describe('TypeScript pipelines compiled in the thread (requireTypeScript)', () =
     ['a dynamic import() of a local file', 'dynamic-import.ts', true],
     ['a local JavaScript module importing TypeScript', 'js-imports-ts.ts', true],
     ['import.meta.resolve', 'import-meta-resolve.ts', true],
+    ['a .tsx file', 'plain.tsx', true],
   ] as const)('leave %s to tsx, having run none of it', (_what, fixture, called) => {
     const got = load(fixture);
     expect(got.required).toBe(false);
