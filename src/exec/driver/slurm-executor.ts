@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { isS3Uri } from '../../storage/uri.ts';
 import type { GraphTask } from '../graph/task-graph.ts';
 import { committedIds } from '../graph/task-state.ts';
@@ -13,7 +13,9 @@ import type { SchedulerView } from './run-status.ts';
 import type { ClaimedRun } from './run-stages.ts';
 
 /** The `sluice` binary the jobs run (`bin/sluice.js` of this package, from `src/` or `dist/`). */
-const SLUICE_BIN = fileURLToPath(new URL('../../../bin/sluice.js', import.meta.url));
+// From the package root (found by self-reference), not from this module: compiled, its code sits
+// in a bundle chunk wherever the bundler put it.
+const SLUICE_BIN = join(dirname(createRequire(import.meta.url).resolve('sluice/package.json')), 'bin/sluice.js');
 
 /** Slurm states of an element that is still working on its tasks. */
 const ACTIVE = new Set(['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'STAGE_OUT', 'RESIZING', 'SIGNALING']);

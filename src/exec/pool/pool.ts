@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { BucketTask } from './bucket-worker.ts';
 import { FROM_SOURCE } from './module-loader.ts';
@@ -36,11 +39,14 @@ export function createPool(options: PoolOptions): Piscina<WorkerTask | BucketTas
 }
 
 /**
- * A pool thread's entry module. Compiled, it is the worker itself; from sources, an `.mjs` shim
+ * A pool thread's entry module. Compiled, it is the worker's bundle entry, found from the package
+ * root (this module's code sits in a shared chunk); from sources, an `.mjs` shim beside this file
  * registers tsx in the thread first (threads do not inherit the parent's loader).
  */
 export function workerEntry(name: 'worker' | 'bucket-worker'): string {
-  return new URL(FROM_SOURCE ? `./${name}-entry.mjs` : `./${name}.js`, import.meta.url).href;
+  if (FROM_SOURCE) return new URL(`./${name}-entry.mjs`, import.meta.url).href;
+  const root = dirname(createRequire(import.meta.url).resolve('sluice/package.json'));
+  return pathToFileURL(join(root, 'dist/exec/pool', `${name}.js`)).href;
 }
 
 const LOADER_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);

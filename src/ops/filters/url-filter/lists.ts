@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 
-/** Directory of the word lists shipped with sluice (datatrove's `src/datatrove/assets`, Apache-2.0). */
-export const DEFAULT_WORD_LIST_DIR = fileURLToPath(new URL('../../../../fixtures/url_filter/', import.meta.url));
+/** Directory of the word lists shipped with sluice (datatrove's `src/datatrove/assets`, Apache-2.0),
+ *  from the package root: compiled, this module's code sits in whichever bundle chunk holds it. */
+export const DEFAULT_WORD_LIST_DIR = join(dirname(createRequire(import.meta.url).resolve('sluice/package.json')), 'fixtures/url_filter');
 
 export const DEFAULT_WORD_LISTS = {
   bannedWords: join(DEFAULT_WORD_LIST_DIR, 'datatrove.banned_words.txt'),
