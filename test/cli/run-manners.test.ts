@@ -80,6 +80,23 @@ describe('sluice run manners', () => {
     expect(r.stderr).toContain('is not empty and holds no sluice run');
     expect(await readdir(out)).toEqual(['precious.txt']);
   });
+
+  it('resumes a run whose claim failed on a full disk, as the failed run says to', async () => {
+    const out = join(tmp, 'full-at-claim');
+    // The first chunk the store writes is the run manifest: the claim fails with `_store/` made.
+    const failed = spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'run', FAIL_ON_WORD, '--input', CORPUS, '--output', out,
+      '--option', 'minLength=300', '--workers', '1'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SLUICE_FAULT_FS: 'write:1:ENOSPC:/_store/chunks/' } });
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain('rerun the same command to resume');
+    expect(await readdir(out)).toEqual(['_store']);
+    const rerun = small(out, ['--workers', '1']);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    const clean = small(join(tmp, 'full-at-claim-reference'), ['--workers', '1']);
+    expect(clean.status, clean.stderr).toBe(0);
+    const parts = await readdir(join(out, 'documents'));
+    expect(parts).toEqual(await readdir(join(tmp, 'full-at-claim-reference/documents')));
+    for (const p of parts) expect(await readFile(join(out, 'documents', p))).toEqual(await readFile(join(tmp, 'full-at-claim-reference/documents', p)));
+  });
 });
 
 describe('run report languages', () => {

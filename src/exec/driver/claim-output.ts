@@ -97,10 +97,16 @@ async function ownedPaths(out: string): Promise<string[]> {
   return existing;
 }
 
-/** Whether anything but the driver lock is under the output (a directory, or objects under an `s3://` prefix). */
+/**
+ * Whether anything is under the output (a directory, or objects under an `s3://` prefix) but the
+ * driver lock and `_store`. Without a run manifest, `_store` can only be a claim that failed while
+ * writing that manifest (a full disk: the blob store's directories exist, the manifest does not),
+ * and the failed run told the user to rerun the same command; the claim only adds to it.
+ */
 async function holdsFiles(out: string): Promise<boolean> {
-  if (!isS3Uri(out)) return (await readdir(localPath(out)).catch(() => [] as string[])).some((n) => n !== LOCK_FILE);
-  return (await listUnder(out)).some((e) => e.path !== LOCK_FILE);
+  const ours = (name: string) => name === LOCK_FILE || name === '_store' || name.startsWith('_store/');
+  if (!isS3Uri(out)) return (await readdir(localPath(out)).catch(() => [] as string[])).some((n) => !ours(n));
+  return (await listUnder(out)).some((e) => !ours(e.path));
 }
 
 async function exists(uri: string): Promise<boolean> {
