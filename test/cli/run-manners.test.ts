@@ -15,12 +15,12 @@ let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'sluice-manners-')); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 
-function sluice(args: string[]) {
-  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+function sluice(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
-const small = (out: string, extra: string[] = []) =>
-  sluice(['run', FAIL_ON_WORD, '--input', CORPUS, '--output', out, '--option', 'minLength=300', ...extra]);
+const small = (out: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+  sluice(['run', FAIL_ON_WORD, '--input', CORPUS, '--output', out, '--option', 'minLength=300', ...extra], env);
 
 describe('sluice run manners', () => {
   it('caps --workers above the core count with a warning, unless --force-workers', () => {
@@ -84,8 +84,7 @@ describe('sluice run manners', () => {
   it('resumes a run whose claim failed on a full disk, as the failed run says to', async () => {
     const out = join(tmp, 'full-at-claim');
     // The first chunk the store writes is the run manifest: the claim fails with `_store/` made.
-    const failed = spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'run', FAIL_ON_WORD, '--input', CORPUS, '--output', out,
-      '--option', 'minLength=300', '--workers', '1'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SLUICE_FAULT_FS: 'write:1:ENOSPC:/_store/chunks/' } });
+    const failed = small(out, ['--workers', '1'], { SLUICE_FAULT_FS: 'write:1:ENOSPC:/_store/chunks/' });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain('rerun the same command to resume');
     expect(await readdir(out)).toEqual(['_store']);

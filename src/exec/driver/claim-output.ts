@@ -10,7 +10,7 @@ import type { BlobStore } from '../../storage/blob-store.ts';
 import { changedInputs, describeChanges, inputFilesOf, statInputs, type InputFile } from '../graph/input-files.ts';
 import { readPlanFileIfAny, writePlanFile, type RunSettings } from '../graph/plan-file.ts';
 import type { TaskGraph } from '../graph/task-graph.ts';
-import { files, keys } from '../state/layout.ts';
+import { files, keys, STORE_DIR } from '../state/layout.ts';
 import { LOCK_FILE } from './driver-lock.ts';
 
 /** What `run/manifest` records: which plan the output directory belongs to. */
@@ -30,7 +30,7 @@ export interface ClaimOptions {
 }
 
 /** Paths directly under the output directory that every run may write. */
-const OWNED = ['_store', 'documents', 'tokens', 'quarantine', 'dropped', 'logs', 'slurm', 'stats.json', 'report.html', 'plan.json'];
+const OWNED = [STORE_DIR, 'documents', 'tokens', 'quarantine', 'dropped', 'logs', 'slurm', 'stats.json', 'report.html', 'plan.json'];
 
 /**
  * Checks the output directory belongs to this run (or is new) and records the fingerprint and
@@ -104,7 +104,7 @@ async function ownedPaths(out: string): Promise<string[]> {
  * and the failed run told the user to rerun the same command; the claim only adds to it.
  */
 async function holdsFiles(out: string): Promise<boolean> {
-  const ours = (name: string) => name === LOCK_FILE || name === '_store' || name.startsWith('_store/');
+  const ours = (name: string) => name === LOCK_FILE || name === STORE_DIR || name.startsWith(`${STORE_DIR}/`);
   if (!isS3Uri(out)) return (await readdir(localPath(out)).catch(() => [] as string[])).some((n) => !ours(n));
   return (await listUnder(out)).some((e) => !ours(e.path));
 }

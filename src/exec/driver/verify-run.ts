@@ -1,13 +1,12 @@
 import { isAbsolute } from 'node:path';
 import { BlobCorruptError, type BlobStore } from '../../storage/blob-store.ts';
 import { openBlobStore } from '../../storage/open-blob-store.ts';
-import { joinUri } from '../../storage/uri.ts';
 import type { S3Connection } from '../../storage/s3/s3-connection.ts';
 import { digestStream } from '../../storage/file-digest.ts';
 import { openFile, openLocation } from '../../io/location/open-location.ts';
 import type { Location } from '../../io/location/location.ts';
 import type { Checkpoint } from '../state/checkpoint.ts';
-import { keys } from '../state/layout.ts';
+import { files, keys } from '../state/layout.ts';
 import { readFinalized, type OutputRecord } from '../state/output-files.ts';
 import { blobOwner } from '../graph/blob-owner.ts';
 import { recordRedo, type RedoRequest } from '../graph/redo.ts';
@@ -52,7 +51,7 @@ export interface VerifyReport {
  */
 export async function verifyRun(outUri: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const s3 = options.s3Connection ? { connection: options.s3Connection } : undefined;
-  const store = await openBlobStore(joinUri(outUri, '_store'), s3 ? { s3 } : {});
+  const store = await openBlobStore(files.store(outUri), s3 ? { s3 } : {});
   if (!(await store.has(keys.run))) throw new Error(`${outUri} holds no sluice run (no ${keys.run} in its _store)`);
   const out = await openLocation(outUri, s3 ? { s3 } : {});
   const report: VerifyReport = { output: outUri, blobs: { checked: 0, bytes: 0 }, files: { checked: 0, bytes: 0 }, problems: [], redo: [], ok: true };

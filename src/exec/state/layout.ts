@@ -42,12 +42,15 @@ export const keys = {
   },
 } as const;
 
+/** The blob store's folder directly under a run's output folder. */
+export const STORE_DIR = '_store';
+
 /**
  * Files of a run's output folder. `out` is a URI (a local directory or an `s3://` prefix), so
  * these are URIs too, read and written through `io/location`.
  */
 export const files = {
-  store: (out: string) => joinUri(out, '_store'),
+  store: (out: string) => joinUri(out, STORE_DIR),
   stats: (out: string) => joinUri(out, 'stats.json'),
   plan: (out: string) => joinUri(out, 'plan.json'),
   documents: (out: string) => joinUri(out, 'documents'),
