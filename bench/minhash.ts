@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { loadCorpus } from './dedup/corpus.ts';
 
 type Dedup = typeof import('../src/ops/dedup/index.ts');
@@ -9,18 +10,23 @@ type Emit = (row: Record<string, unknown>) => void;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * The compiled dedup module, the code `sluice run` executes (hot loops run 2–3× slower through
- * tsx's on-the-fly transform than compiled). Refuses a `dist/` older than `src/ops/dedup/`.
+ * The dedup module compiled as `npm run build` compiles it (one esbuild bundle, packages
+ * external), from the current sources: hot loops run 2–3× slower through tsx's on-the-fly
+ * transform than compiled, and `dist/` is a bundle whose modules cannot be imported one by one.
  */
 async function compiledDedup(): Promise<Dedup> {
-  const src = join(root, 'src/ops/dedup');
-  for (const f of readdirSync(src).filter((f) => f.endsWith('.ts'))) {
-    const js = join(root, 'dist/ops/dedup', f.replace(/\.ts$/, '.js'));
-    let built = 0;
-    try { built = statSync(js).mtimeMs; } catch { /* missing: stale */ }
-    if (built < statSync(join(src, f)).mtimeMs) throw new Error(`dist/ is older than src/ops/dedup/${f}: run npm run build`);
+  // Under node_modules, so that the bundle's imports of packages resolve from the checkout.
+  const dir = mkdtempSync(join(root, 'node_modules/.cache-sluice-bench-'));
+  try {
+    const outfile = join(dir, 'dedup.mjs');
+    await build({
+      entryPoints: [join(root, 'src/ops/dedup/index.ts')], outfile, bundle: true, format: 'esm',
+      platform: 'node', target: 'node20', packages: 'external', logLevel: 'warning',
+    });
+    return (await import(pathToFileURL(outfile).href)) as Dedup;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return (await import(pathToFileURL(join(root, 'dist/ops/dedup/index.js')).href)) as Dedup;
 }
 
 /** Best of `reps` CPU times (user + system) of `fn`, in seconds: the machine is shared. */
@@ -129,7 +135,7 @@ function shortDocuments(d: Dedup, texts: readonly string[], emit: Emit): void {
  * MinHash signing (JSON lines): documents per CPU-second on the shared corpus for each preset,
  * one-permutation hashing vs the exact permutation family in the same run (target ≥ 1,000
  * documents/s per core at 9,000 hashes), then how documents of 5 to 1,000 shingles behave at
- * 9,000 bins. Runs the compiled `dist/` (`npm run build` first).
+ * 9,000 bins. Runs the dedup module compiled as the build compiles it.
  */
 export default async function run(): Promise<void> {
   const emit = (row: Record<string, unknown>) => console.log(JSON.stringify(row));
