@@ -212,7 +212,8 @@ export class OnePermutationHasher {
    * Fills the empty bins; a document without any shingle stays empty. This is most of the cost of
    * a signature at 9,000 bins (~40,000 probes for a 300-shingle document, each a random read of
    * `state`), so `x mod P` is written out in the loops, its quotient truncated from `x · (1/P)`
-   * (below 2^31 since x < P²; the float quotient may be one off, which the fix-ups correct):
+   * (x < 2P², and the options cap bins at 4,096 × 64, so the quotient fits an int32; it may be
+   * one off, which the fix-ups correct):
    * 3–10% faster than calls to {@link modPrime} over 4-byte states (docs/benchmarks.md, session 7).
    */
   private densify(): void {
