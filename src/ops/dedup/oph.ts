@@ -41,9 +41,12 @@ function inverseMod(a: number, p: number): number {
   return ((s0 % p) + p) % p;
 }
 
-/** x mod P for 0 ≤ x < 2^53 given 1/P: the float quotient can be one off, so fix up once. */
+/**
+ * x mod P for 0 ≤ x < 2P² given 1/P: the quotient is truncated from `x · (1/P)` (below 2P, an int32
+ * for any bin count the options allow) and can be one off, so fix up once.
+ */
 function modPrime(x: number, P: number, invP: number): number {
-  const r = x - Math.floor(x * invP) * P;
+  const r = x - ((x * invP) | 0) * P;
   return r >= P ? r - P : r < 0 ? r + P : r;
 }
 
@@ -211,10 +214,7 @@ export class OnePermutationHasher {
   /**
    * Fills the empty bins; a document without any shingle stays empty. This is most of the cost of
    * a signature at 9,000 bins (~40,000 probes for a 300-shingle document, each a random read of
-   * `state`), so `x mod P` is written out in the loops, its quotient truncated from `x · (1/P)`
-   * (x < 2P², and the options cap bins at 4,096 × 64, so the quotient fits an int32; it may be
-   * one off, which the fix-ups correct):
-   * 3–10% faster than calls to {@link modPrime} over 4-byte states (docs/benchmarks.md, session 7).
+   * `state`, kept to a byte per bin for the cache; docs/benchmarks.md, session 7).
    */
   private densify(): void {
     const K = this.count;
@@ -250,10 +250,7 @@ export class OnePermutationHasher {
       const b = rounds.b[round - 1]!;
       for (let i = 0; i < n; i++) {
         const j = nonEmpty[i]!;
-        const x = a * j + b;
-        let v = x - ((x * invP) | 0) * P;
-        if (v >= P) v -= P;
-        else if (v < 0) v += P;
+        const v = modPrime(a * j + b, P, invP);
         if (v < K && state[v] === EMPTY_BIN) {
           state[v] = FILLED;
           from[v] = j;
@@ -266,10 +263,7 @@ export class OnePermutationHasher {
         if (state[w] !== EMPTY_BIN) continue;
         for (let t = round + 1; ; t++) {
           rounds.ensure(t);
-          const x = rounds.inv[t - 1]! * (w - rounds.b[t - 1]! + P);
-          let j = x - ((x * invP) | 0) * P;
-          if (j >= P) j -= P;
-          else if (j < 0) j += P;
+          const j = modPrime(rounds.inv[t - 1]! * (w - rounds.b[t - 1]! + P), P, invP);
           if (j < K && state[j] === NON_EMPTY) {
             state[w] = FILLED;
             from[w] = j;
