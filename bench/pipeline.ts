@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuBreakdown } from '../src/report/cpu.ts';
+import { builtBaseline } from './pipeline/baseline.ts';
 import { bareThreadEfficiency, htmlPages, outputFiles, sluiceRun, type RunMeasure } from './pipeline/measure.ts';
 import { splitCorpus, writeCorpus } from './pipeline/warc-input.ts';
 
@@ -24,6 +25,12 @@ import { splitCorpus, writeCorpus } from './pipeline/warc-input.ts';
  * - the same bytes as 240 small files against 6 files (fineweb, 2 workers): wall-time ratio,
  *   Parquet parts, empty parts (must be 0) and store files.
  *
+ * - with BENCH_PIPELINE_BASELINE=<git rev>: that tree, built (see pipeline/baseline.ts), runs its
+ *   own `pipelines/refinedweb.ts` with 1 worker at the end of every round, and the current tree's
+ *   pages per CPU-second and wall time are given as ratios to it: on this shared host absolute
+ *   figures drift by ±20% within the hour, a ratio in the same run much less. (`3bb76e2` is the
+ *   tree issue 14 was filed against; its recipe had no substring or URL dedup, so it does less.)
+ *
  * BENCH_PIPELINE_PRESETS (default `refinedweb,fineweb`) picks presets, BENCH_PIPELINE_SMALL_FILES=0
  * skips the file-count cases, which run once. On a machine busier than its cores wall time mostly
  * measures the neighbours: `htmlPagesPerCpuSec` (per CPU-second of the process) is the per-core
@@ -32,9 +39,10 @@ import { splitCorpus, writeCorpus } from './pipeline/warc-input.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const MB = Number(process.env.BENCH_PIPELINE_MB ?? 150);
 const PRESETS = (process.env.BENCH_PIPELINE_PRESETS ?? 'refinedweb,fineweb').split(',').filter(Boolean);
-const PIPELINE = join(ROOT, 'pipelines/refinedweb.ts');
+const PIPELINE = 'pipelines/refinedweb.ts';
 const SMALL_FILES = process.env.BENCH_PIPELINE_SMALL_FILES !== '0';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_PIPELINE_ROUNDS ?? 3));
+const BASELINE_REV = process.env.BENCH_PIPELINE_BASELINE;
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,6 +50,7 @@ function median(xs: readonly number[]): number {
 }
 
 export default async function run(): Promise<void> {
+  const baseline = BASELINE_REV ? builtBaseline(BASELINE_REV) : null;
   const dir = await mkdtemp(join(tmpdir(), 'sluice-bench-pipeline-'));
   try {
     const corpus = await writeCorpus(join(dir, 'corpus'), MB);
@@ -49,14 +58,15 @@ export default async function run(): Promise<void> {
     console.log(JSON.stringify({ bench: 'pipeline', case: 'input', inputMb, from: corpus.from }));
     const two = join(dir, 'two-files');
     await splitCorpus(corpus.path, two, 2);
-    const go = (input: string, out: string, workers: number, preset: string) =>
-      sluiceRun([PIPELINE, '--input', input, '--output', join(dir, out), '--workers', String(workers), '--option', `dedup=${preset}`]);
+    const go = (input: string, out: string, workers: number, preset: string, root = ROOT) =>
+      sluiceRun([join(root, PIPELINE), '--input', input, '--output', join(dir, out), '--workers', String(workers), '--option', `dedup=${preset}`], root);
 
     for (const preset of PRESETS) {
       // The host's share of the second core drifts within minutes: each round's pair is bracketed
       // by control measurements, and the verdict is the median over rounds.
       const controls = [await bareThreadEfficiency(corpus.path)];
       const ratios: number[] = [], efficiencies: number[] = [], perCpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
+      const vsBaseline: { cpu: number[]; wall: number[] } = { cpu: [], wall: [] };
       for (let round = 1; round <= ROUNDS; round++) {
         const w1 = await go(two, `${preset}-w1`, 1, preset);
         const w2 = await go(two, `${preset}-w2`, 2, preset);
@@ -81,8 +91,19 @@ export default async function run(): Promise<void> {
             } : {}),
           }));
         }
-        await rm(join(dir, `${preset}-w1`), { recursive: true, force: true });
-        await rm(join(dir, `${preset}-w2`), { recursive: true, force: true });
+        if (baseline !== null) {
+          const b1 = await go(two, `${preset}-baseline`, 1, preset, baseline);
+          const pages = htmlPages(b1.stats);
+          vsBaseline.cpu.push((htmlPages(w1.stats) / w1.processCpuS) / (pages / b1.processCpuS));
+          vsBaseline.wall.push(b1.wallS / w1.wallS);
+          console.log(JSON.stringify({
+            bench: 'pipeline', case: `${preset} baseline ${BASELINE_REV} workers=1`, round, inputMb,
+            htmlPages: pages, kept: b1.stats.totals.documentsOut, wallS: b1.wallS, processCpuS: +b1.processCpuS.toFixed(1),
+            htmlPagesPerSecPerCore: Math.round(pages / b1.wallS), htmlPagesPerCpuSec: Math.round(pages / b1.processCpuS), peakRssMb: b1.peakRssMb,
+            currentVsBaselinePerCpuSec: +vsBaseline.cpu.at(-1)!.toFixed(2), currentVsBaselineWall: +vsBaseline.wall.at(-1)!.toFixed(2),
+          }));
+        }
+        for (const out of ['w1', 'w2', 'baseline']) await rm(join(dir, `${preset}-${out}`), { recursive: true, force: true });
       }
       console.log(JSON.stringify({
         bench: 'pipeline', case: `${preset} medians over ${ROUNDS} rounds`, inputMb,
@@ -92,6 +113,9 @@ export default async function run(): Promise<void> {
         htmlPagesPerCpuSec1WorkerBest: Math.max(...perCpu[1]), htmlPagesPerCpuSec2WorkersBest: Math.max(...perCpu[2]),
         parallelEfficiency: +median(efficiencies).toFixed(2), controlEfficiency: +median(controls.map((c) => c.efficiency)).toFixed(2),
         efficiencyVsControl: +median(ratios).toFixed(2), efficiencyVsControlRange: [+Math.min(...ratios).toFixed(2), +Math.max(...ratios).toFixed(2)],
+        ...(baseline !== null ? {
+          baseline: BASELINE_REV, currentVsBaselinePerCpuSec: +median(vsBaseline.cpu).toFixed(2), currentVsBaselineWall: +median(vsBaseline.wall).toFixed(2),
+        } : {}),
       }));
     }
 

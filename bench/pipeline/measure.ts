@@ -16,11 +16,11 @@ export interface RunMeasure {
   stats: RunStats;
 }
 
-/** Runs the built CLI (`npm run build` first) under /usr/bin/time. */
-export async function sluiceRun(args: string[]): Promise<RunMeasure> {
+/** Runs the built CLI of the checkout at `root` (`npm run build` first) under /usr/bin/time. */
+export async function sluiceRun(args: string[], root = ROOT): Promise<RunMeasure> {
   const out = args[args.indexOf('--output') + 1]!;
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((done) => {
-    const child = spawn('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, join(ROOT, 'bin/sluice.js'), 'run', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, join(root, 'bin/sluice.js'), 'run', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     child.on('close', (c) => done({ code: c, stderr: err }));
