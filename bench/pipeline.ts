@@ -23,8 +23,7 @@ import { splitCorpus, writeCorpus } from './pipeline/warc-input.ts';
  *   the run's own figure) — they must agree within 10% (`cpuWithin10pct`);
  * - peak RSS of the process and per worker;
  * - the same bytes as 240 small files against 6 files (fineweb, 2 workers): wall-time ratio,
- *   Parquet parts, empty parts (must be 0) and store files.
- *
+ *   Parquet parts, empty parts (must be 0) and store files;
  * - with BENCH_PIPELINE_BASELINE=<git rev>: that tree, built (see pipeline/baseline.ts), runs its
  *   own `pipelines/refinedweb.ts` with 1 worker at the end of every round, and the current tree's
  *   pages per CPU-second and wall time are given as ratios to it: on this shared host absolute
