@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -220,6 +220,29 @@ describe('sluice run, two stages (shuffle, global limit)', () => {
     expect(sluice(['task', out, 'finalize']).stdout).toMatch(/already committed/);
     expect(await digest(out)).toEqual(baseline);
     expect((await stats(out)).totals.documentsOut).toBe(40);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+
+  it('several tasks in one `sluice task` process (a Slurm element) run in order, each logged to its own file, and equal the pooled run', async () => {
+    const out = join(tmp, 'two-element');
+    const logs = join(tmp, 'two-element logs');
+    expect(runTwo(out, ['--plan-only']).status).toBe(0);
+    // s1.0 comes before s0.1, which it waits for, and finalize waits for s1.0: both cannot run
+    // yet; the others run all the same, and the exit code is the first failure's.
+    const first = sluice(['task', '--log-dir', logs, out, 's0.2', 's0.0', 's1.0', 's0.1', 's1.1', 's1.2', 'finalize'], { SLURM_ARRAY_JOB_ID: '7', SLURM_ARRAY_TASK_ID: '3', SLURM_JOB_ID: '12', SLURM_RESTART_COUNT: '1' });
+    expect(first.status, first.stderr).toBe(2);
+    expect(first.stdout).toBe('');
+    const s10 = readFileSync(join(logs, 's1.0.log'), 'utf8').split('\n');
+    expect(s10[0]).toMatch(/^=== sluice task s1\.0 \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \| host \S+ \| array element 7_3 \(job 12\) \| attempt 2$/);
+    expect(s10[1]).toBe('sluice: task s1.0 waits for s0.1, not committed yet; run that first');
+    expect(s10[2]).toMatch(/^=== sluice task s1\.0 \| exit 2 \| \d{4}-/);
+    expect(readFileSync(join(logs, 's1.1.log'), 'utf8')).toMatch(/\ntask s1\.1 committed\n=== sluice task s1\.1 \| exit 0 \|/);
+    expect(readFileSync(join(logs, 'finalize.log'), 'utf8')).toMatch(/\| exit 2 \|/);
+    const second = sluice(['task', '--log-dir', logs, out, 's0.0', 's1.0', 'finalize']);
+    expect(second.status, second.stderr).toBe(0);
+    expect(readFileSync(join(logs, 's0.0.log'), 'utf8')).toMatch(/task s0\.0 committed\n.*exit 0.*\n.*\ntask s0\.0 is already committed\n.*exit 0/);
+    expect(readFileSync(join(logs, 's1.0.log'), 'utf8').split('\n').filter((l) => l.startsWith('=== sluice task s1.0 | 2'))).toHaveLength(2);
+    expect(await digest(out)).toEqual(baseline);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   });
 

@@ -30,7 +30,7 @@ export function registerRun(program: Command): void {
     .option('--slurm-mem-per-cpu <size>', 'slurm: memory per CPU, e.g. 2G')
     .option('--slurm-account <name>', 'slurm: account (sent only when given)')
     .option('--slurm-qos <name>', 'slurm: QOS (sent only when given)')
-    .option('--slurm-tasks-per-element <n>', 'slurm: tasks run one after another by each array element (default 1)')
+    .option('--slurm-tasks-per-element <n>', 'slurm: tasks each array element runs one after another in one process (default: a wave spread over one element per CPU of the partition)')
     .option('--slurm-array-parallelism <n>', 'slurm: at most n elements of an array at once (%n)')
     .option('--slurm-max-array-size <n>', "slurm: split larger arrays (default: the cluster's MaxArraySize)")
     .option('--slurm-sbatch-arg <arg>', 'slurm: extra sbatch argument, passed verbatim (repeatable)', collectOption)

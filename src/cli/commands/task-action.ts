@@ -1,54 +1,95 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runOneTask, TaskNotReadyError } from '../../exec/driver/task-entry.ts';
+import { openTaskRunner, TaskNotReadyError, type TaskRunner } from '../../exec/driver/task-entry.ts';
 import { UnknownTaskError } from '../../exec/graph/task-graph.ts';
 import { files } from '../../exec/state/layout.ts';
-import { handleStopSignals, stopExitCode } from '../stop-signals.ts';
+import { handleStopSignals, stopExitCode, type StopHandle } from '../stop-signals.ts';
 import { locationArg } from '../options.ts';
 
 /** Exit code of a task that cannot run: unknown id, or what it waits for is not committed. */
 const NOT_READY = 2;
+const FAILED = 1;
+
+/** Where one task's messages go: the terminal, or (for a scheduler) its own log file. */
+interface TaskOutput {
+  out(text: string): Promise<void>;
+  err(text: string): Promise<void>;
+}
+
+const terminal: TaskOutput = {
+  out: async (text) => { process.stdout.write(text); },
+  err: async (text) => { process.stderr.write(text); },
+};
+
+/** Appends to `<logDir>/<id>.log` (mode of `--log-dir`): each task's log holds only its own lines. */
+function logFile(path: string): TaskOutput {
+  const write = (text: string) => appendFile(path, text);
+  return { out: write, err: write };
+}
+
+const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
- * Runs one task; a stop signal (Slurm preemption sends SIGTERM) abandons it at its last commit, so
- * the requeued job resumes it. The finalize task also writes the report.
+ * Runs tasks one after another in this process, so an array element with several tasks starts
+ * Node, loads the modules and the operators' models and warms up V8 once (see `openTaskRunner`).
+ * A failed task does not stop the next ones; a stop signal (Slurm preemption sends SIGTERM)
+ * abandons the running task at its last commit and runs no other, so the requeued element resumes.
+ * With `--log-dir` (what the Slurm scripts pass) each task's messages go to `<dir>/<id>.log` between
+ * a header (time, host, Slurm element and attempt) and a footer with its exit code. Exit code: 0 when
+ * every task is committed, otherwise the first failed task's (1 failed, 2 cannot run yet).
  */
-export async function taskCommand(output: string, taskId: string, o: { logDir?: string } = {}): Promise<void> {
+export async function taskCommand(output: string, taskIds: readonly string[], o: { logDir?: string } = {}): Promise<void> {
   const outDir = locationArg(output);
   const stop = handleStopSignals((text) => process.stderr.write(text));
+  const logDir = o.logDir === undefined ? undefined : resolve(o.logDir);
+  if (logDir !== undefined) await mkdir(logDir, { recursive: true });
+  let runner: TaskRunner | undefined;
+  try {
+    runner = await openTaskRunner(outDir);
+    for (const id of taskIds) {
+      if (stop.received()) break;
+      const log = logDir === undefined ? undefined : join(logDir, `${id}.log`);
+      const to = log === undefined ? terminal : logFile(log);
+      if (log !== undefined) await to.out(`=== sluice task ${id} | ${now()} | host ${hostname()}${slurmElement()}\n`);
+      const code = await runTask(runner, outDir, id, to, stop, log ?? (slurmJob() ? join(files.logs(outDir), `${id}.log`) : undefined));
+      if (log !== undefined) await to.out(`=== sluice task ${id} | exit ${code} | ${now()}\n`);
+      if (code !== 0 && !process.exitCode) process.exitCode = code;
+    }
+  } finally {
+    await runner?.close();
+    stop.dispose();
+  }
+}
+
+/** Runs one task and returns its exit code; messages go to `to`. */
+async function runTask(runner: TaskRunner, outDir: string, id: string, to: TaskOutput, stop: StopHandle, log: string | undefined): Promise<number> {
   const job = slurmJob();
   try {
-    const r = await runOneTask({
-      outDir, taskId, stop: stop.signal,
-      ...(job ? { job, log: join(o.logDir ? resolve(o.logDir) : files.logs(outDir), `${taskId}.log`) } : {}),
-    });
+    const r = await runner.run({ taskId: id, stop: stop.signal, ...(log !== undefined ? { log } : {}), ...(job ? { job } : {}) });
     if (r.alreadyCommitted) {
-      process.stdout.write(`task ${taskId} is already committed\n`);
-      return;
+      await to.out(`task ${id} is already committed\n`);
+      return 0;
     }
     if (r.task.kind === 'finalize') {
       try {
         // Loaded only here: the report's code is the heaviest part of the CLI, and every other task skips it.
         await (await import('../../report/index.ts')).writeReport(outDir);
       } catch (e) {
-        process.stderr.write(`sluice: report.html not written: ${(e as Error).message} (retry with \`sluice report ${outDir}\`)\n`);
+        await to.err(`sluice: report.html not written: ${(e as Error).message} (retry with \`sluice report ${outDir}\`)\n`);
       }
     }
-    process.stdout.write(`task ${taskId} committed\n`);
+    await to.out(`task ${id} committed\n`);
+    return 0;
   } catch (e) {
     const sig = stop.received();
     if (sig) {
-      process.stderr.write(`sluice: task ${taskId} stopped by ${sig}; its last commit stands and rerunning it resumes from there\n`);
-      process.exitCode = stopExitCode(sig);
-      return;
+      await to.err(`sluice: task ${id} stopped by ${sig}; its last commit stands and rerunning it resumes from there\n`);
+      return stopExitCode(sig);
     }
-    if (e instanceof TaskNotReadyError || e instanceof UnknownTaskError) {
-      process.stderr.write(`sluice: ${(e as Error).message}\n`);
-      process.exitCode = NOT_READY;
-      return;
-    }
-    throw e;
-  } finally {
-    stop.dispose();
+    await to.err(`sluice: ${(e as Error).message}\n`);
+    if (process.env.SLUICE_DEBUG) await to.err(`${(e as Error).stack ?? ''}\n`);
+    return e instanceof TaskNotReadyError || e instanceof UnknownTaskError ? NOT_READY : FAILED;
   }
 }
 
@@ -57,4 +98,11 @@ function slurmJob(): string | undefined {
   const env = process.env;
   if (env.SLURM_ARRAY_JOB_ID && env.SLURM_ARRAY_TASK_ID) return `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}`;
   return env.SLURM_JOB_ID;
+}
+
+/** The header's Slurm part: element, job and attempt (Slurm counts requeues in SLURM_RESTART_COUNT). */
+function slurmElement(): string {
+  const job = slurmJob();
+  if (job === undefined) return '';
+  return ` | array element ${job} (job ${process.env.SLURM_JOB_ID ?? job}) | attempt ${Number(process.env.SLURM_RESTART_COUNT ?? 0) + 1}`;
 }

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 
-/** `sluice task <output> <task-id>`: the one-task entry cluster schedulers call. */
+/** `sluice task <output> <task-id...>`: the entry cluster schedulers call, once per array element. */
 export function registerTask(program: Command): void {
   program.command('task')
-    .description('run one task of a planned run (see plan.json) and commit it; exit 0 once committed, 1 if it failed, 2 if it cannot run yet')
+    .description('run tasks of a planned run (see plan.json) one after another in this process and commit each; exit 0 once all are committed, 1 if one failed, 2 if one cannot run yet')
     .argument('<output>', 'output directory of a run planned by `sluice run` (plan.json)')
-    .argument('<task-id>', 'task id from plan.json, e.g. s0.3, s1.bucket.2, s1.merge, finalize')
-    .option('--log-dir <dir>', 'where the scheduler writes this task\'s log, recorded for `sluice status` (default <output>/logs)')
-    .action(async (output: string, taskId: string, o: { logDir?: string }) => (await import('./task-action.ts')).taskCommand(output, taskId, o));
+    .argument('<task-id...>', 'task ids from plan.json, e.g. s0.3, s1.bucket.2, s1.merge, finalize')
+    .option('--log-dir <dir>', 'write each task\'s messages to <dir>/<task-id>.log between a header and an exit line, and record that log for `sluice status`')
+    .action(async (output: string, taskIds: string[], o: { logDir?: string }) => (await import('./task-action.ts')).taskCommand(output, taskIds, o));
 }

@@ -26,3 +26,12 @@ export function splitArrays(taskCount: number, tasksPerElement: number, maxArray
   }
   return parts;
 }
+
+/**
+ * Tasks per element that spread `taskCount` tasks over at most `slots` elements (the CPUs a wave
+ * can use at once): each element's process then runs a share of the wave, as a pool thread does.
+ */
+export function tasksPerElementFor(taskCount: number, slots: number): number {
+  if (!Number.isInteger(slots) || slots < 1) throw new Error(`tasksPerElementFor: slots must be an integer >= 1, got ${slots}`);
+  return Math.max(1, Math.ceil(taskCount / slots));
+}

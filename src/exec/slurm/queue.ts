@@ -43,6 +43,23 @@ export async function maxArraySize(opts: SlurmClientOptions = {}): Promise<numbe
   return Number(m[1]);
 }
 
+/**
+ * CPUs of `partition` (by default the cluster's default partition, which `sinfo` marks with `*`):
+ * the total of `sinfo`'s `%C` (allocated/idle/other/total) over the partition's lines.
+ */
+export async function partitionCpus(partition: string | undefined, opts: SlurmClientOptions = {}): Promise<number> {
+  const out = await runSlurmCommand(['sinfo', '-h', '-o', '%P %C', ...(partition === undefined ? [] : ['-p', partition])], opts);
+  let total = 0;
+  for (const line of out.split('\n')) {
+    const [name, cpus] = line.trim().split(/\s+/);
+    if (name === undefined || cpus === undefined) continue;
+    if (partition === undefined ? !name.endsWith('*') : name.replace(/\*$/, '') !== partition) continue;
+    total += Number(cpus.split('/')[3] ?? 0) || 0;
+  }
+  if (total === 0) throw new Error(`sinfo: no CPUs found for ${partition === undefined ? 'the default partition' : `partition ${partition}`}:\n${out}`);
+  return total;
+}
+
 /** Cancels jobs or single elements (`<jobId>_<index>`) with `scancel`. */
 export async function cancel(ids: readonly string[], opts: SlurmClientOptions = {}): Promise<void> {
   if (ids.length > 0) await runSlurmCommand(['scancel', ...ids], opts);

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { splitArrays } from './array-split.ts';
+import { splitArrays, tasksPerElementFor } from './array-split.ts';
 import { slurmOptionsSchema, type SlurmOptionsInput } from './options.ts';
-import { cancel, jobStates, maxArraySize } from './queue.ts';
+import { cancel, jobStates, maxArraySize, partitionCpus } from './queue.ts';
 import { sbatch } from './sbatch.ts';
 import { renderArrayScript } from './sbatch-script.ts';
 import type { SlurmClientOptions } from './slurm-command.ts';
@@ -57,7 +57,8 @@ function validate(waves: readonly Wave[]): void {
 /**
  * Submits waves of tasks as Slurm job arrays and returns (and appends to
  * `<scriptDir>/submissions.json`) what was submitted. Each wave gets one array script per
- * `maxArraySize` elements (`tasksPerArrayElement` tasks per element) under
+ * `maxArraySize` elements (`tasksPerArrayElement` tasks per element, by default a wave's tasks
+ * spread over the partition's CPUs) under
  * `<scriptDir>/submission-<n>/`, waiting with `afterok` for every array of the waves in its `after`
  * and for its `afterJobs`. An empty wave submits nothing: waves after it wait for what it waited
  * for. `afterJobs` unknown to Slurm are an error before anything is submitted. When one sbatch
@@ -75,6 +76,9 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
     throw new Error(`afterJobs ${unknown.join(', ')} not known to Slurm (never submitted, or ended more than MinJobAge ago): Slurm would ignore a dependency on them`);
   }
   const maxSize = options.maxArraySize ?? (await maxArraySize(client));
+  const slots = options.tasksPerArrayElement === undefined
+    ? Math.max(1, Math.floor((await partitionCpus(options.partition, client)) / (options.cpusPerTask ?? 1)))
+    : undefined;
   const scriptDir = resolve(req.scriptDir);
   const logDir = resolve(req.logDir);
   const dir = join(scriptDir, `submission-${(await readSubmissions(scriptDir)).length}`);
@@ -93,7 +97,8 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
         const stem = join(dir, `${String(i).padStart(2, '0')}-${wave.name}`);
         const taskListFile = `${stem}.tasks`;
         await writeFile(taskListFile, `${wave.taskIds.join('\n')}\n`);
-        const parts = splitArrays(wave.taskIds.length, options.tasksPerArrayElement, maxSize);
+        const perElement = options.tasksPerArrayElement ?? tasksPerElementFor(wave.taskIds.length, slots!);
+        const parts = splitArrays(wave.taskIds.length, perElement, maxSize);
         for (const [k, part] of parts.entries()) {
           const suffix = parts.length > 1 ? `.part${k}` : '';
           const script = `${stem}${suffix}.sh`;
@@ -104,7 +109,7 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
             taskListFile,
             firstTask: part.firstTask,
             taskCount: part.taskCount,
-            tasksPerElement: options.tasksPerArrayElement,
+            tasksPerElement: perElement,
             command: req.command,
             logDir,
             slurmLogDir,
@@ -114,7 +119,7 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
           }), { mode: 0o755 });
           const jobId = await sbatch(script, options.extraArgs, client);
           submitted.push(jobId);
-          jobs.push({ jobId, taskIds, tasksPerElement: options.tasksPerArrayElement, script, dependsOn });
+          jobs.push({ jobId, taskIds, tasksPerElement: perElement, script, dependsOn });
         }
       }
       waitFor.push(jobs.length > 0 ? jobs.map((j) => j.jobId) : dependsOn);

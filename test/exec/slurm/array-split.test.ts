@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitArrays } from '../../../src/exec/slurm/array-split.ts';
+import { splitArrays, tasksPerElementFor } from '../../../src/exec/slurm/array-split.ts';
 
 /** Every task covered once, in order, and no part empty or over the limit. */
 function checkCover(n: number, per: number, max: number): void {
@@ -57,5 +57,15 @@ describe('splitArrays', () => {
     expect(() => splitArrays(5, 0, 3)).toThrow(/tasksPerElement/);
     expect(() => splitArrays(5, 1, 0)).toThrow(/maxArraySize/);
     expect(() => splitArrays(-1, 1, 3)).toThrow(/taskCount/);
+  });
+});
+
+describe('tasksPerElementFor', () => {
+  it('spreads a wave over at most one element per slot, never fewer than one task each', () => {
+    expect([1, 2, 3, 10, 11].map((n) => tasksPerElementFor(n, 2))).toEqual([1, 1, 2, 5, 6]);
+    expect(tasksPerElementFor(6250, 1000)).toBe(7);
+    expect(tasksPerElementFor(0, 4)).toBe(1);
+    for (let n = 1; n <= 50; n++) for (const slots of [1, 2, 3, 7]) expect(Math.ceil(n / tasksPerElementFor(n, slots))).toBeLessThanOrEqual(slots);
+    expect(() => tasksPerElementFor(5, 0)).toThrow(/slots must be an integer >= 1/);
   });
 });

@@ -6,20 +6,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { slurmOptionsSchema, type SlurmOptionsInput } from '../../../src/exec/slurm/options.ts';
 import { renderArrayScript, sbatchDirectives, type ArrayScriptSpec } from '../../../src/exec/slurm/sbatch-script.ts';
 import { slurmTimeSeconds } from '../../../src/exec/slurm/slurm-time.ts';
-import { probeCommand, probeEvents } from './probe-task.ts';
+import { probeCommand, probeEvents, probeInvocations } from './probe-task.ts';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 /** A wave of 7 tasks whose array covers lines 4-7 (t3..t6), 3 tasks per element: elements 0 and 1. */
-function setup(lists: Parameters<typeof probeCommand>[1] = {}, slurm: SlurmOptionsInput = {}) {
+function setup(lists: Parameters<typeof probeCommand>[2] = {}, slurm: SlurmOptionsInput = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-sbatch-script-'));
   dirs.push(dir);
   const taskListFile = join(dir, 'wave.tasks');
   writeFileSync(taskListFile, ['t0', 't1', 't2', 't3', 't4', 't5', 't6'].join('\n') + '\n');
   const spec: ArrayScriptSpec = {
     jobName: 'sluice-wave', description: 'test wave', taskListFile, firstTask: 3, taskCount: 4, tasksPerElement: 3,
-    command: probeCommand(dir, lists), logDir: join(dir, 'task logs'), slurmLogDir: join(dir, 'slurm'), workDir: dir, dependsOn: [],
+    command: probeCommand(dir, join(dir, 'task logs'), lists), logDir: join(dir, 'task logs'), slurmLogDir: join(dir, 'slurm'), workDir: dir, dependsOn: [],
     options: slurmOptionsSchema.parse(slurm),
   };
   const script = join(dir, 'wave.sh');
@@ -39,19 +39,20 @@ function runElement(script: string, index: number, onSpawn?: (pid: number) => vo
 }
 
 describe('renderArrayScript, run by bash as an array element', () => {
-  it('element i runs its tasks in order from the array offset, logging each with a header', async () => {
+  it('element i runs its tasks from the array offset in one process, in order, each logged with a header', async () => {
     const { dir, script, spec } = setup();
     expect(await runElement(script, 0)).toBe(0);
     expect(probeEvents(dir).filter((e) => e.kind === 'start').map((e) => e.id)).toEqual(['t3', 't4', 't5']);
     expect(await runElement(script, 1)).toBe(0);
     expect(probeEvents(dir).filter((e) => e.kind === 'start').map((e) => e.id)).toEqual(['t3', 't4', 't5', 't6']);
+    expect(probeInvocations(dir)).toEqual([['t3', 't4', 't5'], ['t6']]);
     const log = readFileSync(join(spec.logDir, 't6.log'), 'utf8').split('\n');
     expect(log[0]).toMatch(/^=== sluice task t6 \| \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \| host \S+ \| array element 42_1 \(job 101\) \| attempt 2$/);
     expect(log[1]).toBe('task t6 says hello');
     expect(log[2]).toMatch(/^=== sluice task t6 \| exit 0 \| /);
   });
 
-  it('runs the remaining tasks after a failure and exits 1', async () => {
+  it('a failed task fails the element with exit 1 (the process ran the tasks after it)', async () => {
     const { dir, script, spec } = setup({ fail: ['t4'] });
     expect(await runElement(script, 0)).toBe(1);
     expect(probeEvents(dir).filter((e) => e.kind === 'end').map((e) => `${e.id} ${e.rest}`.trim())).toEqual(['t3', 't4 failed', 't5']);

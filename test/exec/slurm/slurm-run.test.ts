@@ -83,7 +83,8 @@ describe.skipIf(skip)('sluice run --executor slurm', () => {
     // to cancel it mid-task; the rerun's 1 s timeout quarantines that document, as the local run does.
     const args = ['run', FAIL_ON_WORD, '--input', CORPUS, '--batch-size', '4', '--task-bytes', PER_FILE, '--option', 'hangOn=Sevenoaks'];
     expect(sluice([...args, '--output', local, '--doc-timeout', '1']).status).toBe(0);
-    const slurmArgs = [...args, '--output', cluster, '--executor', 'slurm', '--slurm-max-array-size', '2'];
+    // One task per element, so that cancelling the hung task's element cancels that task alone.
+    const slurmArgs = [...args, '--output', cluster, '--executor', 'slurm', '--slurm-max-array-size', '2', '--slurm-tasks-per-element', '1'];
     expect(sluice([...slurmArgs, '--doc-timeout', '600']).status).toBe(0);
     const [first] = await readSubmissions(join(cluster, 'slurm'));
     const s0 = first!.waves.find((w) => w.name === 's0')!;

@@ -3,22 +3,26 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cancel, elementName, jobStates, maxArraySize } from '../../../src/exec/slurm/queue.ts';
+import { cancel, elementName, jobStates, maxArraySize, partitionCpus } from '../../../src/exec/slurm/queue.ts';
 import { runSlurmCommand } from '../../../src/exec/slurm/slurm-command.ts';
 import { locateTasks, readSubmissions, type Submission } from '../../../src/exec/slurm/submissions.ts';
 import { submitWaves, type SubmitWavesRequest } from '../../../src/exec/slurm/submit-waves.ts';
 import { taskStates } from '../../../src/exec/slurm/task-states.ts';
 import { slurmEnv } from '../../helpers/slurm.ts';
-import { probeCommand, probeEvents, type ProbeEvent } from './probe-task.ts';
+import { probeCommand, probeEvents, probeInvocations, type ProbeEvent } from './probe-task.ts';
 import { pollJobs } from './slurm-wait.ts';
 
 const slurm = slurmEnv();
 const env = slurm.env;
 
 /** A fresh directory, the probe task in it, and a request for those waves. */
-function request(waves: SubmitWavesRequest['waves'], lists: Parameters<typeof probeCommand>[1] = {}, extra: Partial<SubmitWavesRequest> = {}) {
+function request(waves: SubmitWavesRequest['waves'], lists: Parameters<typeof probeCommand>[2] = {}, extra: Partial<SubmitWavesRequest> = {}) {
   const dir = tempDir();
-  const req: SubmitWavesRequest = { waves, command: probeCommand(dir, lists), scriptDir: join(dir, 'slurm'), logDir: join(dir, 'logs'), env, ...extra };
+  // One task per element unless a test says otherwise: most tests are about elements, not packing.
+  const req: SubmitWavesRequest = {
+    waves, command: probeCommand(dir, join(dir, 'logs'), lists), scriptDir: join(dir, 'slurm'), logDir: join(dir, 'logs'), env, ...extra,
+    slurm: { tasksPerArrayElement: 1, ...extra.slurm },
+  };
   return { dir, req };
 }
 
@@ -113,6 +117,20 @@ describe.skipIf(slurm.skip !== undefined).concurrent(`submitWaves on a real Slur
     expect(element('p5')).toBe(`${jobs[0]!.jobId}_2`);
     expect(element('p6')).toBe(`${jobs[1]!.jobId}_0`);
     expect(locateTasks([submission]).get('p5')).toMatchObject({ jobId: jobs[0]!.jobId, arrayIndex: 2 });
+  });
+
+  it('by default spreads a wave over one element per CPU of the partition, each element one process', async () => {
+    const cpus = Number(/TotalCPUs=(\d+)/.exec(await runSlurmCommand(['scontrol', '-o', 'show', 'partition', 'debug'], { env }))![1]);
+    expect(await partitionCpus(undefined, { env })).toBe(cpus);
+    expect(await partitionCpus('debug', { env })).toBe(cpus);
+    await expect(partitionCpus('no-such-partition', { env })).rejects.toThrow(/no CPUs found for partition no-such-partition/);
+    const { dir, req } = request([{ name: 'spread', taskIds: ids('w', 7), after: [] }]);
+    const submission = await submit({ ...req, slurm: {} });
+    const perElement = Math.ceil(7 / cpus);
+    expect(submission.waves[0]!.jobs.map((j) => j.tasksPerElement)).toEqual([perElement]);
+    await pollJobs(jobIdsOf(submission), env);
+    const expected = Array.from({ length: Math.ceil(7 / perElement) }, (_, i) => ids('w', 7).slice(i * perElement, (i + 1) * perElement));
+    expect(probeInvocations(dir).sort((a, b) => a[0]!.localeCompare(b[0]!))).toEqual(expected);
   });
 
   it('arrayParallelism runs at most that many elements of an array at once', async () => {
