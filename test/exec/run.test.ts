@@ -244,6 +244,27 @@ describe('sluice run, two stages (shuffle, global limit)', () => {
     expect(readFileSync(join(logs, 's1.0.log'), 'utf8').split('\n').filter((l) => l.startsWith('=== sluice task s1.0 | 2'))).toHaveLength(2);
     expect(await digest(out)).toEqual(baseline);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+    // A run that cannot be opened fails each task with the reason, in each task's log.
+    const nowhere = sluice(['task', '--log-dir', join(logs, 'nowhere'), join(tmp, 'no-such-run'), 's0.0', 's0.1']);
+    expect(nowhere.status).toBe(1);
+    for (const id of ['s0.0', 's0.1']) expect(readFileSync(join(logs, 'nowhere', `${id}.log`), 'utf8')).toMatch(/\nsluice: .*no-such-run holds no planned sluice run \(no plan\.json\).*\n=== sluice task s0\.\d \| exit 1 \|/);
+  });
+
+  it('SIGTERM to a `sluice task` process with several ids stops the running one (exit 143) and runs no other', async () => {
+    const out = join(tmp, 'element-stop');
+    const logs = join(tmp, 'element-stop logs');
+    expect(run(out, ['--plan-only', '--doc-timeout', '600', '--option', 'hangOn=Sevenoaks']).status).toBe(0);
+    const tasks = (JSON.parse(await readFile(join(out, 'plan.json'), 'utf8')) as { tasks: { id: string; input?: string }[] }).tasks;
+    const hung = tasks.find((t) => t.input?.includes('c4-sample.01.jsonl'))!.id;
+    const next = tasks.find((t) => t.id.startsWith('s0.') && t.id !== hung)!.id;
+    const child = spawn(process.execPath, [join(ROOT, 'bin/sluice.js'), 'task', '--log-dir', logs, out, hung, next], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // Hang guard: the header is written as the task starts.
+    for (let i = 0; i < 1200 && !existsSync(join(logs, `${hung}.log`)); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(readFileSync(join(logs, `${hung}.log`), 'utf8')).toMatch(new RegExp(`stopped by SIGTERM.*\\n=== sluice task ${hung.replace('.', '\\.')} \\| exit 143 \\|`));
+    expect(existsSync(join(logs, `${next}.log`))).toBe(false);
   });
 
   it('two copies of one stage task at once both commit, leaving one run\'s bytes', async () => {

@@ -3,7 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunStatus } from '../../src/exec/driver/run-status.ts';
+import { runStatus, type RunStatus, type SchedulerView } from '../../src/exec/driver/run-status.ts';
+import { failedInRunningElements } from '../../src/exec/driver/slurm-executor.ts';
+import { readPlanFile } from '../../src/exec/graph/plan-file.ts';
+import { recordAttempt, thisAttempt } from '../../src/exec/graph/task-state.ts';
+import { openRunStore } from '../../src/exec/state/run-store.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const INPUT = join(ROOT, 'fixtures/corpus');
@@ -64,6 +68,30 @@ describe('sluice status', () => {
     expect(s.json.failed).toEqual([expect.objectContaining({ task: bad[0]![0], error: expect.stringMatching(/failed after 1 attempts/) })]);
     expect(s.json.blocked).toEqual([{ task: 'finalize', waitsFor: [bad[0]![0]] }]);
     expect(s.json.groups[0]).toMatchObject({ committed: 2, failed: 1 });
+  });
+
+  it('while a Slurm element runs: the task it failed is failed, the one it is on is running, one it has not reached is pending', async () => {
+    const out = join(tmp, 'element');
+    expect(plan(out, ['--retries', '0', '--option', 'crashOn=Sevenoaks']).status).toBe(0);
+    // The three tasks in one process, as array element 7_0 runs them: the crashing one fails, the others commit.
+    const env = { ...process.env, SLURM_ARRAY_JOB_ID: '7', SLURM_ARRAY_TASK_ID: '0', SLURM_JOB_ID: '7' };
+    const ran = spawnSync(process.execPath, [join(ROOT, 'bin/sluice.js'), 'task', out, 's0.0', 's0.1', 's0.2'], { cwd: ROOT, encoding: 'utf8', env });
+    expect(ran.status).toBe(1);
+    const element = async () => new Map<string, SchedulerView>([...['s0.0', 's0.1', 's0.2', 'finalize']].map((id) => [id, { state: 'running', job: '7_0', detail: 'RUNNING' }]));
+    const during = await runStatus(out, element);
+    expect(during.failed.map((f) => f.job)).toEqual(['7_0']);
+    expect(during.groups).toEqual([
+      { id: 's0', tasks: 3, committed: 2, running: 0, failed: 1, pending: 0 },
+      { id: 'finalize', tasks: 1, committed: 0, running: 0, failed: 0, pending: 1 },
+    ]);
+    const file = await readPlanFile(out);
+    const store = await openRunStore(out, file.settings.chunkSize);
+    await recordAttempt(store, 'finalize', thisAttempt({ job: '7_0' }));
+    expect((await runStatus(out, element)).groups[1]).toMatchObject({ running: 1, pending: 0 });
+    // A rerun now would wait (afterok) for an element that is going to fail: submitSlurmRun refuses.
+    const bad = during.failed[0]!.task;
+    expect(await failedInRunningElements(store, new Map([[bad, '7_0'], ['finalize', '7_0']]))).toEqual([{ task: bad, element: '7_0' }]);
+    expect(await failedInRunningElements(store, new Map([[bad, '8_0']]))).toEqual([]);
   });
 
   it('reports a local run that failed the same way', () => {

@@ -25,7 +25,7 @@ export function registerRun(program: Command): void {
     .option('--max-worker-memory <MB>', 'heap limit per worker thread; a worker over it is replaced and its task retried')
     .option('--executor <name>', 'local (a thread pool in this process, the default) or slurm (submit job arrays running `sluice task`, then return)', 'local')
     .option('--slurm-partition <name>', 'slurm: partition (default: the cluster default)')
-    .option('--slurm-time <time>', 'slurm: time limit per array element, e.g. 4:00:00; tasks requeue shortly before it and resume')
+    .option('--slurm-time <time>', 'slurm: time limit per array element (it runs its share of a group), e.g. 4:00:00; elements requeue shortly before it and resume')
     .option('--slurm-cpus-per-task <n>', 'slurm: CPUs per array element')
     .option('--slurm-mem-per-cpu <size>', 'slurm: memory per CPU, e.g. 2G')
     .option('--slurm-account <name>', 'slurm: account (sent only when given)')

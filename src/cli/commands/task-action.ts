@@ -3,12 +3,12 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openTaskRunner, TaskNotReadyError, type TaskRunner } from '../../exec/driver/task-entry.ts';
 import { UnknownTaskError } from '../../exec/graph/task-graph.ts';
-import { files } from '../../exec/state/layout.ts';
 import { handleStopSignals, stopExitCode, type StopHandle } from '../stop-signals.ts';
 import { locationArg } from '../options.ts';
 
 /** Exit code of a task that cannot run: unknown id, or what it waits for is not committed. */
 const NOT_READY = 2;
+/** Exit code of a task that failed (its failure is recorded for `sluice status`). */
 const FAILED = 1;
 
 /** Where one task's messages go: the terminal, or (for a scheduler) its own log file. */
@@ -37,36 +37,47 @@ const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
  * abandons the running task at its last commit and runs no other, so the requeued element resumes.
  * With `--log-dir` (what the Slurm scripts pass) each task's messages go to `<dir>/<id>.log` between
  * a header (time, host, Slurm element and attempt) and a footer with its exit code. Exit code: 0 when
- * every task is committed, otherwise the first failed task's (1 failed, 2 cannot run yet).
+ * every task is committed, otherwise the first failed task's (1 failed, 2 cannot run yet), or 143 /
+ * 130 when a stop left tasks not run.
  */
 export async function taskCommand(output: string, taskIds: readonly string[], o: { logDir?: string } = {}): Promise<void> {
   const outDir = locationArg(output);
   const stop = handleStopSignals((text) => process.stderr.write(text));
   const logDir = o.logDir === undefined ? undefined : resolve(o.logDir);
   if (logDir !== undefined) await mkdir(logDir, { recursive: true });
-  let runner: TaskRunner | undefined;
+  // Opened by the first task: a run that cannot be opened (plan.json and store disagree) fails
+  // every task with that reason, each in its own log.
+  let runner: Promise<TaskRunner> | undefined;
+  const open = () => (runner ??= openTaskRunner(outDir));
+  let ran = 0;
   try {
-    runner = await openTaskRunner(outDir);
     for (const id of taskIds) {
       if (stop.received()) break;
+      ran++;
       const log = logDir === undefined ? undefined : join(logDir, `${id}.log`);
       const to = log === undefined ? terminal : logFile(log);
       if (log !== undefined) await to.out(`=== sluice task ${id} | ${now()} | host ${hostname()}${slurmElement()}\n`);
-      const code = await runTask(runner, outDir, id, to, stop, log ?? (slurmJob() ? join(files.logs(outDir), `${id}.log`) : undefined));
+      const code = await runTask(open, outDir, id, to, stop, log);
       if (log !== undefined) await to.out(`=== sluice task ${id} | exit ${code} | ${now()}\n`);
       if (code !== 0 && !process.exitCode) process.exitCode = code;
     }
+    const sig = stop.received();
+    // A stop between tasks, or in one that finished anyway, still leaves the others not run.
+    if (sig && ran < taskIds.length && !process.exitCode) process.exitCode = stopExitCode(sig);
   } finally {
-    await runner?.close();
-    stop.dispose();
+    try {
+      await (await runner?.catch(() => undefined))?.close();
+    } finally {
+      stop.dispose();
+    }
   }
 }
 
-/** Runs one task and returns its exit code; messages go to `to`. */
-async function runTask(runner: TaskRunner, outDir: string, id: string, to: TaskOutput, stop: StopHandle, log: string | undefined): Promise<number> {
+/** Runs one task and returns its exit code; messages go to `to`, and `log` (the file they go to, if any) is recorded for `sluice status`. */
+async function runTask(open: () => Promise<TaskRunner>, outDir: string, id: string, to: TaskOutput, stop: StopHandle, log: string | undefined): Promise<number> {
   const job = slurmJob();
   try {
-    const r = await runner.run({ taskId: id, stop: stop.signal, ...(log !== undefined ? { log } : {}), ...(job ? { job } : {}) });
+    const r = await (await open()).run({ taskId: id, stop: stop.signal, ...(log !== undefined ? { log } : {}), ...(job ? { job } : {}) });
     if (r.alreadyCommitted) {
       await to.out(`task ${id} is already committed\n`);
       return 0;

@@ -85,12 +85,18 @@ export async function runStatus(outDir: string, scheduler?: (tasks: GraphTask[],
 }
 
 async function localState(store: BlobStore, t: GraphTask, view: SchedulerView | undefined): Promise<TaskState> {
-  if (view?.state === 'running') return 'running';
   // A requeued job pends again: its task is not failed for good.
   if (view?.state === 'pending') return 'pending';
   const attempt = await readAttempt(store, t.id);
   const failure = await readFailure(store, t.id);
-  if (failure !== undefined && (!attempt || failure.startedAt >= attempt.startedAt)) return 'failed';
+  const failedLast = failure !== undefined && (!attempt || failure.startedAt >= attempt.startedAt);
+  if (view?.state === 'running') {
+    // An element runs its tasks one after another: a task it has not reached yet is pending, and one
+    // that failed is failed while the element goes on with the others.
+    if (attempt?.job !== view.job) return 'pending';
+    return failedLast ? 'failed' : 'running';
+  }
+  if (failedLast) return 'failed';
   // Started by the scheduler, and its job ended without a commit: killed, out of memory, over time.
   if (view?.state === 'ended' && attempt) return 'failed';
   if (attempt && !view && alive(attempt.host, attempt.pid)) return 'running';

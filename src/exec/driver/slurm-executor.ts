@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type { BlobStore } from '../../storage/blob-store.ts';
 import { isS3Uri } from '../../storage/uri.ts';
 import type { GraphTask } from '../graph/task-graph.ts';
-import { committedIds } from '../graph/task-state.ts';
+import { committedIds, readAttempt, readFailure } from '../graph/task-state.ts';
 import type { SlurmOptionsInput } from '../slurm/options.ts';
 import { cancel } from '../slurm/queue.ts';
 import type { Submission } from '../slurm/submissions.ts';
@@ -52,7 +53,7 @@ export interface SlurmRunSubmission {
 /**
  * The Slurm executor: submits one job array per group of the task graph (the bucket tasks of a
  * dedup stage, its merge, each stage's tasks, then finalize) chained with `afterok`, each element
- * running `sluice task <output> <id>`, and returns at once. Rerunning it after failures submits only
+ * running its tasks with one `sluice task <output> <id…>`, and returns at once. Rerunning it after failures submits only
  * the tasks not committed: elements of earlier submissions still waiting for those tasks (pending
  * for ever on a dependency that failed) are cancelled first, and tasks still running in earlier
  * jobs are waited for instead of submitted twice.
@@ -73,6 +74,11 @@ export async function submitSlurmRun(o: SlurmRunOptions): Promise<SlurmRunSubmis
     if (ACTIVE.has(s.state)) running.set(t.id, s.element);
     else if (WAITING.has(s.state)) stale.push(s.element);
   }
+  const doomed = await failedInRunningElements(o.run.store, running);
+  if (doomed.length) {
+    const d = doomed[0]!;
+    throw new Error(`task ${d.task} failed in Slurm element ${d.element}, which is still running its other tasks; it will end failed, and Slurm would cancel whatever this submission makes wait for it. Rerun once it has ended (\`sluice status ${o.outDir}\` no longer shows it running)`);
+  }
   // Cancelled before submitting: a stale dependent could otherwise start once its old dependency is met.
   const cancelled = [...new Set(stale)];
   await cancel(cancelled, client);
@@ -91,6 +97,20 @@ export async function submitSlurmRun(o: SlurmRunOptions): Promise<SlurmRunSubmis
     slurm: o.slurm, ...client,
   });
   return { submission, committed: graph.tasks.length - open.length, running: [...running.keys()], cancelled, scriptDir, logDir };
+}
+
+/**
+ * Open tasks whose still-running element already recorded their failure: an element goes on with
+ * its other tasks after a failure and then exits 1, so an `afterok` on it would never be met.
+ */
+export async function failedInRunningElements(store: BlobStore, running: ReadonlyMap<string, string>): Promise<{ task: string; element: string }[]> {
+  const out: { task: string; element: string }[] = [];
+  for (const [task, element] of running) {
+    const attempt = await readAttempt(store, task);
+    const failure = await readFailure(store, task);
+    if (attempt?.job === element && failure !== undefined && failure.startedAt >= attempt.startedAt) out.push({ task, element });
+  }
+  return out;
 }
 
 /** The Slurm directory of a run: the one given, else `<output>/slurm` for a local output; an `s3://` output must give one. */

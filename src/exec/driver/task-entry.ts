@@ -1,4 +1,3 @@
-import type { RunStats } from '../accounting/counters.ts';
 import { changedInputs, describeChanges, inputFilesOf } from '../graph/input-files.ts';
 import { physicalOf, readPlanFile, type PlanFile } from '../graph/plan-file.ts';
 import { expandAfter, taskById, type GraphTask, type TaskGraph } from '../graph/task-graph.ts';
@@ -12,7 +11,7 @@ import type { BlobStore } from '../../storage/blob-store.ts';
 import { openRunStore } from '../state/run-store.ts';
 import { keys } from '../state/layout.ts';
 import type { RunManifest } from './claim-output.ts';
-import { silentProgress, type ProgressReporter } from './progress.ts';
+import { silentProgress } from './progress.ts';
 import { runGraphTask } from './run-graph-task.ts';
 
 /** The task cannot run yet: what it waits for is not committed (`sluice task` exits 2). */
@@ -28,8 +27,8 @@ export interface OneTaskOptions {
   taskId: string;
   /** Recorded with the attempt so `sluice status` can point at it. */
   log?: string;
+  /** The Slurm element running it, recorded with the attempt. */
   job?: string;
-  progress?: ProgressReporter;
   stop?: AbortSignal;
 }
 
@@ -37,12 +36,11 @@ export interface OneTaskResult {
   task: GraphTask;
   /** It was committed before this call: nothing ran. */
   alreadyCommitted: boolean;
-  /** The finalize task's stats. */
-  stats?: RunStats;
 }
 
 /** Runs tasks of one planned run in this process, one after another (see {@link openTaskRunner}). */
 export interface TaskRunner {
+  /** Runs one task from its last commit; throws {@link TaskNotReadyError} when what it waits for is not committed. */
   run(o: OneTaskOptions): Promise<OneTaskResult>;
   /** Stops the worker thread, if one was started. */
   close(): Promise<void>;
@@ -55,22 +53,29 @@ export interface TaskRunner {
  * instead of running into a cluster time limit. The thread is started by the first task that needs
  * it and kept for the next ones: a Slurm array element that runs several tasks loads the modules
  * and the operators' models once and keeps V8's optimized code (measured: a process per task
- * spent 3.4× the CPU of the pooled run on 76 MB of WARC, most of it starting up).
+ * spent 3.65× the CPU of the pooled run on 76 MB of WARC, most of it starting up).
  */
 export async function openTaskRunner(outDir: string): Promise<TaskRunner> {
   const file = await readPlanFile(outDir);
   const plan = physicalOf(file);
   const store = await openRunStore(outDir, file.settings.chunkSize);
-  const manifest = await readManifest(store);
-  if (manifest?.fingerprint !== file.fingerprint) {
-    throw new Error(`${outDir}: plan.json (fingerprint ${file.fingerprint}) does not match the run in its store (${manifest?.fingerprint ?? 'none'}); rerun \`sluice run\` to plan it again`);
-  }
+  // Checked again before each task: a long element must not go on with a plan that `sluice run
+  // --overwrite` replaced meanwhile.
+  const sameRun = async (): Promise<RunManifest> => {
+    const manifest = await readManifest(store);
+    if (manifest?.fingerprint !== file.fingerprint) {
+      throw new Error(`${outDir}: plan.json (fingerprint ${file.fingerprint}) does not match the run in its store (${manifest?.fingerprint ?? 'none'}); rerun \`sluice run\` to plan it again`);
+    }
+    return manifest;
+  };
+  await sameRun();
   const graph = { tasks: file.tasks, groups: file.groups };
   const s = file.settings;
   let pool: TaskExecutor | undefined;
   const threads = () => pool ??= threadPoolExecutor({ workers: 1, ...(s.maxWorkerMemoryMb ? { maxOldGenerationSizeMb: s.maxWorkerMemoryMb } : {}) });
   return {
     async run(o) {
+      const manifest = await sameRun();
       const task = taskById(graph, o.taskId);
       if (await isCommitted(store, task)) return { task, alreadyCommitted: true };
       const missing: string[] = [];
@@ -81,12 +86,12 @@ export async function openTaskRunner(outDir: string): Promise<TaskRunner> {
       const attempt = thisAttempt({ ...(o.log ? { log: o.log } : {}), ...(o.job ? { job: o.job } : {}) });
       await recordAttempt(store, task.id, attempt);
       try {
-        const out = await runGraphTask({
-          plan, fingerprint: file.fingerprint, store, executor, progress: o.progress ?? silentProgress,
+        await runGraphTask({
+          plan, fingerprint: file.fingerprint, store, executor, progress: silentProgress,
           batchSize: s.batchSize, outDir, docTimeoutMs: s.docTimeoutMs, retries: s.retries,
           startedAt: Date.parse(manifest.createdAt), ...(o.stop ? { stop: o.stop } : {}),
         }, task);
-        return { task, alreadyCommitted: false, ...(out.stats ? { stats: out.stats } : {}) };
+        return { task, alreadyCommitted: false };
       } catch (e) {
         const error = await explainDamage(store, graph, task, e);
         if (!o.stop?.aborted) await recordFailure(store, task.id, attempt, error.message);

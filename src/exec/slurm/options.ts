@@ -29,9 +29,9 @@ export const slurmOptionsSchema = z.object({
   /** `--qos`; sent only when given. */
   qos: z.string().min(1).optional(),
   /** Tasks run one after another by each array element, in one process. Default: as many as
-   *  spread a wave over one element per CPU of the partition (`sinfo`; per `cpusPerTask` CPUs),
-   *  as the local pool has one thread per core: a process per task would start Node, load the
-   *  models and warm up V8 for every task. */
+   *  spread a wave over one element per CPU of the partition (`sinfo`; per `cpusPerTask` CPUs; at
+   *  most `arrayParallelism` elements), as the local pool has one thread per core: a process per
+   *  task would start Node, load the models and warm up V8 for every task. */
   tasksPerArrayElement: z.number().int().positive().optional(),
   /** At most this many elements of one array run at once (`--array=0-N%P`); default: no limit.
    *  Slurm applies it per array, so a wave split into several arrays runs up to P per array. */

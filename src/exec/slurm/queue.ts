@@ -44,20 +44,24 @@ export async function maxArraySize(opts: SlurmClientOptions = {}): Promise<numbe
 }
 
 /**
- * CPUs of `partition` (by default the cluster's default partition, which `sinfo` marks with `*`):
- * the total of `sinfo`'s `%C` (allocated/idle/other/total) over the partition's lines.
+ * CPUs that can run jobs in `partition` (by default the cluster's default partition, which `sinfo`
+ * marks with `*`; a comma-separated list sums its partitions): allocated + idle from `sinfo`'s `%C`
+ * (allocated/idle/other/total), the total when every node is down or drained (they may come back).
  */
 export async function partitionCpus(partition: string | undefined, opts: SlurmClientOptions = {}): Promise<number> {
+  const wanted = partition === undefined ? undefined : new Set(partition.split(','));
   const out = await runSlurmCommand(['sinfo', '-h', '-o', '%P %C', ...(partition === undefined ? [] : ['-p', partition])], opts);
-  let total = 0;
+  let usable = 0, total = 0;
   for (const line of out.split('\n')) {
     const [name, cpus] = line.trim().split(/\s+/);
     if (name === undefined || cpus === undefined) continue;
-    if (partition === undefined ? !name.endsWith('*') : name.replace(/\*$/, '') !== partition) continue;
-    total += Number(cpus.split('/')[3] ?? 0) || 0;
+    if (wanted === undefined ? !name.endsWith('*') : !wanted.has(name.replace(/\*$/, ''))) continue;
+    const [a = 0, i = 0, , t = 0] = cpus.split('/').map(Number);
+    usable += a + i;
+    total += t;
   }
   if (total === 0) throw new Error(`sinfo: no CPUs found for ${partition === undefined ? 'the default partition' : `partition ${partition}`}:\n${out}`);
-  return total;
+  return usable > 0 ? usable : total;
 }
 
 /** Cancels jobs or single elements (`<jobId>_<index>`) with `scancel`. */

@@ -25,7 +25,7 @@ export interface Wave {
 /** What {@link submitWaves} submits and where it writes. */
 export interface SubmitWavesRequest extends SlurmClientOptions {
   waves: readonly Wave[];
-  /** argv of one task without its id, e.g. `[process.execPath, '/abs/bin/sluice.js', 'task', '/abs/out']`. */
+  /** argv of an element's command without its task ids, e.g. `[process.execPath, '/abs/bin/sluice.js', 'task', '/abs/out']`. */
   command: readonly string[];
   /** Scripts, task lists, `logs/` (sbatch's own output) and `submissions.json` go here. */
   scriptDir: string;
@@ -76,9 +76,16 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
     throw new Error(`afterJobs ${unknown.join(', ')} not known to Slurm (never submitted, or ended more than MinJobAge ago): Slurm would ignore a dependency on them`);
   }
   const maxSize = options.maxArraySize ?? (await maxArraySize(client));
-  const slots = options.tasksPerArrayElement === undefined
-    ? Math.max(1, Math.floor((await partitionCpus(options.partition, client)) / (options.cpusPerTask ?? 1)))
-    : undefined;
+  // Elements that can run at once: asked of Slurm once, and only when a wave needs the default.
+  let slots: Promise<number> | undefined;
+  const perElementFor = async (tasks: number): Promise<number> => {
+    if (options.tasksPerArrayElement !== undefined) return options.tasksPerArrayElement;
+    slots ??= partitionCpus(options.partition, client).then(
+      (cpus) => Math.min(Math.max(1, Math.floor(cpus / (options.cpusPerTask ?? 1))), options.arrayParallelism ?? Infinity),
+      (e: unknown) => { throw new Error(`${(e as Error).message}\n(the default tasks per array element spreads a wave over the partition's CPUs; give --slurm-partition, or --slurm-tasks-per-element)`); },
+    );
+    return tasksPerElementFor(tasks, await slots);
+  };
   const scriptDir = resolve(req.scriptDir);
   const logDir = resolve(req.logDir);
   const dir = join(scriptDir, `submission-${(await readSubmissions(scriptDir)).length}`);
@@ -97,7 +104,7 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
         const stem = join(dir, `${String(i).padStart(2, '0')}-${wave.name}`);
         const taskListFile = `${stem}.tasks`;
         await writeFile(taskListFile, `${wave.taskIds.join('\n')}\n`);
-        const perElement = options.tasksPerArrayElement ?? tasksPerElementFor(wave.taskIds.length, slots!);
+        const perElement = await perElementFor(wave.taskIds.length);
         const parts = splitArrays(wave.taskIds.length, perElement, maxSize);
         for (const [k, part] of parts.entries()) {
           const suffix = parts.length > 1 ? `.part${k}` : '';

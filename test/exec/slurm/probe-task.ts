@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * lines `sluice task` writes to `<logs>/<id>.log`, and exits with the first failed one's code. Per
  * id it appends `start` and `end` events to `<dir>/events` (one `>>` append each, so the file's
  * line order is the order in which tasks started and ended), fails with exit 3 for ids listed in
- * `<dir>/fail`, and for ids in `<dir>/sleep` (or, on the first attempt only, in `<dir>/sleep-once`)
+ * `<dir>/fail`, kills its own process (SIGKILL) at ids in `<dir>/die`, and for ids in `<dir>/sleep` (or, on the first attempt only, in `<dir>/sleep-once`)
  * waits until SIGTERM (the file `<dir>/trapped-<id>` says it is ready for it), and for ids in
  * `<dir>/wait-go` waits (up to 2 min) until the file `<dir>/go` exists.
  */
@@ -28,6 +28,7 @@ run_one() {
     : > "$dir/trapped-$id"
     wait $pid
   fi
+  if listed die; then kill -9 $$; fi
   if listed wait-go; then
     n=0
     while [ ! -e "$dir/go" ] && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
@@ -56,10 +57,10 @@ export interface ProbeEvent {
 }
 
 /** Writes the probe script into `dir` and returns the task command (without the task ids) logging to `logDir`. */
-export function probeCommand(dir: string, logDir: string, lists: { fail?: string[]; sleep?: string[]; sleepOnce?: string[]; waitGo?: string[] } = {}): string[] {
+export function probeCommand(dir: string, logDir: string, lists: { fail?: string[]; die?: string[]; sleep?: string[]; sleepOnce?: string[]; waitGo?: string[] } = {}): string[] {
   const script = join(dir, 'probe-task.sh');
   writeFileSync(script, PROBE);
-  for (const [file, ids] of [['fail', lists.fail], ['sleep', lists.sleep], ['sleep-once', lists.sleepOnce], ['wait-go', lists.waitGo]] as const) {
+  for (const [file, ids] of [['fail', lists.fail], ['die', lists.die], ['sleep', lists.sleep], ['sleep-once', lists.sleepOnce], ['wait-go', lists.waitGo]] as const) {
     if (ids) writeFileSync(join(dir, file), `${ids.join('\n')}\n`);
   }
   return ['/bin/sh', script, dir, logDir];

@@ -59,6 +59,15 @@ describe('renderArrayScript, run by bash as an array element', () => {
     expect(readFileSync(join(spec.logDir, 't4.log'), 'utf8')).toMatch(/task t4 fails on purpose\n=== sluice task t4 \| exit 3 \|/);
   });
 
+  it('a task process that dies ends the element with exit 1, closing the log of the task it died in', async () => {
+    const { dir, script, spec } = setup({ die: ['t4'] });
+    expect(await runElement(script, 0)).toBe(1);
+    expect(probeEvents(dir).map((e) => `${e.kind} ${e.id}`)).toEqual(['start t3', 'end t3', 'start t4']);
+    const log = readFileSync(join(spec.logDir, 't4.log'), 'utf8').trim().split('\n');
+    expect(log.at(-1)).toMatch(new RegExp(`^=== sluice task t4 \\| exit 137 \\(the task process died; its output: ${spec.slurmLogDir.replaceAll('/', '\\/')}\\/42_0\\.out\\) \\| \\d{4}-`));
+    expect(readFileSync(join(spec.logDir, 't3.log'), 'utf8').trim().split('\n').at(-1)).toMatch(/^=== sluice task t3 \| exit 0 \|/);
+  });
+
   it('on SIGTERM stops the running task with SIGTERM and exits 143', async () => {
     const { dir, script } = setup({ sleep: ['t6'] });
     let pid = 0;
