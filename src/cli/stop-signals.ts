@@ -14,16 +14,21 @@ export interface StopHandle {
 
 /**
  * Turns SIGINT and SIGTERM into a stop request for the driver instead of an instant exit, so the
- * run can say what it committed and how to resume. A second signal exits at once: commits are
- * atomic, so even that loses no committed work.
+ * run can say what it committed and how to resume. A second signal exits at once (commits are
+ * atomic, so even that loses no committed work) unless `repeatExits` is false: Slurm signals every
+ * process of a cancelled element and the element's script signals its task process too, so there a
+ * repeat is the same request, and Slurm's SIGKILL after `KillWait` is the hard stop.
  */
-export function handleStopSignals(write: (text: string) => void): StopHandle {
+export function handleStopSignals(write: (text: string) => void, { repeatExits = true }: { repeatExits?: boolean } = {}): StopHandle {
   const abort = new AbortController();
   let got: StopSignal | undefined;
   const on = (sig: StopSignal) => () => {
-    if (got) process.exit(EXIT_CODES[sig]);
+    if (got) {
+      if (repeatExits) process.exit(EXIT_CODES[sig]);
+      return;
+    }
     got = sig;
-    write(`\nsluice: ${sig} received, stopping: no new tasks, tasks in flight abandoned (send it again to exit at once)\n`);
+    write(`\nsluice: ${sig} received, stopping: no new tasks, tasks in flight abandoned${repeatExits ? ' (send it again to exit at once)' : ''}\n`);
     abort.abort();
   };
   const handlers = { SIGINT: on('SIGINT'), SIGTERM: on('SIGTERM') };

@@ -42,7 +42,7 @@ const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
  */
 export async function taskCommand(output: string, taskIds: readonly string[], o: { logDir?: string } = {}): Promise<void> {
   const outDir = locationArg(output);
-  const stop = handleStopSignals((text) => process.stderr.write(text));
+  const stop = handleStopSignals((text) => process.stderr.write(text), { repeatExits: false });
   const logDir = o.logDir === undefined ? undefined : resolve(o.logDir);
   if (logDir !== undefined) await mkdir(logDir, { recursive: true });
   // Opened by the first task: a run that cannot be opened (plan.json and store disagree) fails
