@@ -6,7 +6,7 @@ import { readCheckpoint } from '../state/checkpoint.ts';
 import { keys } from '../state/layout.ts';
 import { readPlanFile, type PlanFile } from '../graph/plan-file.ts';
 import { expandAfter, type GraphTask, type TaskGraph } from '../graph/task-graph.ts';
-import { committedIds, readAttempt, readFailure } from '../graph/task-state.ts';
+import { committedIds, lastAttemptFailed, readAttempt, readFailure } from '../graph/task-state.ts';
 import type { RunManifest } from './claim-output.ts';
 
 export type TaskState = 'committed' | 'running' | 'failed' | 'pending';
@@ -89,7 +89,7 @@ async function localState(store: BlobStore, t: GraphTask, view: SchedulerView | 
   if (view?.state === 'pending') return 'pending';
   const attempt = await readAttempt(store, t.id);
   const failure = await readFailure(store, t.id);
-  const failedLast = failure !== undefined && (!attempt || failure.startedAt >= attempt.startedAt);
+  const failedLast = lastAttemptFailed(attempt, failure);
   if (view?.state === 'running') {
     // An element runs its tasks one after another: a task it has not reached yet is pending, and one
     // that failed is failed while the element goes on with the others.

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { BlobStore } from '../../storage/blob-store.ts';
 import { isS3Uri } from '../../storage/uri.ts';
 import type { GraphTask } from '../graph/task-graph.ts';
-import { committedIds, readAttempt, readFailure } from '../graph/task-state.ts';
+import { committedIds, lastAttemptFailed, readAttempt, readFailure } from '../graph/task-state.ts';
 import type { SlurmOptionsInput } from '../slurm/options.ts';
 import { cancel } from '../slurm/queue.ts';
 import type { Submission } from '../slurm/submissions.ts';
@@ -108,7 +108,7 @@ export async function failedInRunningElements(store: BlobStore, running: Readonl
   for (const [task, element] of running) {
     const attempt = await readAttempt(store, task);
     const failure = await readFailure(store, task);
-    if (attempt?.job === element && failure !== undefined && failure.startedAt >= attempt.startedAt) out.push({ task, element });
+    if (attempt?.job === element && lastAttemptFailed(attempt, failure)) out.push({ task, element });
   }
   return out;
 }

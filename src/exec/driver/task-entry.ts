@@ -59,8 +59,8 @@ export async function openTaskRunner(outDir: string): Promise<TaskRunner> {
   const file = await readPlanFile(outDir);
   const plan = physicalOf(file);
   const store = await openRunStore(outDir, file.settings.chunkSize);
-  // Checked again before each task: a long element must not go on with a plan that `sluice run
-  // --overwrite` replaced meanwhile.
+  // Checked before each task, not once: a long element must not go on with a plan that `sluice
+  // run --overwrite` replaced meanwhile.
   const sameRun = async (): Promise<RunManifest> => {
     const manifest = await readManifest(store);
     if (manifest?.fingerprint !== file.fingerprint) {
@@ -68,7 +68,6 @@ export async function openTaskRunner(outDir: string): Promise<TaskRunner> {
     }
     return manifest;
   };
-  await sameRun();
   const graph = { tasks: file.tasks, groups: file.groups };
   const s = file.settings;
   let pool: TaskExecutor | undefined;

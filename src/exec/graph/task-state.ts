@@ -67,6 +67,11 @@ export function readFailure(store: BlobStore, taskId: string): Promise<TaskFailu
   return readJson<TaskFailure>(store, keys.failure(taskId));
 }
 
+/** Whether the task's last attempt failed: a failure recorded for it (or with no attempt recorded at all). */
+export function lastAttemptFailed(attempt: TaskAttempt | undefined, failure: TaskFailure | undefined): boolean {
+  return failure !== undefined && (!attempt || failure.startedAt >= attempt.startedAt);
+}
+
 async function readJson<T>(store: BlobStore, key: string): Promise<T | undefined> {
   const bytes = await getBytesIfAny(store, key);
   return bytes && JSON.parse(new TextDecoder().decode(bytes)) as T;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { splitArrays, tasksPerElementFor } from './array-split.ts';
-import { slurmOptionsSchema, type SlurmOptionsInput } from './options.ts';
+import { slurmOptionsSchema, type SlurmOptions, type SlurmOptionsInput } from './options.ts';
 import { cancel, jobStates, maxArraySize, partitionCpus } from './queue.ts';
 import { sbatch } from './sbatch.ts';
 import { renderArrayScript } from './sbatch-script.ts';
@@ -54,6 +54,17 @@ function validate(waves: readonly Wave[]): void {
   });
 }
 
+/** One element per `cpusPerTask` CPUs of the partition, at most `arrayParallelism`. */
+async function elementSlots(options: SlurmOptions, client: SlurmClientOptions): Promise<number> {
+  let cpus: number;
+  try {
+    cpus = await partitionCpus(options.partition, client);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n(the default tasks per array element spreads a wave over the partition's CPUs; give --slurm-partition, or --slurm-tasks-per-element)`);
+  }
+  return Math.min(Math.max(1, Math.floor(cpus / (options.cpusPerTask ?? 1))), options.arrayParallelism ?? Infinity);
+}
+
 /**
  * Submits waves of tasks as Slurm job arrays and returns (and appends to
  * `<scriptDir>/submissions.json`) what was submitted. Each wave gets one array script per
@@ -77,14 +88,11 @@ export async function submitWaves(req: SubmitWavesRequest): Promise<Submission> 
   }
   const maxSize = options.maxArraySize ?? (await maxArraySize(client));
   // Elements that can run at once: asked of Slurm once, and only when a wave needs the default.
-  let slots: Promise<number> | undefined;
+  let slots: number | undefined;
   const perElementFor = async (tasks: number): Promise<number> => {
     if (options.tasksPerArrayElement !== undefined) return options.tasksPerArrayElement;
-    slots ??= partitionCpus(options.partition, client).then(
-      (cpus) => Math.min(Math.max(1, Math.floor(cpus / (options.cpusPerTask ?? 1))), options.arrayParallelism ?? Infinity),
-      (e: unknown) => { throw new Error(`${(e as Error).message}\n(the default tasks per array element spreads a wave over the partition's CPUs; give --slurm-partition, or --slurm-tasks-per-element)`); },
-    );
-    return tasksPerElementFor(tasks, await slots);
+    slots ??= await elementSlots(options, client);
+    return tasksPerElementFor(tasks, slots);
   };
   const scriptDir = resolve(req.scriptDir);
   const logDir = resolve(req.logDir);
